@@ -1,0 +1,47 @@
+/**
+ * Events the training loop emits, and the environment it reports. Plain data (structured-
+ * cloneable), so they cross the worker boundary and go into the results JSON unchanged.
+ */
+
+/** The tfjs backend in use and the GPU adapter behind it. */
+export interface BackendInfo {
+  name: 'webgpu' | 'webgl' | 'cpu';
+  /** Why a preferred backend was not used (e.g. 'navigator.gpu is missing'), or null. */
+  fallbackReason: string | null;
+  adapter: { vendor: string; architecture: string; description: string } | null;
+}
+
+/** Every `logEvery` steps: the mean loss since the last event (one GPU read-back). */
+export interface StepEvent {
+  kind: 'step';
+  epoch: number; // 1-based
+  step: number; // global step, 1-based
+  totalSteps: number;
+  stepsPerEpoch: number;
+  loss: number;
+  lr: number;
+  imagesPerSecond: number;
+  elapsedSeconds: number;
+}
+
+/** After every epoch: training means and the held-out evaluation. */
+export interface EpochMetrics {
+  epoch: number; // 1-based
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number;
+  valTop1: number;
+  valTop5: number;
+  lr: number;
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+export interface EpochEvent extends EpochMetrics {
+  kind: 'epoch';
+  totalEpochs: number;
+}
+
+export type RunStatus = 'finished' | 'stopped' | 'diverged' | 'failed';
+
+export type TrainEvent = StepEvent | EpochEvent;

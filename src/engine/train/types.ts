@@ -1,0 +1,27 @@
+/**
+ * The training loop's public API: start a run on a loaded dataset, watch its events, pause,
+ * resume, stop (AbortSignal), and receive a RunResult however it ends.
+ */
+import type { ExperimentConfig } from '../config';
+import type { Dataset } from '../data/types';
+import type { BackendInfo, TrainEvent } from '../events';
+import type { Environment, RunResult } from '../results';
+
+export interface TrainOptions {
+  config: ExperimentConfig;
+  dataset: Dataset;
+  environment: Environment;
+  onEvent?: (event: TrainEvent) => void;
+  /** Aborting stops the run at the next step; the result has status 'stopped'. */
+  signal?: AbortSignal;
+}
+
+export interface TrainingRun {
+  /** Settles with the run's result whatever its status; rejects only for a config error. */
+  readonly result: Promise<RunResult>;
+  pause(): void;
+  resume(): void;
+  readonly paused: boolean;
+}
+
+export type { BackendInfo };

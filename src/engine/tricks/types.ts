@@ -1,0 +1,130 @@
+/**
+ * The declared interface of a training trick (He et al. 2019, "Bag of Tricks for Image
+ * Classification with Convolutional Neural Networks"; CutMix: Yun et al. 2019). One trick is
+ * one module exporting a `Trick`; the registry lists them and both the UI toggles and the
+ * contract tests are generated from it. A trick acts only through the hooks of the phases it
+ * declares; the training loop calls them in a fixed order (see train/trainer.ts).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { ExperimentConfig } from '../config';
+import type { Rng } from '../rng';
+
+/** The named phases of a training step a trick can act on. */
+export type TrickPhase =
+  | 'schedule' // the learning rate as a function of the step
+  | 'initialisation' // parameter values before the first step
+  | 'parameter groups' // which parameters get weight decay
+  | 'numerics' // precision of weights, activations and gradients
+  | 'batch and targets' // inputs and (soft) labels of a batch
+  | 'loss'; // the objective
+
+/** A numeric parameter of a trick, with its default and allowed range. */
+export interface TrickParam {
+  key: string;
+  label: string;
+  default: number;
+  min: number;
+  max: number;
+  step?: number;
+  integer?: boolean;
+  /** Unit or meaning, shown beside the input. */
+  unit?: string;
+}
+
+/** The learning rate at a global step (0-based), a pure function. */
+export type LrSchedule = (step: number) => number;
+
+/** What the schedule phase knows about the run. */
+export interface ScheduleContext {
+  config: ExperimentConfig;
+  stepsPerEpoch: number;
+  totalSteps: number;
+}
+
+/** A trainable or state tensor of the model, with what it is. */
+export interface ParamInfo {
+  name: string;
+  kind: 'conv' | 'dense-weight' | 'bias' | 'bn-gamma' | 'bn-beta';
+  /** True for the last BatchNorm γ of a residual block (zero-γ's target). */
+  lastBnInBlock?: boolean;
+  variable: tf.Variable;
+}
+
+/** A batch on its way to the loss: NHWC inputs and soft targets (rows sum to 1). */
+export interface Batch {
+  x: tf.Tensor4D;
+  targets: tf.Tensor2D;
+}
+
+/** What the loss phase sees. `base` is the soft-target cross-entropy already computed. */
+export interface LossInput {
+  logits: tf.Tensor2D;
+  targets: tf.Tensor2D;
+  x: tf.Tensor4D;
+  base: tf.Scalar;
+}
+
+export type Params = Record<string, number>;
+
+/** Per-run services a trick may need (teacher model for distillation, etc.). */
+export interface TrickRuntime {
+  config: ExperimentConfig;
+  numClasses: number;
+  rng: Rng;
+  /** Logits of the distillation teacher in inference mode, when one is loaded. */
+  teacher?: (x: tf.Tensor4D) => tf.Tensor2D;
+}
+
+/** Numerics (low precision) seen by the loop: rounding and loss scaling. */
+export interface Numerics {
+  /** Rounds a tensor to the emulated precision (weights before use, activations). */
+  round(x: tf.Tensor): tf.Tensor;
+  /** Current loss scale (1 when not scaling). */
+  lossScale(): number;
+  /** After gradients are computed: false means skip this step (overflow); updates the scale. */
+  update(gradsFinite: boolean): boolean;
+}
+
+/** One trick module. Hooks are optional; `phases` declares which ones it uses. */
+export interface Trick {
+  id: string;
+  /** Name as in the paper (the toggle's accessible name). */
+  name: string;
+  /** One line: what it does and why. */
+  explanation: string;
+  /** Citation: paper and section. */
+  reference: string;
+  params: TrickParam[];
+  phases: TrickPhase[];
+  /** Why it does not apply to this config, or null when it does. */
+  notApplicable?(config: ExperimentConfig): string | null;
+  /** 'schedule': rescale the base LR (linear scaling). */
+  baseLr?(lr: number, p: Params, ctx: ScheduleContext): number;
+  /** 'schedule': replace or wrap the schedule (warmup, cosine). */
+  schedule?(inner: LrSchedule, p: Params, ctx: ScheduleContext): LrSchedule;
+  /** 'initialisation': change initial values (zero γ). */
+  initialize?(params: ParamInfo[], p: Params): void;
+  /** 'parameter groups': whether weight decay applies to a parameter. */
+  decays?(param: ParamInfo, p: Params): boolean;
+  /** 'numerics': a fresh per-run numerics policy (FP16). */
+  numerics?(p: Params): Numerics;
+  /** 'batch and targets': map the one-hot targets (label smoothing). Runs before `batch`. */
+  targets?(targets: tf.Tensor2D, p: Params, rt: TrickRuntime): tf.Tensor2D;
+  /** 'batch and targets': mix inputs and targets (mixup, CutMix). */
+  batch?(batch: Batch, p: Params, rt: TrickRuntime): Batch;
+  /** 'loss': the loss from the base loss (knowledge distillation). */
+  loss?(input: LossInput, p: Params, rt: TrickRuntime): tf.Scalar;
+}
+
+/** A trick's parameter values: the config's values over the declared defaults. */
+export function trickParams(trick: Trick, config: ExperimentConfig): Params {
+  const set = config.tricks[trick.id]?.params ?? {};
+  const out: Params = {};
+  for (const p of trick.params) out[p.key] = set[p.key] ?? p.default;
+  return out;
+}
+
+/** Whether a trick is switched on (and applicable) in a config. */
+export function isEnabled(trick: Trick, config: ExperimentConfig): boolean {
+  return config.tricks[trick.id]?.enabled === true && !(trick.notApplicable?.(config) ?? null);
+}
