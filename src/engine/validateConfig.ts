@@ -91,11 +91,11 @@ function checkShape(value: unknown, shape: unknown, path: string): void {
   }
   if (!isPlainObject(value)) throw new ConfigError(path || '(config)', 'must be an object');
   for (const key of Object.keys(value)) {
-    if (!(key in shape)) throw new ConfigError(path ? `${path}.${key}` : key, 'unknown key');
+    if (!Object.hasOwn(shape, key)) throw new ConfigError(path ? `${path}.${key}` : key, 'unknown key');
   }
   for (const key of Object.keys(shape)) {
     const sub = path ? `${path}.${key}` : key;
-    if (!(key in value)) throw new ConfigError(sub, 'is missing');
+    if (!Object.hasOwn(value, key)) throw new ConfigError(sub, 'is missing');
     if (sub === 'tricks') continue;
     checkShape(value[key], (shape as Record<string, unknown>)[key], sub);
   }
@@ -114,7 +114,7 @@ function checkTricks(tricks: unknown): void {
     const params = setting.params ?? {};
     if (!isPlainObject(params)) throw new ConfigError(`tricks.${id}.params`, 'must be an object');
     for (const [key, value] of Object.entries(params)) {
-      const spec = trick.params.find((p) => p.key === key);
+      const spec = Object.hasOwn(params, key) ? trick.params.find((p) => p.key === key) : undefined;
       const field = `tricks.${id}.params.${key}`;
       if (!spec) throw new ConfigError(field, `unknown parameter (known: ${trick.params.map((p) => p.key).join(', ') || 'none'})`);
       const problem = num(spec.min, spec.max, spec.integer ?? false)(value, field);

@@ -75,14 +75,18 @@ export interface TrickRuntime {
   teacher?: (x: tf.Tensor4D) => tf.Tensor2D;
 }
 
-/** Numerics (low precision) seen by the loop: rounding and loss scaling. */
+/**
+ * Numerics (low precision) seen by the loop: rounding and dynamic loss scaling, kept on the GPU
+ * so that no value is read back per step.
+ */
 export interface Numerics {
-  /** Rounds a tensor to the emulated precision (weights before use, activations). */
+  /** Rounds a tensor to the emulated precision (weights before use, activations, gradients). */
   round(x: tf.Tensor): tf.Tensor;
-  /** Current loss scale (1 when not scaling). */
-  lossScale(): number;
-  /** After gradients are computed: false means skip this step (overflow); updates the scale. */
-  update(gradsFinite: boolean): boolean;
+  /** The loss multiplier, a scalar variable on the device. */
+  readonly scale: tf.Variable;
+  /** After gradients: `finite` (bool scalar) says whether all were finite; updates the scale. */
+  update(finite: tf.Scalar): void;
+  dispose(): void;
 }
 
 /** One trick module. Hooks are optional; `phases` declares which ones it uses. */

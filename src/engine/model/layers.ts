@@ -1,0 +1,158 @@
+/**
+ * Parameters and layer functions shared by the ResNets: seeded He initialisation, convolution,
+ * BatchNorm (batch statistics in training, running averages in evaluation), activations, dense.
+ * Layout is NHWC with filters [kh, kw, in, out], as tfjs uses.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Activation } from '../config';
+import type { Rng } from '../rng';
+import type { ParamInfo } from '../tricks/types';
+
+/** BatchNorm running-average momentum (PyTorch's 0.1 = 1 − 0.9) and epsilon. */
+export const BN_MOMENTUM = 0.1;
+export const BN_EPSILON = 1e-5;
+
+/** A BatchNorm layer's parameters and running statistics. */
+export interface BnLayer {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  runningMean: tf.Variable;
+  runningVar: tf.Variable;
+}
+
+/** A batch's statistics, kept out of the gradient tape to update the running averages. */
+export interface BnStats {
+  layer: BnLayer;
+  mean: tf.Tensor;
+  variance: tf.Tensor;
+  count: number;
+}
+
+/** Per-forward-pass state: training or evaluation, and where batch statistics go. */
+export interface ForwardContext {
+  training: boolean;
+  /** Filled in training mode; the step applies and disposes them. */
+  bnStats: BnStats[];
+  /** Precision emulation applied to weights and activations (identity at fp32). */
+  round: (x: tf.Tensor) => tf.Tensor;
+  /** The BatchNorm implementation (tf ops, or a fused kernel). */
+  batchNorm: BatchNormFn;
+}
+
+/** y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² over N, H, W; returns the batch moments too. */
+export type BatchNormFn = (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D };
+
+/** BatchNorm in plain tf ops (every backend). */
+export const opsBatchNorm: BatchNormFn = (x, gamma, beta) => {
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const y = tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON) as tf.Tensor4D;
+  return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+};
+
+/** Collects a model's parameters as they are created. */
+export class ParamStore {
+  readonly params: ParamInfo[] = [];
+  readonly buffers: tf.Variable[] = [];
+  constructor(private readonly rng: Rng) {}
+
+  private add(name: string, kind: ParamInfo['kind'], values: tf.Tensor, extra: Partial<ParamInfo> = {}): tf.Variable {
+    // tfjs names variables uniquely itself; `name` is our readable label (two models may coexist).
+    const variable = tf.variable(values, true);
+    values.dispose();
+    this.params.push({ name, kind, variable, ...extra });
+    return variable;
+  }
+
+  private normal(shape: number[], std: number): tf.Tensor {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n);
+    for (let i = 0; i < n; i++) data[i] = this.rng.normal() * std;
+    return tf.tensor(data, shape);
+  }
+
+  private uniform(shape: number[], bound: number): tf.Tensor {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n);
+    for (let i = 0; i < n; i++) data[i] = (2 * this.rng.next() - 1) * bound;
+    return tf.tensor(data, shape);
+  }
+
+  /** Conv filter with He (Kaiming) normal init, fan-out mode as torchvision's ResNet. */
+  conv(name: string, k: number, inC: number, outC: number): tf.Variable {
+    return this.add(name, 'conv', this.normal([k, k, inC, outC], Math.sqrt(2 / (k * k * outC))));
+  }
+
+  bn(name: string, channels: number, lastBnInBlock = false): BnLayer {
+    const gamma = this.add(`${name}.gamma`, 'bn-gamma', tf.ones([channels]), { lastBnInBlock });
+    const beta = this.add(`${name}.beta`, 'bn-beta', tf.zeros([channels]));
+    const runningMean = tf.variable(tf.zeros([channels]), false);
+    const runningVar = tf.variable(tf.ones([channels]), false);
+    this.buffers.push(runningMean, runningVar);
+    return { gamma, beta, runningMean, runningVar };
+  }
+
+  /** Dense layer, PyTorch's default init: U(−1/√in, 1/√in) for weight and bias. */
+  dense(name: string, inF: number, outF: number): { w: tf.Variable; b: tf.Variable } {
+    const bound = 1 / Math.sqrt(inF);
+    const w = this.add(`${name}.weight`, 'dense-weight', this.uniform([inF, outF], bound));
+    const b = this.add(`${name}.bias`, 'bias', this.uniform([outF], bound));
+    return { w, b };
+  }
+}
+
+/** 2-D convolution, 'same'-style padding (k−1)/2, weights passed through the precision policy. */
+export function conv2d(ctx: ForwardContext, x: tf.Tensor4D, w: tf.Variable, stride: number): tf.Tensor4D {
+  const k = w.shape[0];
+  const pad = (k - 1) / 2;
+  const padding: [[number, number], [number, number], [number, number], [number, number]] | 'valid' =
+    pad === 0 ? 'valid' : [[0, 0], [pad, pad], [pad, pad], [0, 0]];
+  return ctx.round(tf.conv2d(x, ctx.round(w) as tf.Tensor4D, stride, padding as 'valid')) as tf.Tensor4D;
+}
+
+/** BatchNorm: batch statistics in training (recorded for the running averages), running ones in evaluation. */
+export function batchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer): tf.Tensor4D {
+  const gamma = ctx.round(bn.gamma) as tf.Tensor1D;
+  const beta = ctx.round(bn.beta) as tf.Tensor1D;
+  if (!ctx.training) {
+    return ctx.round(tf.batchNorm(x, bn.runningMean, bn.runningVar, beta, gamma, BN_EPSILON)) as tf.Tensor4D;
+  }
+  const { y, mean, variance } = ctx.batchNorm(x, gamma, beta);
+  const [n, h, w] = x.shape;
+  ctx.bnStats.push({ layer: bn, mean: tf.keep(mean), variance: tf.keep(variance), count: n * h * w });
+  return ctx.round(y) as tf.Tensor4D;
+}
+
+/** The nonlinearity: ReLU, Swish/SiLU x·σ(x) (Ramachandran et al. 2017), or GELU (tanh form, Hendrycks & Gimpel 2016). */
+export function activate(x: tf.Tensor4D, kind: Activation): tf.Tensor4D {
+  switch (kind) {
+    case 'relu':
+      return tf.relu(x);
+    case 'swish':
+      return tf.mul(x, tf.sigmoid(x));
+    case 'gelu': {
+      const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+      return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+    }
+  }
+}
+
+/** Dense layer on [batch, features]. */
+export function dense(ctx: ForwardContext, x: tf.Tensor2D, p: { w: tf.Variable; b: tf.Variable }): tf.Tensor2D {
+  return ctx.round(tf.add(tf.matMul(x, ctx.round(p.w) as tf.Tensor2D), ctx.round(p.b))) as tf.Tensor2D;
+}
+
+/** Applies a batch's statistics to the running averages (unbiased variance, as PyTorch) and frees them. */
+export function updateRunningStats(stats: BnStats[]): void {
+  tf.tidy(() => {
+    for (const s of stats) {
+      const unbiased = s.count > 1 ? tf.mul(s.variance, s.count / (s.count - 1)) : s.variance;
+      s.layer.runningMean.assign(tf.add(tf.mul(s.layer.runningMean, 1 - BN_MOMENTUM), tf.mul(s.mean, BN_MOMENTUM)));
+      s.layer.runningVar.assign(tf.add(tf.mul(s.layer.runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
+    }
+  });
+  for (const s of stats) {
+    s.mean.dispose();
+    s.variance.dispose();
+  }
+  stats.length = 0;
+}

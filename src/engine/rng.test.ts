@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from './rng';
+
+describe('createRng', () => {
+  it('repeats a sequence for a seed and differs across seeds', () => {
+    const a = createRng(42);
+    const b = createRng(42);
+    const c = createRng(43);
+    const sa = Array.from({ length: 5 }, () => a.next());
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(sa);
+    expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(sa);
+  });
+
+  it('has the moments of its distributions (10,000 draws)', () => {
+    const r = createRng(7);
+    const n = 10000;
+    const u = Array.from({ length: n }, () => r.next());
+    const z = Array.from({ length: n }, () => r.normal());
+    const b = Array.from({ length: n }, () => r.beta(0.2, 0.2));
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    const variance = (xs: number[]) => mean(xs.map((x) => (x - mean(xs)) ** 2));
+    expect(mean(u)).toBeCloseTo(0.5, 1);
+    expect(mean(z)).toBeCloseTo(0, 1);
+    expect(variance(z)).toBeCloseTo(1, 1);
+    // Beta(a, a): mean 1/2, variance 1/(4(2a+1)) = 0.1786 for a = 0.2.
+    expect(mean(b)).toBeCloseTo(0.5, 1);
+    expect(variance(b)).toBeCloseTo(1 / (4 * 1.4), 1);
+    expect(Math.min(...b)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...b)).toBeLessThanOrEqual(1);
+  });
+
+  it('permutes every index exactly once; forks are independent and repeatable', () => {
+    const p = createRng(3).permutation(100);
+    expect([...p].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(createRng(3).fork('init').next()).toBe(createRng(3).fork('init').next());
+    expect(createRng(3).fork('init').next()).not.toBe(createRng(3).fork('data').next());
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * One training step and one evaluation batch, with the tricks' hooks in their phases:
+ * targets → batch (mixup, CutMix) → forward → loss (+ distillation) → loss scale (FP16) →
+ * gradients → overflow check → SGD with per-group weight decay → BatchNorm running averages.
+ * Losses and counts stay on the device; the loop decides when to read them back.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ExperimentConfig } from '../config';
+import { opsBatchNorm, updateRunningStats, type BatchNormFn, type ForwardContext } from '../model/layers';
+import type { Model } from '../model/types';
+import { isEnabled, trickParams, type Batch, type Numerics, type Trick, type TrickRuntime } from '../tricks/types';
+import { countCorrect, countTopK, softCrossEntropy } from './losses';
+import { createSgd, type Sgd } from './optimizer';
+
+/** Device-side sums from a step or an evaluation batch (the caller disposes them). */
+export interface StepOutput {
+  loss: tf.Scalar;
+  correct: tf.Scalar;
+}
+
+export interface EvalOutput {
+  lossSum: tf.Scalar;
+  top1: tf.Scalar;
+  top5: tf.Scalar;
+}
+
+export interface TrainStep {
+  /** Applies target and batch tricks to one-hot targets and inputs (the loop owns the tensors it passes). */
+  prepare(batch: Batch): Batch;
+  /** One SGD step at learning rate `lr`; returns the batch's mean loss and correct count. */
+  run(batch: Batch, lr: number): StepOutput;
+  /** Evaluation-mode forward pass on a batch with integer labels. */
+  evaluate(x: tf.Tensor4D, labels: tf.Tensor1D): EvalOutput;
+  /** Number of steps skipped on overflow so far (device scalar; FP16 only, else zero). */
+  readonly skipped: tf.Variable;
+  dispose(): void;
+}
+
+export interface TrainStepOptions {
+  model: Model;
+  config: ExperimentConfig;
+  tricks: readonly Trick[];
+  runtime: TrickRuntime;
+  /** A fused BatchNorm for the backend, or the tf-ops one. */
+  batchNorm?: BatchNormFn;
+}
+
+const identity = (x: tf.Tensor): tf.Tensor => x;
+
+/** Builds the step for a model and config; initialisation tricks run here, once. */
+export function createTrainStep(opts: TrainStepOptions): TrainStep {
+  const { model, config, runtime } = opts;
+  const enabled = opts.tricks.filter((t) => isEnabled(t, config));
+  const withParams = enabled.map((t) => ({ t, p: trickParams(t, config) }));
+  for (const { t, p } of withParams) t.initialize?.(model.params, p);
+  const decayHooks = withParams.filter(({ t }) => t.decays);
+  const decays = (param: (typeof model.params)[number]): boolean => decayHooks.every(({ t, p }) => t.decays?.(param, p) ?? true);
+  const sgd: Sgd = createSgd(config.optim, model.params, decays);
+  const numericsTrick = withParams.find(({ t }) => t.numerics);
+  const numerics: Numerics | null = numericsTrick?.t.numerics?.(numericsTrick.p) ?? null;
+  const round = numerics ? (x: tf.Tensor) => numerics.round(x) : identity;
+  const batchNorm = opts.batchNorm ?? opsBatchNorm;
+  const skipped = tf.variable(tf.scalar(0), false);
+  const vars = model.params.map((p) => p.variable);
+
+  return {
+    skipped,
+    prepare(batch) {
+      const out = tf.tidy(() => {
+        let b: Batch = batch;
+        for (const { t, p } of withParams) if (t.targets) b = { x: b.x, targets: t.targets(b.targets, p, runtime) };
+        for (const { t, p } of withParams) if (t.batch) b = t.batch(b, p, runtime);
+        return { x: b.x, targets: b.targets };
+      });
+      return out as Batch;
+    },
+    run(batch, lr) {
+      const ctx: ForwardContext = { training: true, bnStats: [], round, batchNorm };
+      let loss: tf.Scalar | null = null;
+      let correct: tf.Scalar | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = model.forward(batch.x, ctx);
+        let l = softCrossEntropy(logits, batch.targets);
+        for (const { t, p } of withParams) if (t.loss) l = t.loss({ logits, targets: batch.targets, x: batch.x, base: l }, p, runtime);
+        loss = tf.keep(l);
+        correct = tf.keep(countCorrect(logits, batch.targets));
+        return numerics ? (tf.mul(l, numerics.scale) as tf.Scalar) : l;
+      }, vars);
+      value.dispose();
+      tf.tidy(() => {
+        let g = vars.map((v) => grads[v.name]);
+        if (numerics) {
+          const inv = tf.div(1, numerics.scale);
+          g = g.map((x) => numerics.round(tf.mul(x, inv)));
+          const finite = tf.all(tf.stack(g.map((x) => tf.all(tf.isFinite(x))))) as tf.Scalar;
+          // On overflow the step is skipped on the device (weights and momentum kept), no read-back.
+          sgd.apply(g, lr, finite);
+          skipped.assign(tf.add(skipped, tf.sub(1, tf.cast(finite, 'float32'))));
+          numerics.update(finite);
+        } else {
+          sgd.apply(g, lr);
+        }
+      });
+      for (const v of vars) grads[v.name].dispose();
+      updateRunningStats(ctx.bnStats);
+      return { loss: loss as unknown as tf.Scalar, correct: correct as unknown as tf.Scalar };
+    },
+    evaluate(x, labels) {
+      return tf.tidy(() => {
+        const ctx: ForwardContext = { training: false, bnStats: [], round, batchNorm };
+        const logits = model.forward(x, ctx);
+        const targets = tf.oneHot(labels, logits.shape[1]).toFloat() as tf.Tensor2D;
+        return {
+          lossSum: tf.mul(softCrossEntropy(logits, targets), labels.shape[0]) as tf.Scalar,
+          top1: countTopK(logits, labels, 1),
+          top5: countTopK(logits, labels, 5),
+        };
+      });
+    },
+    dispose() {
+      sgd.dispose();
+      numerics?.dispose();
+      skipped.dispose();
+    },
+  };
+}

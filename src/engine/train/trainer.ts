@@ -1,0 +1,257 @@
+/**
+ * The training loop: epochs of seeded, augmented batches through the train step, evaluation on
+ * the held-out split after every epoch, progress events, pause/resume, stop by AbortSignal. The
+ * loss is accumulated on the device and read back only every `run.logEvery` steps. A NaN or
+ * infinite loss ends the run as 'diverged' with its metrics so far; an exception as 'failed'.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ExperimentConfig } from '../config';
+import { createBatchIterator, channelStats } from '../data/batches';
+import { limitSplit, withValidationSplit } from '../data/split';
+import { IMAGE_SIZE, type Dataset, type ImageSplit } from '../data/types';
+import type { EpochMetrics, RunStatus, StepEvent, TrainEvent } from '../events';
+import { createModel, disposeModel } from '../model';
+import { APP_NAME, APP_VERSION, RESULTS_SCHEMA_VERSION, toStepSample, type FinalMetrics, type RunResult, type StepSample } from '../results';
+import { createRng } from '../rng';
+import { TRICKS } from '../tricks/registry';
+import { validateConfig } from '../validateConfig';
+import { buildLrSchedule, stepsPerEpoch as countSteps } from './schedule';
+import { createTrainStep } from './step';
+import type { TrainingRun, TrainOptions } from './types';
+
+/** Evaluation batch size (no gradients, so larger than training batches is fine). */
+const EVAL_BATCH = 256;
+/** At most this many step samples are kept in the results (every k-th logged step beyond it). */
+const MAX_STEP_SAMPLES = 2000;
+
+/** The splits a run trains and evaluates on, after the config's limits and validation split. */
+export interface PreparedData {
+  train: ImageSplit;
+  val: ImageSplit;
+  numClasses: number;
+  mean: number[];
+  std: number[];
+}
+
+/** Applies the validation split (when the dataset has no test split) and the size limits. */
+export function prepareData(dataset: Dataset, config: ExperimentConfig): PreparedData {
+  const rng = createRng(config.run.seed).fork('split');
+  const withVal = dataset.test ? dataset : withValidationSplit(dataset, config.data.valFraction, rng);
+  const test = withVal.test as ImageSplit;
+  const train = config.data.trainLimit ? limitSplit(withVal.train, config.data.trainLimit) : withVal.train;
+  const val = config.data.valLimit ? limitSplit(test, config.data.valLimit) : test;
+  const { mean, std } = channelStats(train);
+  return { train, val, numClasses: dataset.classNames.length, mean, std };
+}
+
+/** Uploads uint8 NHWC images as a normalised float batch at the configured resolution. */
+function toInput(images: Uint8Array, count: number, mean: number[], std: number[], resolution: number): tf.Tensor4D {
+  const data = new Float32Array(count * IMAGE_SIZE * IMAGE_SIZE * 3);
+  for (let i = 0; i < data.length; i++) {
+    const c = i % 3;
+    data[i] = (images[i] - mean[c]) / std[c];
+  }
+  const x = tf.tensor4d(data, [count, IMAGE_SIZE, IMAGE_SIZE, 3]);
+  if (resolution === IMAGE_SIZE) return x;
+  const resized = tf.image.resizeBilinear(x, [resolution, resolution], false, true);
+  x.dispose();
+  return resized;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Starts a run; the returned handle pauses, resumes, and resolves with the RunResult. */
+export function startTraining(opts: TrainOptions): TrainingRun {
+  let paused = false;
+  let wake: (() => void) | null = null;
+  const waitWhilePaused = async (signal?: AbortSignal): Promise<void> => {
+    while (paused && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
+  };
+  const resumeNow = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  opts.signal?.addEventListener('abort', resumeNow);
+  const result = train(opts, waitWhilePaused);
+  return {
+    result,
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+      resumeNow();
+    },
+    get paused() {
+      return paused;
+    },
+  };
+}
+
+async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => Promise<void>): Promise<RunResult> {
+  const { dataset, signal, onEvent } = opts;
+  const config = validateConfig(opts.config);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const data = prepareData(dataset, config);
+  validateConfig(config, { trainSize: data.train.count });
+  const rng = createRng(config.run.seed);
+  const model = createModel(config.model, data.numClasses, rng.fork('init'));
+  const step = createTrainStep({
+    model,
+    config,
+    tricks: TRICKS,
+    runtime: { config, numClasses: data.numClasses, rng: rng.fork('tricks') },
+  });
+  const dataRng = rng.fork('data');
+  const perEpoch = countSteps(data.train.count, config.optim.batchSize);
+  const { lr: lrAt, totalSteps } = buildLrSchedule(config, perEpoch);
+  const epochs: EpochMetrics[] = [];
+  const steps: StepSample[] = [];
+  let status: RunStatus = 'finished';
+  let message: string | null = null;
+  let globalStep = 0;
+  let imagesSeen = 0;
+  const emit = (e: TrainEvent): void => onEvent?.(e);
+
+  try {
+    epochLoop: for (let epoch = 1; epoch <= config.run.epochs; epoch++) {
+      const epochStart = performance.now();
+      let epochLoss = tf.scalar(0);
+      let epochCorrect = tf.scalar(0);
+      let windowLoss = tf.scalar(0);
+      let windowSteps = 0;
+      let windowStart = performance.now();
+      let epochImages = 0;
+      const batches = createBatchIterator(data.train, {
+        batchSize: config.optim.batchSize,
+        rng: dataRng,
+        shuffle: true,
+        augment: config.data.augment,
+        dropLast: true,
+      });
+      for (const batch of batches) {
+        await waitWhilePaused(signal);
+        if (signal?.aborted) {
+          status = 'stopped';
+          message = `stopped by the user at step ${globalStep}`;
+          tf.dispose([epochLoss, epochCorrect, windowLoss]);
+          break epochLoop;
+        }
+        const lr = lrAt(globalStep);
+        const x = toInput(batch.images, batch.size, data.mean, data.std, config.data.resolution);
+        const y = tf.tidy(() => tf.oneHot(tf.tensor1d(batch.labels, 'int32'), data.numClasses).toFloat() as tf.Tensor2D);
+        const prepared = step.prepare({ x, targets: y });
+        const out = step.run(prepared, lr);
+        tf.dispose([x, y, prepared.x, prepared.targets]);
+        const next = tf.tidy(() => [tf.add(epochLoss, tf.mul(out.loss, batch.size)), tf.add(epochCorrect, out.correct), tf.add(windowLoss, out.loss)]);
+        tf.dispose([epochLoss, epochCorrect, windowLoss, out.loss, out.correct]);
+        [epochLoss, epochCorrect, windowLoss] = next as tf.Scalar[];
+        globalStep++;
+        windowSteps++;
+        epochImages += batch.size;
+        imagesSeen += batch.size;
+        if (windowSteps === config.run.logEvery || globalStep % perEpoch === 0) {
+          const loss = (await windowLoss.data())[0] / windowSteps;
+          const now = performance.now();
+          const event: StepEvent = {
+            kind: 'step',
+            epoch,
+            step: globalStep,
+            totalSteps,
+            stepsPerEpoch: perEpoch,
+            loss,
+            lr,
+            imagesPerSecond: (windowSteps * config.optim.batchSize) / Math.max(1e-9, (now - windowStart) / 1000),
+            elapsedSeconds: (now - t0) / 1000,
+          };
+          windowLoss.dispose();
+          windowLoss = tf.scalar(0);
+          windowSteps = 0;
+          windowStart = now;
+          if (steps.length < MAX_STEP_SAMPLES) steps.push(toStepSample(event));
+          emit(event);
+          if (!Number.isFinite(loss)) {
+            status = 'diverged';
+            message = `diverged at step ${globalStep}: the training loss is ${loss}`;
+            tf.dispose([epochLoss, epochCorrect, windowLoss]);
+            break epochLoop;
+          }
+        }
+        await yieldToEventLoop();
+      }
+      const [lossSum, correct] = await Promise.all([epochLoss.data(), epochCorrect.data()]);
+      tf.dispose([epochLoss, epochCorrect, windowLoss]);
+      const evalResult = await evaluate(step, data, config);
+      const seconds = (performance.now() - epochStart) / 1000;
+      const metrics: EpochMetrics = {
+        epoch,
+        trainLoss: lossSum[0] / epochImages,
+        trainAccuracy: correct[0] / epochImages,
+        ...evalResult,
+        lr: lrAt(Math.max(0, globalStep - 1)),
+        seconds,
+        imagesPerSecond: epochImages / seconds,
+      };
+      epochs.push(metrics);
+      emit({ kind: 'epoch', totalEpochs: config.run.epochs, ...metrics });
+      if (!Number.isFinite(metrics.trainLoss)) {
+        status = 'diverged';
+        message = `diverged at step ${globalStep}: the training loss is ${metrics.trainLoss}`;
+        break;
+      }
+    }
+  } catch (err) {
+    status = 'failed';
+    message = err instanceof Error ? err.message : String(err);
+  } finally {
+    step.dispose();
+    disposeModel(model);
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    app: { name: APP_NAME, version: APP_VERSION },
+    config,
+    dataset: { name: dataset.name, trainCount: data.train.count, valCount: data.val.count, numClasses: data.numClasses },
+    environment: opts.environment,
+    status,
+    message,
+    epochs,
+    steps,
+    final: finalMetrics(epochs),
+    timings: { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), wallSeconds, imagesPerSecond: imagesSeen / wallSeconds },
+  };
+}
+
+async function evaluate(step: ReturnType<typeof createTrainStep>, data: PreparedData, config: ExperimentConfig) {
+  // Sums stay on the device; one read-back per evaluation.
+  let sums = tf.zeros([3]);
+  const batches = createBatchIterator(data.val, { batchSize: EVAL_BATCH, shuffle: false, dropLast: false, augment: { crop: false, padding: 0, flip: false } });
+  for (const batch of batches) {
+    const x = toInput(batch.images, batch.size, data.mean, data.std, config.data.resolution);
+    const labels = tf.tensor1d(batch.labels, 'int32');
+    const out = step.evaluate(x, labels);
+    const next = tf.tidy(() => tf.add(sums, tf.stack([out.lossSum, out.top1, out.top5])));
+    tf.dispose([x, labels, out.lossSum, out.top1, out.top5, sums]);
+    sums = next;
+  }
+  const [lossSum, top1, top5] = await sums.data();
+  sums.dispose();
+  const n = data.val.count;
+  return { valLoss: lossSum / n, valTop1: top1 / n, valTop5: top5 / n };
+}
+
+function finalMetrics(epochs: EpochMetrics[]): FinalMetrics | null {
+  const last = epochs[epochs.length - 1];
+  if (!last) return null;
+  return {
+    valTop1: last.valTop1,
+    valTop5: last.valTop5,
+    valLoss: last.valLoss,
+    bestValTop1: Math.max(...epochs.map((e) => e.valTop1)),
+    trainLoss: last.trainLoss,
+    trainAccuracy: last.trainAccuracy,
+  };
+}
