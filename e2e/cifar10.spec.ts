@@ -1,0 +1,34 @@
+// Real CIFAR-10 from a file: the shared sample (10,000 training images in the official binary
+// layout) loads and trains; a truncated archive shows a clear message and leaves the app, and
+// the previously loaded dataset, working.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './fixtures';
+
+/** ../shared/data from the repository root. */
+const SAMPLE = fileURLToPath(new URL('../../shared/data/cifar10-sample.tar.gz', import.meta.url));
+
+test('loads the CIFAR-10 sample and trains a tiny run on it', async ({ app }) => {
+  await app.open();
+  await app.chooseFiles(SAMPLE);
+  await expect(app.datasetName).toHaveText('CIFAR-10', { timeout: 60_000 });
+  await expect(app.datasetTrainCount).toHaveText('10000');
+  await app.configure();
+  await app.runToCompletion();
+  const result = await app.downloadResults();
+  expect(result.config.data.dataset).toBe('cifar10');
+  expect(result.dataset.numClasses).toBe(10);
+  expect(result.epochs).toHaveLength(1);
+});
+
+test('a truncated archive shows a clear message and the app keeps working', async ({ app }) => {
+  await app.open();
+  const bytes = await readFile(SAMPLE);
+  await app.chooseFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: bytes.subarray(0, 50_000) });
+  await expect(app.datasetError).toBeVisible({ timeout: 30_000 });
+  await expect(app.datasetError).toContainText('cifar-10-binary.tar.gz');
+  await expect(app.datasetName).toContainText('synthetic'); // the previous dataset stays loaded
+
+  await app.configure({ trainLimit: 64 });
+  await app.runToCompletion();
+});

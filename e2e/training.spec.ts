@@ -1,0 +1,29 @@
+// A tiny run on the embedded data: the charts fill, Pause holds the step counter, Resume moves
+// it on, Stop ends the run as 'stopped'.
+import { expect, test } from './fixtures';
+
+test('trains, pauses, resumes and stops a tiny run', async ({ app }) => {
+  await app.open();
+  await app.configure({ epochs: 2, trainLimit: 512 }); // 32 steps: room to pause mid-run
+  await app.start();
+
+  await app.expectChartFilled('loss-chart', 2);
+  await expect(app.imagesPerSecond).toHaveText(/\d img\/s/);
+  await expect(app.eta).toHaveText(/\d+:\d\d/);
+
+  await app.pauseButton.click();
+  await app.expectPhase('paused');
+  const pausedAt = await app.currentStep();
+  await app.page.waitForTimeout(1500);
+  expect(await app.currentStep()).toBe(pausedAt);
+
+  await app.resumeButton.click();
+  await app.expectPhase('running');
+  await expect.poll(() => app.currentStep(), { timeout: 60_000 }).toBeGreaterThan(pausedAt);
+
+  await app.stopButton.click();
+  await app.expectPhase('done');
+  await expect(app.phase).toContainText('stopped');
+  await expect(app.startButton).toBeEnabled();
+  await expect(app.downloadButton).toBeEnabled();
+});

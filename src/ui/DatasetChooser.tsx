@@ -1,0 +1,80 @@
+/**
+ * Picks the training data: the embedded synthetic set (default, no download) or CIFAR-10 from
+ * the user's own files (cifar-10-binary.tar.gz, or its .bin batches), by file picker or drag and
+ * drop. Files are read as ArrayBuffers and transferred to the worker, which parses them.
+ */
+import { useId, useState, type DragEvent } from 'react';
+import type { DatasetInfo } from '../worker/protocol';
+
+export interface DatasetChooserProps {
+  dataset: DatasetInfo | null;
+  loading: boolean;
+  error: string | null;
+  disabled: boolean;
+  onUseSynthetic: () => void;
+  onFiles: (files: File[]) => void;
+}
+
+export function DatasetChooser({ dataset, loading, error, disabled, onUseSynthetic, onFiles }: DatasetChooserProps) {
+  const inputId = useId();
+  const [dragging, setDragging] = useState(false);
+  const blocked = disabled || loading;
+
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    setDragging(false);
+    if (!blocked && e.dataTransfer.files.length > 0) onFiles(Array.from(e.dataTransfer.files));
+  };
+
+  return (
+    <section className="panel dataset" aria-labelledby={`${inputId}-title`} data-testid="dataset-chooser">
+      <h2 id={`${inputId}-title`}>Dataset</h2>
+      <p className="dataset-status" data-testid="dataset-status" aria-live="polite">
+        {loading ? (
+          'Loading…'
+        ) : dataset ? (
+          <>
+            <strong data-testid="dataset-name">{dataset.name}</strong>: <span data-testid="dataset-train-count">{dataset.trainCount}</span> training images,{' '}
+            {dataset.testCount > 0 ? `${dataset.testCount} test images` : 'validation split held out from training'}
+          </>
+        ) : (
+          'No dataset loaded yet.'
+        )}
+      </p>
+      <button type="button" onClick={onUseSynthetic} disabled={blocked || dataset?.id === 'synthetic'} data-testid="dataset-use-synthetic">
+        Use embedded synthetic data
+      </button>
+      <div
+        className={dragging ? 'drop-zone dragging' : 'drop-zone'}
+        data-testid="dataset-drop-zone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <label htmlFor={inputId}>CIFAR-10 files (cifar-10-binary.tar.gz or the .bin batches)</label>
+        <input
+          id={inputId}
+          type="file"
+          multiple
+          accept=".gz,.tgz,.tar,.bin,.txt"
+          disabled={blocked}
+          data-testid="dataset-file-input"
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = ''; // choosing the same file again must fire again
+            if (files.length > 0) onFiles(files);
+          }}
+        />
+        <span className="field-hint">…or drop them here.</span>
+      </div>
+      {error ? (
+        <p className="error" role="alert" data-testid="dataset-error">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}

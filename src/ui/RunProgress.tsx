@@ -1,0 +1,60 @@
+/** The run's progress: phase, a progress bar, epoch, step, ETA and throughput. */
+import type { EpochEvent, StepEvent } from '../engine/events';
+import { etaSeconds, formatDuration } from './runPlan';
+import type { RunPhase } from './trainingClient';
+
+export interface RunProgressProps {
+  phase: RunPhase;
+  lastStep: StepEvent | null;
+  lastEpoch: EpochEvent | null;
+  totalEpochs: number;
+  /** The run's end status once done ('finished', 'stopped', …). */
+  status: string | null;
+}
+
+const PHASE_LABEL: Record<RunPhase, string> = {
+  idle: 'Ready',
+  starting: 'Starting (compiling GPU kernels)…',
+  running: 'Training',
+  paused: 'Paused',
+  stopping: 'Stopping…',
+  done: 'Done',
+};
+
+export function RunProgress({ phase, lastStep, lastEpoch, totalEpochs, status }: RunProgressProps) {
+  const total = lastStep?.totalSteps ?? 0;
+  const step = lastStep?.step ?? 0;
+  const epoch = Math.max(lastStep?.epoch ?? 0, lastEpoch?.epoch ?? 0);
+  const finished = phase === 'done' && status === 'finished';
+  const fraction = finished ? 1 : total > 0 ? step / total : 0;
+  const eta = lastStep && (phase === 'running' || phase === 'paused') ? etaSeconds(lastStep) : null;
+  return (
+    <div className="run-progress" data-testid="run-progress">
+      <div className="progress-line">
+        <span className={`phase phase-${phase}`} data-testid="run-phase" data-phase={phase}>
+          {PHASE_LABEL[phase]}
+          {phase === 'done' && status ? ` (${status})` : ''}
+        </span>
+        <progress max={1} value={fraction} aria-label="Training progress" data-testid="progress-bar" />
+      </div>
+      <dl className="progress-stats">
+        <div>
+          <dt>Epoch</dt>
+          <dd data-testid="progress-epoch">
+            {epoch}/{totalEpochs}
+          </dd>
+        </div>
+        <div>
+          <dt>Step</dt>
+          <dd data-testid="progress-step" data-step={step}>
+            {step}/{total || '?'}
+          </dd>
+        </div>
+        <div>
+          <dt>ETA</dt>
+          <dd data-testid="progress-eta">{eta === null ? '–' : formatDuration(eta)}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * ===== TRICK PANEL =====
+ * The Bag-of-Tricks toggles (He et al. 2019), generated from the registry: one checkbox per
+ * trick (its accessible name is the trick's name as in the paper, its explanation the tooltip)
+ * and its declared parameters as number inputs. Another helper owns the tricks themselves; the
+ * panel needs no change when one is added to src/engine/tricks/registry.ts.
+ */
+import type { ExperimentConfig, TrickSetting } from '../engine/config';
+import { TRICKS } from '../engine/tricks/registry';
+import type { Trick } from '../engine/tricks/types';
+import { NumberField } from './NumberField';
+
+export interface TrickPanelProps {
+  config: ExperimentConfig;
+  onChange: (config: ExperimentConfig) => void;
+  disabled: boolean;
+  tricks?: readonly Trick[];
+}
+
+export function TrickPanel({ config, onChange, disabled, tricks = TRICKS }: TrickPanelProps) {
+  const settingOf = (trick: Trick): TrickSetting => config.tricks[trick.id] ?? { enabled: false, params: {} };
+  const setSetting = (trick: Trick, setting: TrickSetting) => onChange({ ...config, tricks: { ...config.tricks, [trick.id]: setting } });
+
+  return (
+    <fieldset className="panel trick-panel" disabled={disabled} data-testid="trick-panel">
+      <legend>Tricks</legend>
+      {tricks.length === 0 ? <p className="field-hint">No tricks registered yet (src/engine/tricks/registry.ts).</p> : null}
+      <ul className="trick-list">
+        {tricks.map((trick) => {
+          const setting = settingOf(trick);
+          const reason = trick.notApplicable?.(config) ?? null;
+          return (
+            <li key={trick.id} className="trick" data-testid={`trick-${trick.id}`}>
+              <label title={`${trick.explanation} (${trick.reference})`}>
+                <input
+                  type="checkbox"
+                  checked={setting.enabled}
+                  onChange={(e) => setSetting(trick, { ...setting, enabled: e.target.checked })}
+                  data-testid={`trick-${trick.id}-toggle`}
+                />{' '}
+                {trick.name}
+              </label>
+              {reason ? <span className="field-hint"> not applicable: {reason}</span> : null}
+              {setting.enabled && trick.params.length > 0 ? (
+                <div className="trick-params">
+                  {trick.params.map((p) => (
+                    <NumberField
+                      key={p.key}
+                      label={p.unit ? `${p.label} (${p.unit})` : p.label}
+                      value={setting.params[p.key] ?? p.default}
+                      min={p.min}
+                      max={p.max}
+                      step={p.step ?? (p.integer ? 1 : 'any')}
+                      onChange={(v) => setSetting(trick, { ...setting, params: { ...setting.params, [p.key]: v } })}
+                      testId={`trick-${trick.id}-${p.key}`}
+                    />
+                  ))}
+                </div>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </fieldset>
+  );
+}

@@ -1,0 +1,198 @@
+/**
+ * The main thread's side of the training worker: sends typed requests (src/worker/protocol.ts)
+ * and folds the worker's events into one immutable state snapshot that React reads through
+ * useSyncExternalStore (the tldraw pattern: the engine has no UI, the UI has one bridge).
+ *
+ * Progress events can arrive many times a second; listeners are notified at most once per
+ * `notifyIntervalMs` so a busy run never floods React with renders (the main thread must stay
+ * free of long tasks while training).
+ */
+import type { ExperimentConfig } from '../engine/config';
+import type { BackendInfo, EpochEvent, StepEvent } from '../engine/events';
+import type { RunResult } from '../engine/results';
+import type { DatasetInfo, DatasetSource, WorkerEvent, WorkerRequest } from '../worker/protocol';
+
+/** Where the current (or last) run is. */
+export type RunPhase = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'done';
+
+/** A message for the user; `field` is the config path at fault for a config error. */
+export interface UserError {
+  message: string;
+  field?: string;
+}
+
+export interface TrainingState {
+  /** Null until the worker reports the backend it initialised. */
+  backend: BackendInfo | null;
+  /** Set when no backend at all could start (the app cannot train). */
+  initError: string | null;
+  dataset: DatasetInfo | null;
+  datasetLoading: boolean;
+  /** Why the last dataset load failed; the previous dataset stays loaded. */
+  datasetError: string | null;
+  runId: string | null;
+  phase: RunPhase;
+  /** The config the current run was started with. */
+  runConfig: ExperimentConfig | null;
+  /** Every logged step of the current run, oldest first. */
+  steps: StepEvent[];
+  /** Every finished epoch of the current run. */
+  epochs: EpochEvent[];
+  result: RunResult | null;
+  /** A run or config error (config errors name the field). */
+  runError: UserError | null;
+}
+
+/** The part of a Worker the client uses (a fake in unit tests). */
+export interface WorkerPort {
+  postMessage(message: WorkerRequest, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<WorkerEvent>) => void): void;
+  addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
+}
+
+export interface TrainingClient {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): TrainingState;
+  init(backend: ExperimentConfig['run']['backend']): void;
+  loadSynthetic(source: { seed: number; trainCount: number; testCount: number }): void;
+  /** Reads the files as ArrayBuffers (async, off the render path) and transfers them. */
+  loadFiles(files: readonly File[]): Promise<void>;
+  start(config: ExperimentConfig): void;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+}
+
+export const INITIAL_STATE: TrainingState = {
+  backend: null,
+  initError: null,
+  dataset: null,
+  datasetLoading: false,
+  datasetError: null,
+  runId: null,
+  phase: 'idle',
+  runConfig: null,
+  steps: [],
+  epochs: [],
+  result: null,
+  runError: null,
+};
+
+/** Folds one worker event into the state (pure, so it is unit-tested on its own). */
+export function reduce(state: TrainingState, event: WorkerEvent): TrainingState {
+  switch (event.type) {
+    case 'ready':
+      return { ...state, backend: event.backend, initError: null };
+    case 'dataset':
+      return { ...state, dataset: event.info, datasetLoading: false, datasetError: null };
+    case 'progress': {
+      if (event.runId !== state.runId) return state;
+      const phase = state.phase === 'starting' ? 'running' : state.phase;
+      return event.event.kind === 'step'
+        ? { ...state, phase, steps: [...state.steps, event.event] }
+        : { ...state, phase, epochs: [...state.epochs, event.event] };
+    }
+    case 'paused':
+      if (event.runId !== state.runId || state.phase === 'stopping' || state.phase === 'done') return state;
+      return { ...state, phase: event.paused ? 'paused' : 'running' };
+    case 'done':
+      if (event.runId !== state.runId) return state;
+      return { ...state, phase: 'done', result: event.result };
+    case 'error': {
+      const error: UserError = event.field ? { message: event.message, field: event.field } : { message: event.message };
+      if (event.runId !== null) {
+        if (event.runId !== state.runId) return state;
+        return { ...state, phase: state.phase === 'starting' ? 'idle' : 'done', runError: error };
+      }
+      if (state.datasetLoading) return { ...state, datasetLoading: false, datasetError: event.message };
+      if (!state.backend) return { ...state, initError: event.message };
+      return { ...state, runError: error };
+    }
+  }
+}
+
+let runCounter = 0;
+function newRunId(): string {
+  runCounter += 1;
+  return `run-${Date.now().toString(36)}-${runCounter}`;
+}
+
+/** Wraps a worker (or any WorkerPort) in a subscribable store. */
+export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150): TrainingClient {
+  let state = INITIAL_STATE;
+  const listeners = new Set<() => void>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastNotify = 0;
+
+  const notifyNow = () => {
+    timer = null;
+    lastNotify = Date.now();
+    for (const l of listeners) l();
+  };
+  /** Immediate for user-visible transitions; throttled for progress ticks. */
+  const notify = (throttled: boolean) => {
+    if (timer !== null) {
+      if (throttled) return;
+      clearTimeout(timer);
+    }
+    const wait = throttled ? Math.max(0, notifyIntervalMs - (Date.now() - lastNotify)) : 0;
+    timer = setTimeout(notifyNow, wait);
+  };
+  const set = (next: TrainingState, throttled = false) => {
+    if (next === state) return;
+    state = next;
+    notify(throttled);
+  };
+  const send = (message: WorkerRequest, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
+
+  worker.addEventListener('message', (e) => set(reduce(state, e.data), e.data.type === 'progress'));
+  worker.addEventListener('error', (e) => {
+    // A worker that fails to load or throws at top level: say so instead of hanging.
+    const message = `The training worker failed: ${e.message || 'unknown error'}`;
+    set({ ...state, phase: state.runId ? 'done' : state.phase, runError: { message }, datasetLoading: false });
+  });
+
+  const loadSource = (source: DatasetSource, transfer: Transferable[] = []) => {
+    set({ ...state, datasetLoading: true, datasetError: null });
+    send({ type: 'loadDataset', source }, transfer);
+  };
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot: () => state,
+    init(backend) {
+      send({ type: 'init', backend });
+    },
+    loadSynthetic({ seed, trainCount, testCount }) {
+      loadSource({ kind: 'synthetic', seed, trainCount, testCount });
+    },
+    async loadFiles(files) {
+      set({ ...state, datasetLoading: true, datasetError: null });
+      try {
+        const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+        loadSource({ kind: 'cifar10-files', files: read }, read.map((f) => f.bytes));
+      } catch (err) {
+        set({ ...state, datasetLoading: false, datasetError: `Could not read the file: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    },
+    start(config) {
+      const runId = newRunId();
+      set({ ...state, runId, phase: 'starting', runConfig: config, steps: [], epochs: [], result: null, runError: null });
+      send({ type: 'start', runId, config });
+    },
+    pause() {
+      if (state.runId && (state.phase === 'running' || state.phase === 'starting')) send({ type: 'pause', runId: state.runId });
+    },
+    resume() {
+      if (state.runId && state.phase === 'paused') send({ type: 'resume', runId: state.runId });
+    },
+    stop() {
+      if (!state.runId || (state.phase !== 'running' && state.phase !== 'paused' && state.phase !== 'starting')) return;
+      send({ type: 'stop', runId: state.runId });
+      set({ ...state, phase: 'stopping' });
+    },
+  };
+}

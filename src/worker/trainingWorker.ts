@@ -1,0 +1,132 @@
+/**
+ * The training worker: all of tfjs runs here, off the main thread, so the page never blocks
+ * while a ResNet trains. It answers the requests of src/worker/protocol.ts: initialise a
+ * backend (WebGPU first), load a dataset (the embedded synthetic set or CIFAR-10 files), and
+ * start / pause / resume / stop one run at a time (stop = AbortSignal). Every failure comes
+ * back as an 'error' event; the worker never dies silently.
+ */
+/// <reference lib="webworker" />
+import { initBackend } from '../engine/backend';
+import type { ExperimentConfig } from '../engine/config';
+import { loadCifar10FromFiles } from '../engine/data/cifar10';
+import { createSyntheticDataset } from '../engine/data/synthetic';
+import type { Dataset } from '../engine/data/types';
+import type { BackendInfo } from '../engine/events';
+import { startTraining } from '../engine/train/trainer';
+import type { TrainingRun } from '../engine/train/types';
+import { ConfigError, validateConfig } from '../engine/validateConfig';
+import type { DatasetInfo, DatasetSource, WorkerEvent, WorkerRequest } from './protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+interface ActiveRun {
+  runId: string;
+  run: TrainingRun | null;
+  controller: AbortController;
+}
+
+let backendReady: Promise<BackendInfo> | null = null;
+let dataset: Dataset | null = null;
+let active: ActiveRun | null = null;
+
+function post(event: WorkerEvent): void {
+  scope.postMessage(event);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function postError(runId: string | null, err: unknown): void {
+  if (err instanceof ConfigError) post({ type: 'error', runId, message: err.message, field: err.field });
+  else post({ type: 'error', runId, message: messageOf(err) });
+}
+
+function describe(d: Dataset): DatasetInfo {
+  return { name: d.name, id: d.id, trainCount: d.train.count, testCount: d.test?.count ?? 0, classNames: d.classNames };
+}
+
+async function init(preference: ExperimentConfig['run']['backend']): Promise<void> {
+  backendReady = initBackend(preference);
+  post({ type: 'ready', backend: await backendReady });
+}
+
+async function loadDataset(source: DatasetSource): Promise<void> {
+  if (active) throw new Error('Stop the current run before loading another dataset.');
+  // On a bad file this throws (a DatasetError naming the file) and `dataset` keeps the old set.
+  const next =
+    source.kind === 'synthetic'
+      ? createSyntheticDataset({ seed: source.seed, trainCount: source.trainCount, testCount: source.testCount })
+      : await loadCifar10FromFiles(source.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) })));
+  dataset = next;
+  post({ type: 'dataset', info: describe(next) });
+}
+
+async function start(runId: string, config: ExperimentConfig): Promise<void> {
+  if (active) throw new Error(`A run (${active.runId}) is already in progress; stop it first.`);
+  if (!backendReady) throw new Error('The worker was not initialised.');
+  if (!dataset) throw new Error('No dataset is loaded.');
+  const data = dataset;
+  if (config.data.dataset !== data.id) {
+    throw new ConfigError('data.dataset', `is '${config.data.dataset}' but the loaded dataset is '${data.id}'`);
+  }
+  validateConfig(config, { trainSize: data.train.count });
+  const controller = new AbortController();
+  const current: ActiveRun = { runId, run: null, controller };
+  active = current;
+  try {
+    const backend = await backendReady;
+    current.run = startTraining({
+      config,
+      dataset: data,
+      environment: { backend, userAgent: navigator.userAgent, runtime: 'browser' },
+      signal: controller.signal,
+      onEvent: (event) => post({ type: 'progress', runId, event }),
+    });
+    const result = await current.run.result;
+    post({ type: 'done', runId, result });
+  } finally {
+    if (active === current) active = null;
+  }
+}
+
+function control(request: Extract<WorkerRequest, { type: 'pause' | 'resume' | 'stop' }>): void {
+  if (!active || active.runId !== request.runId) return; // a late click on a finished run
+  if (request.type === 'stop') {
+    active.controller.abort(); // the loop wakes from a pause to see it
+    return;
+  }
+  if (!active.run) return;
+  if (request.type === 'pause') active.run.pause();
+  else active.run.resume();
+  post({ type: 'paused', runId: request.runId, paused: active.run.paused });
+}
+
+async function handle(request: WorkerRequest): Promise<void> {
+  switch (request.type) {
+    case 'init':
+      return init(request.backend);
+    case 'loadDataset':
+      return loadDataset(request.source);
+    case 'start':
+      return start(request.runId, request.config);
+    case 'pause':
+    case 'resume':
+    case 'stop':
+      return control(request);
+  }
+}
+
+scope.addEventListener('message', (e: MessageEvent<WorkerRequest>) => {
+  const request = e.data;
+  const runId = request.type === 'start' || request.type === 'pause' || request.type === 'resume' || request.type === 'stop' ? request.runId : null;
+  handle(request).catch((err: unknown) => postError(runId, err));
+});
+
+scope.addEventListener('error', (e: ErrorEvent) => {
+  post({ type: 'error', runId: active?.runId ?? null, message: `Worker error: ${e.message}` });
+});
+
+scope.addEventListener('unhandledrejection', (e: PromiseRejectionEvent) => {
+  postError(active?.runId ?? null, e.reason);
+});
