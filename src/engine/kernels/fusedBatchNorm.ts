@@ -1,0 +1,97 @@
+/**
+ * Training-mode BatchNorm (Ioffe & Szegedy 2015) with an optional fused ReLU, as one call the
+ * model can make whatever the backend: on WebGPU with our kernels enabled it costs 4 dispatches
+ * forward and 5 backward (tf.customGrad supplies the closed-form gradient); anywhere else it is
+ * plain tf ops (moments, batchNorm, relu) differentiated by tfjs.
+ *
+ * Gradient (training mode, μ and σ² functions of x; x̂ = (x − μ)/σ, σ = √(σ² + ε), R = N·H·W):
+ *   dβ = Σ g,  dγ = Σ g·x̂,  dx = γ/σ · (g − dβ/R − x̂·dγ/R),  g = dy (· [y > 0] with ReLU).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL, customKernelsEnabled } from './registry';
+
+export interface FusedBatchNormOptions {
+  /** Added to the variance before the square root (PyTorch's default is 1e-5). */
+  epsilon: number;
+  /** true: normalise with the batch's statistics; false: with movingMean/movingVariance. */
+  training: boolean;
+  /** Apply ReLU to the output (fused into the same kernel on WebGPU). Default false. */
+  relu?: boolean;
+  /** Running mean, required when training is false. */
+  movingMean?: tf.Tensor1D;
+  /** Running variance, required when training is false. */
+  movingVariance?: tf.Tensor1D;
+}
+
+export interface FusedBatchNormResult {
+  /** Normalised (and, with relu, rectified) activations, same shape as x. */
+  y: tf.Tensor4D;
+  /** Per-channel mean used to normalise (the batch mean in training). Not differentiable. */
+  mean: tf.Tensor1D;
+  /** Per-channel biased variance used to normalise (divide by R, not R − 1). Not differentiable. */
+  variance: tf.Tensor1D;
+}
+
+/** True when fusedBatchNorm will run our WebGPU kernels rather than tf ops. */
+export function usesFusedKernels(): boolean {
+  return customKernelsEnabled() && tf.getBackend() === 'webgpu';
+}
+
+/**
+ * BatchNorm over the N, H, W axes of an NHWC tensor, per channel: y = γ·(x − μ)/√(σ² + ε) + β,
+ * then ReLU if `relu`. Uses our kernels when `usesFusedKernels()`, else tf ops; both give
+ * gradients for x, γ and β. The caller owns (and disposes) y, mean and variance.
+ */
+export function fusedBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, options: FusedBatchNormOptions): FusedBatchNormResult {
+  const relu = options.relu ?? false;
+  if (!options.training) return inferenceBatchNorm(x, gamma, beta, options, relu);
+  if (!usesFusedKernels()) return opsBatchNorm(x, gamma, beta, options.epsilon, relu);
+
+  const attrs = { epsilon: options.epsilon, relu };
+  // The statistics kernel runs outside the custom-gradient op: its outputs feed the running
+  // averages, never the loss, so the tape prunes it (and needs no gradient for it).
+  const [mean, variance] = tf.engine().runKernel(BN_STATS_KERNEL, { x }) as [tf.Tensor1D, tf.Tensor1D];
+  const normalize = tf.customGrad((xIn, gammaIn, betaIn, save) => {
+    const [xt, g, b] = [xIn, gammaIn, betaIn] as tf.Tensor[];
+    const saveFn = save as tf.GradSaveFunc;
+    saveFn([xt, g, b, mean, variance]);
+    const y = tf.engine().runKernel(BN_APPLY_KERNEL, { x: xt, mean, variance, gamma: g, beta: b }, attrs) as tf.Tensor4D;
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sg, sb, sm, sv] = saved;
+        return tf.engine().runKernel(BN_GRAD_KERNEL, { x: sx, dy, mean: sm, variance: sv, gamma: sg, beta: sb }, attrs) as tf.Tensor[];
+      },
+    };
+  });
+  const y = normalize(x, gamma, beta) as tf.Tensor4D;
+  return { y, mean, variance };
+}
+
+/** The tf-ops path (every backend): moments, batchNorm, optional ReLU. */
+function opsBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu: boolean): FusedBatchNormResult {
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const normed = tf.batchNorm(x, mean, variance, beta, gamma, epsilon) as tf.Tensor4D;
+  if (!relu) return { y: normed, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+  const y = tf.relu(normed);
+  normed.dispose();
+  return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+}
+
+/** Evaluation mode: the running statistics, tf ops on every backend (not a training hot path). */
+function inferenceBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, options: FusedBatchNormOptions, relu: boolean): FusedBatchNormResult {
+  const { movingMean, movingVariance } = options;
+  if (!movingMean || !movingVariance) throw new Error('fusedBatchNorm: training is false but movingMean/movingVariance are missing');
+  const normed = tf.batchNorm(x, movingMean, movingVariance, beta, gamma, options.epsilon) as tf.Tensor4D;
+  const y = relu ? tf.relu(normed) : normed;
+  if (relu) normed.dispose();
+  return { y, mean: tf.clone(movingMean), variance: tf.clone(movingVariance) };
+}
+
+/**
+ * Adapter for the model's BatchNormFn signature (x, γ, β) → {y, mean, variance}, training mode
+ * without ReLU: `createTrainStep({ ..., batchNorm: batchNormFn(BN_EPSILON) })`.
+ */
+export function batchNormFn(epsilon: number): (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => FusedBatchNormResult {
+  return (x, gamma, beta) => fusedBatchNorm(x, gamma, beta, { epsilon, training: true });
+}

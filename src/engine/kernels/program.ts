@@ -1,0 +1,64 @@
+/**
+ * The small surface of tfjs's WebGPU backend that our kernels use: a program description
+ * (WGSL source plus dispatch geometry, tfjs's `WebGPUProgram` interface) and a way to run it
+ * through `backend.runWebGPUProgram`, so our shaders share the backend's pipeline cache, buffer
+ * pool and command batching with the stock kernels. Only types are imported from
+ * '@tensorflow/tfjs-backend-webgpu': importing its code would register the backend before
+ * `navigator.gpu` exists in Node.
+ *
+ * How the backend wraps `getUserCode()` (tfjs-backend-webgpu/src/webgpu_program.ts): it
+ * declares `result` (binding 0, the output), one read-only storage array per entry of
+ * `variableNames` (bindings 1…), and a `uniforms` struct holding every shape, then the
+ * program's own `uniforms` fields in the order of the uniform data passed to the run. The
+ * entry point calls `main(index)` when `dispatchLayout` has only `x`, else `main()`; the
+ * builtins are exposed as the private vars `localIndex`, `workgroupId`, `numWorkgroups`.
+ */
+import type { DataType, TensorInfo } from '@tensorflow/tfjs';
+import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+
+export type { WebGPUBackend, WebGPUProgram };
+
+/** One program-defined uniform, as the backend packs them (scalars here: no alignment padding). */
+export interface Uniform {
+  type: 'int32' | 'uint32' | 'float32';
+  data: number[];
+}
+
+/** Integer ceiling of a / b for positive b. */
+export function ceilDiv(a: number, b: number): number {
+  return Math.floor((a + b - 1) / b);
+}
+
+/** Smallest power of two ≥ n (n ≥ 1). */
+export function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** Scalar int32 uniforms, in the order the program's `uniforms` string declares them. */
+export function ints(...values: number[]): Uniform[] {
+  return values.map((v) => ({ type: 'int32', data: [v] }));
+}
+
+/** `uniforms` declaration for scalar i32 fields, e.g. `M : i32, N : i32,`. */
+export function intFields(...names: string[]): string {
+  return names.map((n) => `${n} : i32,`).join(' ');
+}
+
+/** Runs a program on the backend; the result is a TensorInfo owned by the caller. */
+export function runProgram(
+  backend: WebGPUBackend,
+  program: WebGPUProgram,
+  inputs: TensorInfo[],
+  uniforms: Uniform[],
+  dtype: DataType = 'float32',
+): TensorInfo {
+  return backend.runWebGPUProgram(program, inputs, dtype, uniforms);
+}
+
+/**
+ * WGSL: the index of this workgroup in a 1-D grid that the backend may have folded into 2-D
+ * or 3-D when it exceeds maxComputeWorkgroupsPerDimension.
+ */
+export const LINEAR_WORKGROUP_ID = 'i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x)';

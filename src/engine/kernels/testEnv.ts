@@ -1,0 +1,62 @@
+/**
+ * Test-only setup shared by the kernel tests: WebGPU in Node through Dawn on SwiftShader (a CPU
+ * Vulkan device), the tfjs CPU backend as reference, seeded random tensors and an error check.
+ * When Dawn cannot start (no libvulkan, no SwiftShader ICD) the tests fail with the reason;
+ * they never skip, so a CI without Vulkan shows red rather than silently green.
+ */
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { installNodeWebGPU } from '../../node/webgpu';
+import { createRng, type Rng } from '../rng';
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/**
+ * Starts tfjs's WebGPU backend on Dawn. Pins Vulkan to SwiftShader when no driver is named:
+ * Mesa's ICDs (lavapipe) may be installed too, and Dawn rejects lavapipe's adapter.
+ */
+export async function startWebGPU(): Promise<void> {
+  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  const problem = await installNodeWebGPU();
+  if (problem) {
+    throw new Error(`WebGPU kernel tests need Dawn on Vulkan (apt-get install libvulkan1 chromium for SwiftShader): ${problem}`);
+  }
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (!(await tf.setBackend('webgpu'))) throw new Error('the tfjs webgpu backend failed to initialise on Dawn');
+  await tf.ready();
+}
+
+/** Seeded N(0, 1) values (never Math.random). */
+export function randomValues(rng: Rng, n: number, scale = 1, offset = 0): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = offset + scale * rng.normal();
+  return out;
+}
+
+export { createRng };
+
+/** Runs `f` on the named backend and returns its outputs' values; tensors are disposed. */
+export async function runOn(backend: 'cpu' | 'webgpu', f: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outs = tf.tidy(f);
+  const list = Array.isArray(outs) ? outs : [outs];
+  const values = await Promise.all(list.map(async (t) => new Float32Array(await t.data())));
+  tf.dispose(list);
+  return values;
+}
+
+/** Largest violation of |a − b| ≤ atol + rtol·|b|, as a ratio (≤ 1 passes), and the max abs error. */
+export function compare(a: Float32Array, b: Float32Array, atol: number, rtol: number): { worst: number; maxAbs: number } {
+  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
+  let worst = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < a.length; i++) {
+    const err = Math.abs(a[i] - b[i]);
+    if (!Number.isFinite(err)) return { worst: Infinity, maxAbs: Infinity };
+    maxAbs = Math.max(maxAbs, err);
+    worst = Math.max(worst, err / (atol + rtol * Math.abs(b[i])));
+  }
+  return { worst, maxAbs };
+}
