@@ -76,7 +76,8 @@ export function createCifarResnet(config: ModelConfig, numClasses: number, rng: 
         se: config.se ? createSe(store, `${name}.se`, outC) : null,
         shortcut: { kind: 'identity', avgPool: false, stride, outC },
       };
-      if (stride !== 1 || inC !== outC) {
+      // The plain network (no skip connections) has no shortcuts, so no projection parameters.
+      if (config.skipConnections && (stride !== 1 || inC !== outC)) {
         if (config.resnetD) {
           block.shortcut = {
             kind: 'projection',

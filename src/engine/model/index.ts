@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import type { Rng } from '../rng';
 import { createCifarResnet } from './cifarResnet';
+import { createImagenetResnet } from './imagenetResnet';
 import type { Model } from './types';
 
 export type { Model } from './types';
@@ -15,8 +16,9 @@ export function createModel(config: ModelConfig, numClasses: number, rng: Rng): 
   switch (config.family) {
     case 'cifar-resnet':
       return createCifarResnet(config, numClasses, rng);
-    default:
-      throw new Error(`model.family: '${config.family}' is not available yet`);
+    case 'resnet18':
+    case 'resnet50':
+      return createImagenetResnet(config, numClasses, rng);
   }
 }
 

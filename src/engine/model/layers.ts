@@ -85,8 +85,9 @@ export class ParamStore {
   bn(name: string, channels: number, lastBnInBlock = false): BnLayer {
     const gamma = this.add(`${name}.gamma`, 'bn-gamma', tf.ones([channels]), { lastBnInBlock });
     const beta = this.add(`${name}.beta`, 'bn-beta', tf.zeros([channels]));
-    const runningMean = tf.variable(tf.zeros([channels]), false);
-    const runningVar = tf.variable(tf.ones([channels]), false);
+    // tidy frees the initial values; variables survive it.
+    const runningMean = tf.tidy(() => tf.variable(tf.zeros([channels]), false));
+    const runningVar = tf.tidy(() => tf.variable(tf.ones([channels]), false));
     this.buffers.push(runningMean, runningVar);
     return { gamma, beta, runningMean, runningVar };
   }

@@ -18,7 +18,7 @@ export interface Sgd {
 
 /** Creates the optimiser; `decays(p)` says whether parameter p gets weight decay. */
 export function createSgd(config: OptimConfig, params: ParamInfo[], decays: (p: ParamInfo) => boolean): Sgd {
-  const buffers = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
+  const buffers = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
   const wd = params.map((p) => (decays(p) ? config.weightDecay : 0));
   const mu = config.momentum;
   return {

@@ -60,7 +60,7 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
   const numerics: Numerics | null = numericsTrick?.t.numerics?.(numericsTrick.p) ?? null;
   const round = numerics ? (x: tf.Tensor) => numerics.round(x) : identity;
   const batchNorm = opts.batchNorm ?? opsBatchNorm;
-  const skipped = tf.variable(tf.scalar(0), false);
+  const skipped = tf.tidy(() => tf.variable(tf.scalar(0), false));
   const vars = model.params.map((p) => p.variable);
 
   return {
@@ -86,12 +86,15 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
         correct = tf.keep(countCorrect(logits, batch.targets));
         return numerics ? (tf.mul(l, numerics.scale) as tf.Scalar) : l;
       }, vars);
-      value.dispose();
+      // Without loss scaling `value` is the kept loss itself: dispose it only when it is the scaled copy.
+      if (value !== (loss as unknown)) value.dispose();
       tf.tidy(() => {
         let g = vars.map((v) => grads[v.name]);
         if (numerics) {
+          // The scaled gradients are already half (numerics.round rounds them in the backward
+          // pass); the unscale is in FP32, on the way to the FP32 master weights.
           const inv = tf.div(1, numerics.scale);
-          g = g.map((x) => numerics.round(tf.mul(x, inv)));
+          g = g.map((x) => tf.mul(x, inv));
           const finite = tf.all(tf.stack(g.map((x) => tf.all(tf.isFinite(x))))) as tf.Scalar;
           // On overflow the step is skipped on the device (weights and momentum kept), no read-back.
           sgd.apply(g, lr, finite);

@@ -11,9 +11,12 @@ import { limitSplit, withValidationSplit } from '../data/split';
 import { IMAGE_SIZE, type Dataset, type ImageSplit } from '../data/types';
 import type { EpochMetrics, RunStatus, StepEvent, TrainEvent } from '../events';
 import { createModel, disposeModel } from '../model';
+import { createTeacher, type Teacher } from '../model/teacher';
 import { APP_NAME, APP_VERSION, RESULTS_SCHEMA_VERSION, toStepSample, type FinalMetrics, type RunResult, type StepSample } from '../results';
 import { createRng } from '../rng';
+import { NO_TEACHER_MESSAGE } from '../tricks/distillation';
 import { TRICKS } from '../tricks/registry';
+import { isEnabled } from '../tricks/types';
 import { validateConfig } from '../validateConfig';
 import { buildLrSchedule, stepsPerEpoch as countSteps } from './schedule';
 import { createTrainStep } from './step';
@@ -98,11 +101,20 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
   validateConfig(config, { trainSize: data.train.count });
   const rng = createRng(config.run.seed);
   const model = createModel(config.model, data.numClasses, rng.fork('init'));
+  // A missing or mismatched teacher fails the run with its message (status 'failed').
+  let teacher: Teacher | null = null;
+  let setupError: string | null = null;
+  try {
+    if (opts.teacher) teacher = createTeacher(opts.teacher.model, opts.teacher.weights, data.numClasses);
+    else if (TRICKS.some((t) => t.needsTeacher && isEnabled(t, config))) setupError = NO_TEACHER_MESSAGE;
+  } catch (err) {
+    setupError = err instanceof Error ? err.message : String(err);
+  }
   const step = createTrainStep({
     model,
     config,
     tricks: TRICKS,
-    runtime: { config, numClasses: data.numClasses, rng: rng.fork('tricks') },
+    runtime: { config, numClasses: data.numClasses, rng: rng.fork('tricks'), teacher: teacher?.logits },
   });
   const dataRng = rng.fork('data');
   const perEpoch = countSteps(data.train.count, config.optim.batchSize);
@@ -116,6 +128,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
   const emit = (e: TrainEvent): void => onEvent?.(e);
 
   try {
+    if (setupError) throw new Error(setupError);
     epochLoop: for (let epoch = 1; epoch <= config.run.epochs; epoch++) {
       const epochStart = performance.now();
       let epochLoss = tf.scalar(0);
@@ -203,11 +216,12 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
       }
     }
   } catch (err) {
-    status = 'failed';
+    status = 'failed'; console.error(err);
     message = err instanceof Error ? err.message : String(err);
   } finally {
     step.dispose();
     disposeModel(model);
+    teacher?.dispose();
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   return {

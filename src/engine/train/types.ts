@@ -3,6 +3,7 @@
  * resume, stop (AbortSignal), and receive a RunResult however it ends.
  */
 import type { ExperimentConfig } from '../config';
+import type { TeacherSpec } from '../model/teacher';
 import type { Dataset } from '../data/types';
 import type { BackendInfo, TrainEvent } from '../events';
 import type { Environment, RunResult } from '../results';
@@ -14,6 +15,11 @@ export interface TrainOptions {
   onEvent?: (event: TrainEvent) => void;
   /** Aborting stops the run at the next step; the result has status 'stopped'. */
   signal?: AbortSignal;
+  /**
+   * The teacher for knowledge distillation: a trained model's config and weights (readWeights),
+   * e.g. a finished run's or a larger model's. Required when distillation is on.
+   */
+  teacher?: TeacherSpec;
 }
 
 export interface TrainingRun {

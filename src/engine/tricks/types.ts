@@ -80,7 +80,11 @@ export interface TrickRuntime {
  * so that no value is read back per step.
  */
 export interface Numerics {
-  /** Rounds a tensor to the emulated precision (weights before use, activations, gradients). */
+  /**
+   * Rounds a tensor to the emulated precision (weights before use, activations). Differentiable
+   * straight-through; the gradient flowing back through it is rounded too, so the weight
+   * gradients the step receives are already at that precision (and still loss-scaled).
+   */
   round(x: tf.Tensor): tf.Tensor;
   /** The loss multiplier, a scalar variable on the device. */
   readonly scale: tf.Variable;
@@ -100,6 +104,8 @@ export interface Trick {
   reference: string;
   params: TrickParam[];
   phases: TrickPhase[];
+  /** The run needs a teacher model (TrainOptions.teacher); without one it fails with a message. */
+  needsTeacher?: boolean;
   /** Why it does not apply to this config, or null when it does. */
   notApplicable?(config: ExperimentConfig): string | null;
   /** 'schedule': rescale the base LR (linear scaling). */

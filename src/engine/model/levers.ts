@@ -1,0 +1,179 @@
+/**
+ * Architecture levers: the model choices an experiment can turn, declared as a registry the UI
+ * (src/ui/LeversPanel.tsx) and the tests are generated from, as the tricks are. Each sets one
+ * config field to one of a few allowed values and says when it does not apply to the chosen
+ * network. Depth, width and input resolution are the three axes of scaling a network (Tan & Le
+ * 2019, EfficientNet §3); ResNet-B, -C and -D are the model tweaks of He et al. 2019 (§4.1,
+ * "Bag of Tricks for Image Classification with Convolutional Neural Networks"), which act on
+ * the ImageNet-style ResNet-18/50 (imagenetResnet.ts) and, for -D, on the CIFAR ResNet too.
+ */
+import type { ExperimentConfig } from '../config';
+
+/** The config fields a lever may set (dotted paths into ExperimentConfig). */
+export type LeverField =
+  | 'model.family'
+  | 'model.depth'
+  | 'model.widthMultiplier'
+  | 'data.resolution'
+  | 'model.activation'
+  | 'model.se'
+  | 'model.skipConnections'
+  | 'model.resnetB'
+  | 'model.resnetC'
+  | 'model.resnetD';
+
+export type LeverValue = number | string | boolean;
+
+/** One allowed value and how the UI names it. */
+export interface LeverOption {
+  value: LeverValue;
+  label: string;
+}
+
+/** One architecture lever. */
+export interface Lever {
+  id: string;
+  /** The control's accessible name. */
+  name: string;
+  /** One line: what it changes and why it might help. */
+  explanation: string;
+  /** Citation: paper and section. */
+  reference: string;
+  /** The config field it sets. */
+  field: LeverField;
+  /** Allowed values, in display order. */
+  options: LeverOption[];
+  /** Why it does not apply to this config (the control is disabled and says so), or null. */
+  notApplicable(config: ExperimentConfig): string | null;
+}
+
+const always = (): null => null;
+const onOff: LeverOption[] = [
+  { value: false, label: 'off' },
+  { value: true, label: 'on' },
+];
+const isCifar = (config: ExperimentConfig): boolean => config.model.family === 'cifar-resnet';
+
+export const LEVERS: readonly Lever[] = [
+  {
+    id: 'family',
+    name: 'Network',
+    explanation: 'The CIFAR ResNet (basic blocks, 16/32/64 channels, depth 6n+2) or an ImageNet-style ResNet-18/50 adapted to small images (64–512 channels).',
+    reference: 'He et al. 2016, §4.1–4.2',
+    field: 'model.family',
+    options: [
+      { value: 'cifar-resnet', label: 'CIFAR ResNet' },
+      { value: 'resnet18', label: 'ResNet-18' },
+      { value: 'resnet50', label: 'ResNet-50' },
+    ],
+    notApplicable: always,
+  },
+  {
+    id: 'depth',
+    name: 'Depth',
+    explanation: 'Layers of the CIFAR ResNet (6n + 2): deeper networks fit more but take longer per step.',
+    reference: 'He et al. 2016, §4.2',
+    field: 'model.depth',
+    options: [20, 32, 44, 56, 110].map((d) => ({ value: d, label: `ResNet-${d}` })),
+    notApplicable: (c) => (isCifar(c) ? null : 'ResNet-18 and ResNet-50 have a fixed depth'),
+  },
+  {
+    id: 'width',
+    name: 'Width multiplier',
+    explanation: 'Multiplies the channels of every layer: wider networks learn more per layer at a quadratic cost in compute.',
+    reference: 'Zagoruyko & Komodakis 2016; Tan & Le 2019, §3',
+    field: 'model.widthMultiplier',
+    options: [0.25, 0.5, 1, 2, 4].map((m) => ({ value: m, label: `×${m}` })),
+    notApplicable: always,
+  },
+  {
+    id: 'resolution',
+    name: 'Input resolution',
+    explanation: 'Upsamples the 32×32 images before the network: more pixels per feature map, more compute, no new information.',
+    reference: 'Tan & Le 2019, §3',
+    field: 'data.resolution',
+    options: [32, 48, 64].map((r) => ({ value: r, label: `${r}×${r}` })),
+    notApplicable: always,
+  },
+  {
+    id: 'activation',
+    name: 'Activation',
+    explanation: 'The nonlinearity after each BatchNorm: ReLU, Swish (x·σ(x)) or GELU, the smooth ones passing small negative values.',
+    reference: 'Ramachandran et al. 2017; Hendrycks & Gimpel 2016',
+    field: 'model.activation',
+    options: [
+      { value: 'relu', label: 'ReLU' },
+      { value: 'swish', label: 'Swish' },
+      { value: 'gelu', label: 'GELU' },
+    ],
+    notApplicable: always,
+  },
+  {
+    id: 'se',
+    name: 'Squeeze-and-excitation',
+    explanation: 'Adds to every block a small gate (reduction 16) that rescales each channel from the block\'s global average.',
+    reference: 'Hu et al. 2018',
+    field: 'model.se',
+    options: onOff,
+    notApplicable: always,
+  },
+  {
+    id: 'skipConnections',
+    name: 'Skip connections',
+    explanation: 'Residual shortcuts around each block; off gives the plain network of the same depth, which is harder to train.',
+    reference: 'He et al. 2016, §4.2',
+    field: 'model.skipConnections',
+    options: [
+      { value: true, label: 'on' },
+      { value: false, label: 'off' },
+    ],
+    notApplicable: always,
+  },
+  {
+    id: 'resnetB',
+    name: 'ResNet-B',
+    explanation: 'Moves a downsampling bottleneck\'s stride 2 from its first 1×1 conv, which skips three quarters of the input, to its 3×3 conv.',
+    reference: 'He et al. 2019, §4.1',
+    field: 'model.resnetB',
+    options: onOff,
+    notApplicable: (c) => (c.model.family === 'resnet50' ? null : 'ResNet-B needs bottleneck blocks: choose ResNet-50'),
+  },
+  {
+    id: 'resnetC',
+    name: 'ResNet-C',
+    explanation: 'Replaces the stem\'s single convolution by three 3×3 convolutions (32, 32, 64 channels).',
+    reference: 'He et al. 2019, §4.1',
+    field: 'model.resnetC',
+    options: onOff,
+    notApplicable: (c) => (isCifar(c) ? 'ResNet-C needs an ImageNet-style stem: choose ResNet-18 or ResNet-50' : null),
+  },
+  {
+    id: 'resnetD',
+    name: 'ResNet-D',
+    explanation: 'Downsampling shortcuts average-pool 2×2 before their 1×1 conv instead of striding it, so no input pixel is ignored.',
+    reference: 'He et al. 2019, §4.1',
+    field: 'model.resnetD',
+    options: onOff,
+    notApplicable: (c) => (c.model.skipConnections ? null : 'ResNet-D changes the shortcuts: turn skip connections on'),
+  },
+];
+
+/** Looks a lever up by id. */
+export function getLever(id: string): Lever | undefined {
+  return LEVERS.find((l) => l.id === id);
+}
+
+/** The current value of a lever's field in `config`. */
+export function leverValue(config: ExperimentConfig, lever: Lever): LeverValue {
+  const [section, key] = lever.field.split('.') as ['model' | 'data', string];
+  return (config[section] as unknown as Record<string, LeverValue>)[key];
+}
+
+/** A copy of `config` with the lever's field set to `value` (which must be one of its options). */
+export function withLever(config: ExperimentConfig, lever: Lever, value: LeverValue): ExperimentConfig {
+  if (!lever.options.some((o) => o.value === value)) {
+    throw new Error(`${lever.field}: ${JSON.stringify(value)} is not one of ${lever.options.map((o) => JSON.stringify(o.value)).join(', ')}`);
+  }
+  const [section, key] = lever.field.split('.') as ['model' | 'data', string];
+  return { ...config, [section]: { ...config[section], [key]: value } };
+}

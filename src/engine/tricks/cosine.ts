@@ -1,0 +1,36 @@
+/**
+ * Cosine learning-rate decay (He et al. 2019, §5.1; Loshchilov & Hutter 2017): after warmup,
+ * η_t = ½ (1 + cos(tπ/T)) η, with t the step counted from the end of warmup and T the steps
+ * that remain. Unlike step decay the rate falls slowly at first, fastest in the middle, and
+ * slowly again near zero at the end. It replaces the step decay; warmup, when on, wraps it
+ * (warmup is listed first in the registry, so it is the outer schedule), and this trick reads
+ * warmup's setting from the config to know where its own t = 0 lies.
+ */
+import type { LrSchedule, Trick } from './types';
+import { configuredWarmupSteps } from './warmup';
+
+/**
+ * Cosine decay from `eta` to 0 over `total` steps starting at step `start`; the rate is `eta`
+ * before `start` and 0 from `start + total` on.
+ */
+export function cosineSchedule(eta: number, start: number, total: number): LrSchedule {
+  return (step) => {
+    const t = Math.min(Math.max(step - start, 0), total);
+    return total <= 0 ? eta : 0.5 * (1 + Math.cos((t * Math.PI) / total)) * eta;
+  };
+}
+
+/** Replaces the step decay by a half cosine from the initial rate to zero. */
+export const cosine: Trick = {
+  id: 'cosine',
+  name: 'Cosine learning rate decay',
+  explanation: 'Decays the learning rate along half a cosine from its initial value to zero over the run (after warmup), instead of dropping it in steps.',
+  reference: 'He et al. 2019, §5.1; Loshchilov & Hutter 2017',
+  params: [],
+  phases: ['schedule'],
+  schedule: (inner, _p, ctx) => {
+    // η is the inner schedule's initial rate (after linear scaling); its decay is replaced.
+    const start = configuredWarmupSteps(ctx.config, ctx.stepsPerEpoch);
+    return cosineSchedule(inner(0), start, ctx.totalSteps - start);
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * Low-precision training, FP16 (He et al. 2019, §3.2 "Low-precision training"; the recipe is
+ * Micikevicius et al. 2018, "Mixed Precision Training"): weights, activations and gradients in
+ * IEEE half precision, an FP32 master copy of the weights for the update, and loss scaling so
+ * that small gradients do not underflow. The scale is dynamic (as PyTorch's GradScaler): on an
+ * overflow the step is skipped and the scale halved; after N clean steps it is doubled.
+ *
+ * EMULATED. tfjs has no float16 tensors, so values are stored in float32 and rounded to the
+ * nearest half (round-to-nearest-even, ±Inf past 65504, subnormals down to 2^-24). This shows
+ * the numerical effect of FP16 on training; it does not make training faster (the rounding is
+ * extra work). On WebGPU the rounding is one WGSL kernel (fp16Kernel.ts); on every other
+ * backend it is built from tf ops. Its gradient is straight-through: the derivative of the
+ * rounding is taken as 1, and the incoming gradient is itself rounded to half, which is where
+ * the loss scale matters (the scaled weight gradients are half; the unscale and the update are
+ * in FP32 on the master weights, train/step.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { roundHalfWebGPU } from './fp16Kernel';
+import type { Numerics, Params, Trick } from './types';
+
+/** Largest finite half: (2 − 2^-10) · 2^15. */
+export const HALF_MAX = 65504;
+/** Smallest normal half exponent: values below 2^-14 are subnormal (spacing 2^-24). */
+const HALF_MIN_NORMAL_EXP = -14;
+/** Mantissa bits of half. */
+const HALF_MANTISSA_BITS = 10;
+/** Loss-scale bounds: never below 1, never so large that fp32 losses overflow. */
+const MIN_SCALE = 1;
+const MAX_SCALE = 2 ** 24;
+
+/**
+ * Rounds float32 values to the nearest half with tf ops that every backend has: the exponent
+ * e = ⌊log2|x|⌋ (corrected by one where log2 is inexact, clamped at −14 for subnormals), the
+ * spacing 2^(e−10), `tf.round` (half to even) on x / spacing, then ±Inf beyond 65504.
+ * NaN and ±Inf pass through. Not differentiable; see `roundHalf`.
+ */
+export function roundHalfOps<T extends tf.Tensor>(x: T): T {
+  return tf.tidy(() => {
+    const a = tf.maximum(tf.abs(x), 2 ** HALF_MIN_NORMAL_EXP);
+    let e = tf.floor(tf.div(tf.log(a), Math.LN2));
+    const p = tf.pow(2, e);
+    e = tf.where(tf.greater(p, a), tf.sub(e, 1), tf.where(tf.lessEqual(tf.mul(p, 2), a), tf.add(e, 1), e));
+    const spacing = tf.pow(2, tf.sub(e, HALF_MANTISSA_BITS));
+    const rounded = tf.mul(tf.round(tf.div(x, spacing)), spacing);
+    const overflowed = tf.where(tf.greater(tf.abs(rounded), HALF_MAX), tf.mul(tf.sign(x), Infinity), rounded);
+    return tf.where(tf.isFinite(x), overflowed, x) as T;
+  });
+}
+
+/** Rounds to half with the fastest implementation for the active backend (not differentiable). */
+export function roundHalfRaw<T extends tf.Tensor>(x: T): T {
+  return tf.getBackend() === 'webgpu' ? roundHalfWebGPU(x) : roundHalfOps(x);
+}
+
+/**
+ * Rounds to half, differentiable straight-through: the backward pass passes the gradient on as
+ * if the rounding were the identity, rounding that gradient to half too (gradients are FP16).
+ */
+export const roundHalf: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args) => ({
+  value: roundHalfRaw(args[0] as tf.Tensor),
+  gradFunc: (dy: tf.Tensor) => roundHalfRaw(dy),
+})) as (x: tf.Tensor) => tf.Tensor;
+
+/**
+ * Dynamic loss scaling on the device: a clean step counts towards doubling the scale after
+ * `growthInterval` of them; an overflow halves it and resets the count. No read-back.
+ */
+export function createFp16Numerics(p: Params): Numerics {
+  const scale = tf.tidy(() => tf.variable(tf.scalar(p.initialScale), false));
+  const clean = tf.tidy(() => tf.variable(tf.scalar(0), false));
+  return {
+    round: roundHalf,
+    scale,
+    update(finite) {
+      tf.tidy(() => {
+        const count = tf.add(clean, 1);
+        const grow = tf.greaterEqual(count, p.growthInterval);
+        const grown = tf.where(grow, tf.minimum(tf.mul(scale, 2), MAX_SCALE), scale);
+        scale.assign(tf.where(finite, grown, tf.maximum(tf.mul(scale, 0.5), MIN_SCALE)) as tf.Scalar);
+        clean.assign(tf.where(tf.logicalAnd(finite, tf.logicalNot(grow)), count, tf.zerosLike(count)) as tf.Scalar);
+      });
+    },
+    dispose() {
+      scale.dispose();
+      clean.dispose();
+    },
+  };
+}
+
+/** FP16 with an FP32 master copy and dynamic loss scaling (emulated). */
+export const fp16: Trick = {
+  id: 'fp16',
+  name: 'Low-precision training (FP16)',
+  explanation:
+    'Emulated: weights, activations and gradients are rounded to IEEE half precision (FP32 master weights, dynamic loss scaling). Shows FP16\'s effect on accuracy; it does not make training faster here.',
+  reference: 'He et al. 2019, §3.2; Micikevicius et al. 2018',
+  params: [
+    { key: 'initialScale', label: 'Initial loss scale', default: 2 ** 16, min: MIN_SCALE, max: MAX_SCALE, integer: true, unit: 'multiplier' },
+    { key: 'growthInterval', label: 'Double the scale after', default: 2000, min: 1, max: 100_000, integer: true, unit: 'clean steps' },
+  ],
+  phases: ['numerics'],
+  numerics: (p) => createFp16Numerics(p),
+};

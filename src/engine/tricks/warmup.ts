@@ -1,0 +1,45 @@
+/**
+ * Learning-rate warmup (He et al. 2019, §3.1 "Large-batch training"; Goyal et al. 2017): at the
+ * start all parameters are far from a solution and a large rate can be unstable, so over the
+ * first m epochs the rate rises linearly per step: at step i (1-based) of m·stepsPerEpoch it is
+ * i·η/m_steps, so the first step already moves (η/m_steps) and the last reaches η. After that
+ * the inner schedule (step decay or cosine) takes over.
+ */
+import type { ExperimentConfig } from '../config';
+import { isEnabled, trickParams, type LrSchedule, type Params, type Trick } from './types';
+
+/** Number of warmup steps for `epochs` of warmup (rounded to whole steps). */
+export function warmupStepCount(epochs: number, stepsPerEpoch: number): number {
+  return Math.max(0, Math.round(epochs * stepsPerEpoch));
+}
+
+/**
+ * Wraps `inner`: during the first `steps` steps, step s (0-based) gets (s + 1)/steps of the
+ * inner rate; afterwards the inner rate unchanged.
+ */
+export function withWarmup(inner: LrSchedule, steps: number): LrSchedule {
+  if (steps <= 0) return inner;
+  return (step) => (step < steps ? ((step + 1) / steps) * inner(step) : inner(step));
+}
+
+/** Linear warmup over the first m epochs. */
+export const warmup: Trick = {
+  id: 'warmup',
+  name: 'Learning rate warmup',
+  explanation: 'Raises the learning rate linearly from near zero to its initial value over the first epochs, avoiding unstable early steps.',
+  reference: 'He et al. 2019, §3.1; Goyal et al. 2017',
+  params: [{ key: 'epochs', label: 'Warmup length', default: 5, min: 0.25, max: 50, step: 0.25, unit: 'epochs' }],
+  phases: ['schedule'],
+  notApplicable: (config) => {
+    const epochs = trickParams(warmup, config).epochs;
+    return epochs >= config.run.epochs ? `warmup (${epochs} epochs) must be shorter than the run (${config.run.epochs} epochs)` : null;
+  },
+  schedule: (inner, p, ctx) => withWarmup(inner, warmupStepCount(p.epochs, ctx.stepsPerEpoch)),
+};
+
+/** Warmup steps in a config's schedule (0 when warmup is off): where a decay schedule starts. */
+export function configuredWarmupSteps(config: ExperimentConfig, stepsPerEpoch: number): number {
+  if (!isEnabled(warmup, config)) return 0;
+  const p: Params = trickParams(warmup, config);
+  return warmupStepCount(p.epochs, stepsPerEpoch);
+}
