@@ -63,7 +63,7 @@ const RULES: Record<string, Rule> = {
   'data.augment.crop': bool,
   'data.augment.padding': num(0, 16, true),
   'data.augment.flip': bool,
-  'optim.lr': (v) => (typeof v === 'number' && v <= 0 ? `must be positive (got ${v})` : num(1e-8, 100)(v, '')),
+  'optim.lr': (v) => (typeof v === 'number' && v <= 0 ? `must be positive (got ${v})` : num(1e-8, 1e6)(v, '')),
   'optim.momentum': num(0, 0.999),
   'optim.nesterov': bool,
   'optim.weightDecay': num(0, 0.1),

@@ -216,7 +216,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
       }
     }
   } catch (err) {
-    status = 'failed'; console.error(err);
+    status = 'failed';
     message = err instanceof Error ? err.message : String(err);
   } finally {
     step.dispose();
