@@ -8,21 +8,35 @@ import { existsSync } from 'node:fs';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-/** Installs navigator.gpu from Dawn; returns null on success or the reason it is unavailable. */
+type Dawn = typeof import('webgpu');
+
+async function firstAdapter(dawn: Dawn): Promise<GPU | null> {
+  const gpu = dawn.create([]) as unknown as GPU;
+  return (await gpu.requestAdapter()) ? gpu : null;
+}
+
+/**
+ * Installs navigator.gpu from Dawn; returns null on success or the reason it is unavailable.
+ * Tries the system's Vulkan drivers first, then SwiftShader (Debian's lavapipe is too old for
+ * Dawn), unless VK_ICD_FILENAMES / VK_DRIVER_FILES already choose a driver.
+ */
 export async function installNodeWebGPU(): Promise<string | null> {
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (g.navigator?.gpu) return null;
-  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD) && process.env.TRICKLAB_NO_SWIFTSHADER !== '1') {
-    // No explicit driver: prefer a real GPU's loader config if present, else SwiftShader.
-    const hasSystemIcd = existsSync('/usr/share/vulkan/icd.d') || existsSync('/etc/vulkan/icd.d');
-    if (!hasSystemIcd) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  }
   try {
     const dawn = await import('webgpu');
     Object.assign(globalThis, dawn.globals);
-    const gpu = dawn.create([]);
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return 'Dawn found no WebGPU adapter (no Vulkan driver?)';
+    const chosen = Boolean(process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES);
+    let gpu = chosen ? await firstAdapter(dawn) : null;
+    if (!gpu && !chosen && existsSync(SWIFTSHADER_ICD)) {
+      process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+      gpu = await firstAdapter(dawn);
+    }
+    if (!gpu && !chosen) {
+      delete process.env.VK_ICD_FILENAMES;
+      gpu = await firstAdapter(dawn);
+    }
+    if (!gpu) return 'Dawn found no WebGPU adapter (is a Vulkan driver and libvulkan1 installed?)';
     const nav = (globalThis as { navigator?: object }).navigator;
     if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
     else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
