@@ -28,6 +28,7 @@ const CASES: Case[] = [
   { name: "3×3 s1 'same', 70 out ch (two column tiles)", batch: 2, size: 6, inC: 8, outC: 70, k: 3, stride: 1, pad: 'same' },
   { name: "1×1 s2 'valid' shortcut, 6→10 ch", batch: 3, size: 8, inC: 6, outC: 10, k: 1, stride: 2, pad: 'valid' },
   { name: '1×1 s1 pad 0, 33→7 ch', batch: 2, size: 5, inC: 33, outC: 7, k: 1, stride: 1, pad: 0 },
+  { name: '3×3 s2 pad 1 on 2×2 → 1×1 output (k steps carry across images)', batch: 5, size: 2, inC: 3, outC: 4, k: 3, stride: 2, pad: 1 },
   { name: '3×3 s1 pad 1, long K (split into slices)', batch: 8, size: 16, inC: 4, outC: 8, k: 3, stride: 1, pad: 1 },
 ];
 

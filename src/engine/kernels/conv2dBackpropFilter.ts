@@ -56,7 +56,7 @@ export function planSplitK(M: number, N: number, K: number): SplitKPlan {
 /** The GEMM pass: partial dW tiles, output [S, M, N]. */
 class FilterGradPartialProgram implements WebGPUProgram {
   variableNames = ['x', 'dy'];
-  uniforms = intFields('M', 'N', 'K', 'kPerSplit', 'inH', 'inW', 'inC', 'outW', 'outHW', 'filterW', 'strideH', 'strideW', 'padTop', 'padLeft');
+  uniforms = intFields('M', 'N', 'K', 'kPerSplit', 'inH', 'inW', 'inC', 'outH', 'outW', 'outHW', 'filterW', 'strideH', 'strideW', 'padTop', 'padLeft');
   outputShape: number[];
   shaderKey: string;
   dispatchLayout = { x: [2], y: [1], z: [0] };
@@ -96,6 +96,22 @@ class FilterGradPartialProgram implements WebGPUProgram {
       var<workgroup> tileA : array<f32, ${BK * BM}>; // [k][m]
       var<workgroup> tileB : array<f32, ${BK * bn}>; // [k][n]
 
+      // k = (b·outH + oh)·outW + ow  →  (b, oh, ow).
+      fn decompose(k : i32) -> vec3<i32> {
+        let b = k / uniforms.outHW;
+        let rem = k - b * uniforms.outHW;
+        let oh = rem / uniforms.outW;
+        return vec3<i32>(b, oh, rem - oh * uniforms.outW);
+      }
+
+      // decompose(k + d) from decompose(k), by carrying (d ≥ 0).
+      fn advance(p : vec3<i32>, d : i32) -> vec3<i32> {
+        var q = vec3<i32>(p.x, p.y, p.z + d);
+        while (q.z >= uniforms.outW) { q.z = q.z - uniforms.outW; q.y = q.y + 1; }
+        while (q.y >= uniforms.outH) { q.y = q.y - uniforms.outH; q.x = q.x + 1; }
+        return q;
+      }
+
       fn main() {
         let t = i32(localIndex);
         let tileN = i32(workgroupId.x) * ${bn};
@@ -125,6 +141,9 @@ class FilterGradPartialProgram implements WebGPUProgram {
 
         // Loop bound from uniforms only: barriers need uniform control flow, and the backend
         // exposes workgroup_id through a private variable, which WGSL deems non-uniform.
+        // (batch, oh, ow) of this thread's next A column k, stepped without integer division.
+        var panel = decompose(kStart + aK0);
+        var pos = panel;
         for (var step = 0; step < uniforms.kPerSplit / ${BK}; step = step + 1) {
           let k0 = kStart + step * ${BK};
           for (var j = 0; j < ${aLoads}; j = j + 1) {
@@ -132,18 +151,17 @@ class FilterGradPartialProgram implements WebGPUProgram {
             let k = k0 + kl;
             var v = 0.0;
             if (mOk && k < kEnd) {
-              let b = k / uniforms.outHW;
-              let rem = k - b * uniforms.outHW;
-              let oh = rem / uniforms.outW;
-              let ow = rem - oh * uniforms.outW;
-              let ih = oh * uniforms.strideH - uniforms.padTop + kh;
-              let iw = ow * uniforms.strideW - uniforms.padLeft + kw;
+              let ih = pos.y * uniforms.strideH - uniforms.padTop + kh;
+              let iw = pos.z * uniforms.strideW - uniforms.padLeft + kw;
               if (ih >= 0 && ih < uniforms.inH && iw >= 0 && iw < uniforms.inW) {
-                v = x[((b * uniforms.inH + ih) * uniforms.inW + iw) * uniforms.inC + ci];
+                v = x[((pos.x * uniforms.inH + ih) * uniforms.inW + iw) * uniforms.inC + ci];
               }
             }
             tileA[kl * ${BM} + aRow] = v;
+            pos = advance(pos, ${THREADS / BM});
           }
+          panel = advance(panel, ${BK});
+          pos = panel;
           for (var j = 0; j < ${bLoads}; j = j + 1) {
             let kl = bK0 + j * ${THREADS / bn};
             let k = k0 + kl;
@@ -220,7 +238,7 @@ export function conv2dBackpropFilterGemm(backend: WebGPUBackend, x: TensorInfo, 
   const plan = planSplitK(M, N, K);
   const uniforms = ints(
     M, N, K, plan.kPerSplit,
-    convInfo.inHeight, convInfo.inWidth, convInfo.inChannels, convInfo.outWidth, outHW, convInfo.filterWidth,
+    convInfo.inHeight, convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth, outHW, convInfo.filterWidth,
     convInfo.strideHeight, convInfo.strideWidth, convInfo.padInfo.top, convInfo.padInfo.left,
   );
   const partial = runProgram(backend, new FilterGradPartialProgram(M, N, plan), [x, dy], uniforms);

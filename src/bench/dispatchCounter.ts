@@ -1,0 +1,43 @@
+/**
+ * Counts GPU dispatches (compute passes' dispatchWorkgroups calls) that tfjs's WebGPU backend
+ * issues while a function runs, by program. Every program — stock or ours — goes through the
+ * backend's private `recordAndSubmit`, so a temporary wrapper on the backend instance sees them
+ * all; kernels that only reshape or alias buffers dispatch nothing and are not counted.
+ * Bench instrumentation only: the engine never uses it.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface ProgramLike {
+  constructor: { name: string };
+  shaderKey?: string;
+}
+
+type Recorder = (program: ProgramLike, ...rest: unknown[]) => void;
+
+export interface DispatchCount {
+  total: number;
+  /** Dispatches per program class name (e.g. BinaryOpProgram, FilterGradPartialProgram). */
+  byProgram: Map<string, number>;
+}
+
+/** Runs `f` (synchronously) and counts the dispatches it records; WebGPU backend only. */
+export function countDispatches(f: () => void): DispatchCount {
+  const backend = tf.backend() as unknown as { recordAndSubmit?: Recorder };
+  const original = backend.recordAndSubmit;
+  const own = Object.prototype.hasOwnProperty.call(backend, 'recordAndSubmit');
+  if (typeof original !== 'function') throw new Error('countDispatches needs the tfjs webgpu backend');
+  const count: DispatchCount = { total: 0, byProgram: new Map() };
+  backend.recordAndSubmit = function (this: unknown, program: ProgramLike, ...rest: unknown[]) {
+    count.total++;
+    const name = program.constructor.name;
+    count.byProgram.set(name, (count.byProgram.get(name) ?? 0) + 1);
+    return original.call(this, program, ...rest);
+  };
+  try {
+    f();
+  } finally {
+    if (own) backend.recordAndSubmit = original;
+    else delete backend.recordAndSubmit; // back to the prototype's method
+  }
+  return count;
+}

@@ -1,0 +1,28 @@
+/** Bench settings: defaults, lists, and errors that name the setting. */
+import { describe, expect, it } from 'vitest';
+import { parseBenchOptions } from './options';
+import { DEFAULT_BENCH } from './runBench';
+
+const from = (settings: Record<string, string>) => parseBenchOptions((k) => settings[k]);
+
+describe('parseBenchOptions', () => {
+  it('defaults to ResNet-20/56 at batch 128/512, both kernel sets', () => {
+    const o = from({});
+    expect(o.depths).toEqual([20, 56]);
+    expect(o.batches).toEqual([128, 512]);
+    expect(o.modes).toEqual(['custom', 'stock']);
+    expect(o.profile).toBe(DEFAULT_BENCH.profile);
+  });
+
+  it('reads the shrunken CPU settings', () => {
+    const o = from({ depth: '8', width: '0.25', batch: '16', resolution: '16', steps: '3', 'micro-batch': '0', profile: '0' });
+    expect(o).toMatchObject({ depths: [8], widthMultiplier: 0.25, batches: [16], resolution: 16, steps: 3, microBatch: 0, profile: false });
+  });
+
+  it('rejects bad values by name', () => {
+    expect(() => from({ depth: '9' })).toThrow(/depth: .*6n\+2.*9/);
+    expect(() => from({ batch: '16,x' })).toThrow(/batch/);
+    expect(() => from({ modes: 'fast' })).toThrow(/modes/);
+    expect(() => from({ steps: '0' })).toThrow(/steps/);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * Bench options from flat string settings, shared by the CLI (--flags) and the bench page (URL
+ * query, e.g. bench.html?depth=8&width=0.25&batch=16&resolution=16&steps=3), with the same
+ * validation messages. Unset keys take DEFAULT_BENCH's values.
+ */
+import { DEFAULT_BENCH, type BenchOptions, type KernelMode } from './runBench';
+
+/** The setting names, as flags (`--micro-batch`) and query keys (`micro-batch=`). */
+export const BENCH_KEYS = ['depth', 'batch', 'width', 'resolution', 'steps', 'warmup', 'micro-batch', 'modes', 'profile'] as const;
+export type BenchKey = (typeof BENCH_KEYS)[number];
+
+function list(key: string, value: string): number[] {
+  const out = value.split(',').map((v) => Number(v.trim()));
+  if (out.some((v) => !Number.isFinite(v) || v <= 0)) throw new Error(`${key}: expected positive numbers, got '${value}'`);
+  return out;
+}
+
+function one(key: string, value: string | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`${key}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got '${value}'`);
+  return n;
+}
+
+/** Options from settings looked up by key; throws with the key's name on a bad value. */
+export function parseBenchOptions(get: (key: BenchKey) => string | undefined): Omit<BenchOptions, 'log'> {
+  const modes = (get('modes') ?? DEFAULT_BENCH.modes.join(',')).split(',') as KernelMode[];
+  if (modes.some((m) => m !== 'custom' && m !== 'stock')) throw new Error(`modes: expected custom and/or stock, got '${get('modes')}'`);
+  const depths = get('depth') ? list('depth', get('depth') as string) : DEFAULT_BENCH.depths;
+  const bad = depths.find((d) => !Number.isInteger(d) || (d - 2) % 6 !== 0);
+  if (bad !== undefined) throw new Error(`depth: CIFAR ResNets have depth 6n+2 (8, 14, 20, 56, …), got ${bad}`);
+  const profile = get('profile');
+  if (profile !== undefined && profile !== '0' && profile !== '1') throw new Error(`profile: expected 0 or 1, got '${profile}'`);
+  return {
+    depths,
+    batches: get('batch') ? list('batch', get('batch') as string) : DEFAULT_BENCH.batches,
+    widthMultiplier: one('width', get('width'), DEFAULT_BENCH.widthMultiplier),
+    resolution: one('resolution', get('resolution'), DEFAULT_BENCH.resolution),
+    steps: one('steps', get('steps'), DEFAULT_BENCH.steps),
+    warmup: one('warmup', get('warmup'), DEFAULT_BENCH.warmup, true),
+    microBatch: one('micro-batch', get('micro-batch'), DEFAULT_BENCH.microBatch, true),
+    modes,
+    profile: profile === undefined ? DEFAULT_BENCH.profile : profile === '1',
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * `npm run bench [-- flags]`: training speed of CIFAR ResNets on WebGPU in Node (Dawn), with our
+ * kernels (src/engine/kernels) and tfjs's stock ones in the same run, plus kernel
+ * micro-benchmarks; prints tables with ours/stock ratios, dispatches per step and the top
+ * kernels by GPU time (src/bench/runBench.ts does the measuring, bench.html the same in a browser).
+ *
+ * Defaults are the real targets: ResNet-20 and ResNet-56 at batch 128 and 512, 32×32 inputs.
+ * On a machine without a GPU (Dawn on SwiftShader, a CPU Vulkan) shrink it, e.g.
+ *   npm run bench -- --depth 8 --width 0.25 --batch 16 --resolution 16 --steps 3 --warmup 1 --micro-batch 8
+ * SwiftShader figures say whether ours beats stock on a CPU rasteriser, not what a GPU does.
+ *
+ * Device bundle (a later session with the GPU machine; see ../shared/device/README.md):
+ *   npm ci && bash ../shared/device/pack.sh          # fills .device/ (node, Dawn, Vulkan loader)
+ *   npx esbuild src/cli/bench.ts --bundle --platform=node --format=esm --external:webgpu \
+ *     --outfile=.device/bench.mjs \
+ *     --banner:js="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);"
+ *   # on the GPU machine, from the project root, with .device carried along:
+ *   bash .device/run.sh bench.mjs --depth 20,56 --batch 128,512 --json .device/bench.json; \
+ *     python3 .device/torch_resnet20.py
+ * run.sh sets VK_ICD_FILENAMES to the NVIDIA ICD, so Dawn takes the GPU; this file installs
+ * navigator.gpu (src/node/webgpu.ts) before the tfjs webgpu backend is imported. A full run
+ * (2 depths × 2 batches × 2 kernel sets) takes well under a minute on an H200; use --steps 5
+ * --warmup 2 to keep it short, and --no-profile to skip the per-kernel timing step.
+ */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { BENCH_KEYS, parseBenchOptions } from '../bench/options';
+import { runBench, type BenchOptions } from '../bench/runBench';
+import { formatReport } from '../bench/format';
+import { initBackend } from '../engine/backend';
+import { installNodeWebGPU } from '../node/webgpu';
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+const USAGE = `usage: npm run bench -- [--depth 20,56] [--batch 128,512] [--width 1] [--resolution 32]
+  [--steps 10] [--warmup 3] [--micro-batch 128] [--modes custom,stock] [--no-profile] [--json out.json]
+  --micro-batch 0 skips the kernel micro-benchmarks`;
+
+function parseOptions(argv: string[]): { options: BenchOptions; json?: string; help: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...Object.fromEntries(BENCH_KEYS.filter((k) => k !== 'profile').map((k) => [k, { type: 'string' as const }])),
+      'no-profile': { type: 'boolean', default: false },
+      json: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const flags = values as Record<string, string | boolean | undefined>;
+  const parsed = parseBenchOptions((key) => {
+    if (key === 'profile') return flags['no-profile'] ? '0' : undefined;
+    const v = flags[key];
+    return typeof v === 'string' ? v : undefined;
+  });
+  return { options: { ...parsed, log: (line) => console.log(line) }, json: flags.json as string | undefined, help: Boolean(flags.help) };
+}
+
+/** navigator.gpu from Dawn; falls back to SwiftShader when the default Vulkan driver has no adapter. */
+async function installWebGPU(): Promise<void> {
+  let problem = await installNodeWebGPU();
+  if (problem && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+    problem = await installNodeWebGPU();
+  }
+  if (problem) throw new Error(`no WebGPU for the bench: ${problem}`);
+}
+
+async function main(): Promise<number> {
+  const { options, json, help } = parseOptions(process.argv.slice(2));
+  if (help) {
+    console.log(USAGE);
+    return 0;
+  }
+  await installWebGPU();
+  const backend = await initBackend('webgpu');
+  if (backend.name !== 'webgpu') throw new Error(`the bench needs WebGPU, got ${backend.name}: ${backend.fallbackReason ?? ''}`);
+  const adapter = backend.adapter ? [backend.adapter.vendor, backend.adapter.architecture, backend.adapter.description].filter(Boolean).join(', ') : 'unknown adapter';
+  console.log(`WebGPU adapter: ${adapter}`);
+  const report = await runBench(options);
+  console.log(`\n${formatReport(report)}`);
+  if (json) {
+    await writeFile(json, JSON.stringify({ adapter: backend.adapter, ...report }, null, 2));
+    console.log(`\nwrote ${json}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    console.error(USAGE);
+    process.exit(1);
+  },
+);
