@@ -1,0 +1,173 @@
+/**
+ * Unpacking what users hand us for CIFAR-10: gzip (fflate's streaming Gunzip) and tar (a small reader below),
+ * with bounds that hold against hostile input. The gzip stream is fed in small chunks and the
+ * output is counted as it arrives, so a gzip bomb stops at the cap instead of filling memory;
+ * tar entries are matched by base name only and never used as paths.
+ */
+import { Gunzip } from 'fflate';
+import { DatasetError } from './types';
+
+/** Default cap on decompressed bytes: the full CIFAR-10 tar is about 185 MB. */
+export const MAX_DECOMPRESSED_BYTES = 400 * 1024 * 1024;
+
+/** Compressed bytes fed to the inflater per push: bounds one push's output to about 64 MB (deflate ≤ 1032:1). */
+const GUNZIP_CHUNK_BYTES = 64 * 1024;
+
+/** True when the bytes start with the gzip signature (1f 8b). */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * Decompresses gzip (single or multi-member) into one exactly-sized buffer.
+ * @param name file name, used only in error messages
+ * @param maxBytes stop with a DatasetError once the output would exceed this many bytes
+ */
+export function gunzipBounded(bytes: Uint8Array, name: string, maxBytes = MAX_DECOMPRESSED_BYTES): Uint8Array {
+  if (!isGzip(bytes)) throw new DatasetError(`${name} is not a gzip file (it does not start with the gzip signature).`);
+  // The trailer's last 4 bytes hold the size mod 2^32: a hint for one allocation, never
+  // trusted beyond what deflate can produce from this many bytes (at most 1032:1).
+  const n = bytes.length;
+  const hint = n >= 18 ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0 : 0;
+  let out = new Uint8Array(Math.min(Math.max(hint, 64 * 1024), n * 1032, maxBytes));
+  let length = 0;
+  const gunzip = new Gunzip((chunk) => {
+    if (length + chunk.length > maxBytes) {
+      throw new DatasetError(
+        `${name} unpacks to more than ${formatMB(maxBytes)}, more than any CIFAR-10 download; refusing to unpack it further.`,
+      );
+    }
+    if (length + chunk.length > out.length) {
+      const grown = new Uint8Array(Math.min(Math.max(out.length * 2, length + chunk.length), maxBytes));
+      grown.set(out.subarray(0, length));
+      out = grown;
+    }
+    out.set(chunk, length);
+    length += chunk.length;
+  });
+  let memberStart = 0; // output bytes before the current gzip member
+  gunzip.onmember = () => {
+    memberStart = length;
+  };
+  try {
+    for (let offset = 0; offset < n; offset += GUNZIP_CHUNK_BYTES) {
+      const end = Math.min(offset + GUNZIP_CHUNK_BYTES, n);
+      gunzip.push(bytes.subarray(offset, end), end === n);
+    }
+  } catch (e) {
+    if (e instanceof DatasetError) throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    if (/unexpected EOF/i.test(detail)) {
+      throw new DatasetError(`${name} ends in the middle of its compressed data: it looks truncated (an interrupted download?).`);
+    }
+    throw new DatasetError(`${name} is not a valid gzip file (${detail}); it may be damaged.`);
+  }
+  // fflate does not always notice a stream cut short, and checks no trailer: compare the last
+  // member's size with its trailer (a cut-off file ends in compressed bytes, not the size).
+  if (n < 18 || ((length - memberStart) >>> 0) !== hint) {
+    throw new DatasetError(`${name} ends in the middle of its compressed data: it looks truncated (an interrupted download?).`);
+  }
+  return length === out.length ? out : out.slice(0, length);
+}
+
+/** True when the first 512-byte block is a tar header: its checksum field matches its bytes. */
+export function isTar(bytes: Uint8Array): boolean {
+  if (bytes.length < 512) return false;
+  const field = new TextDecoder().decode(bytes.subarray(148, 156)).replace(/[\0 ]+$/, '').trim();
+  if (!/^[0-7]{1,8}$/.test(field)) return false;
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : bytes[i];
+  return sum === parseInt(field, 8);
+}
+
+/** A tar entry we asked for: its base name (one of `wanted`) and a view of its bytes. */
+export interface TarMember {
+  baseName: string;
+  bytes: Uint8Array;
+}
+
+/** Longest GNU long-name or pax header we read, in bytes (real ones are a few hundred). */
+const MAX_TAR_META_BYTES = 64 * 1024;
+
+/**
+ * Reads the regular files of a tar archive (ustar, GNU long names, pax `path`) whose base name
+ * passes `wanted`. Entries with an absolute path or a `..` segment are skipped, as are links,
+ * devices and every other name. The returned bytes are views into `bytes`, not copies.
+ *
+ * Hand-written rather than nanotar's parseTar: nanotar silently rewrites `../x` to `x` (so an
+ * escaping name cannot be told apart), checks no header checksum (random bytes parse as
+ * entries) and reads a Uint8Array's whole underlying buffer regardless of its offset.
+ * @param name archive name, used only in error messages
+ */
+export function readTarMembers(bytes: Uint8Array, name: string, wanted: (baseName: string) => boolean): TarMember[] {
+  if (!isTar(bytes)) throw new DatasetError(`${name} is not a tar archive.`);
+  const members: TarMember[] = [];
+  let longName: string | null = null;
+  let offset = 0;
+  while (offset + 512 <= bytes.length) {
+    const header = bytes.subarray(offset, offset + 512);
+    if (header.every((b) => b === 0)) break; // end-of-archive marker
+    if (!isTar(header)) throw new DatasetError(`${name} is a damaged tar archive (bad header at byte ${offset}).`);
+    const size = parseOctal(header.subarray(124, 136));
+    const dataStart = offset + 512;
+    if (size === null || dataStart + size > bytes.length) {
+      throw new DatasetError(`${name} ends in the middle of a file: the tar archive looks truncated.`);
+    }
+    const data = bytes.subarray(dataStart, dataStart + size);
+    offset = dataStart + Math.ceil(size / 512) * 512;
+    const type = String.fromCharCode(header[156]);
+    if (type === 'L' || type === 'x') {
+      if (size > MAX_TAR_META_BYTES) throw new DatasetError(`${name} has an oversized tar header; it is not a CIFAR-10 archive.`);
+      longName = type === 'L' ? cString(data) : paxPath(data);
+      continue;
+    }
+    if (type === 'g') continue;
+    const path = longName ?? ustarPath(header);
+    longName = null;
+    if ((type === '0' || type === '\0' || type === '7') && isSafePath(path) && wanted(baseNameOf(path))) {
+      members.push({ baseName: baseNameOf(path), bytes: data });
+    }
+  }
+  return members;
+}
+
+function cString(bytes: Uint8Array): string {
+  const end = bytes.indexOf(0);
+  return new TextDecoder().decode(end === -1 ? bytes : bytes.subarray(0, end));
+}
+
+/** Size fields are octal ASCII, NUL- or space-terminated; null when malformed (or base-256, > 8 GB). */
+function parseOctal(field: Uint8Array): number | null {
+  const text = cString(field).trim();
+  return /^[0-7]{1,12}$/.test(text) ? parseInt(text, 8) : null;
+}
+
+function ustarPath(header: Uint8Array): string {
+  const name = cString(header.subarray(0, 100));
+  const isUstar = cString(header.subarray(257, 263)).startsWith('ustar');
+  const prefix = isUstar ? cString(header.subarray(345, 500)) : '';
+  return prefix ? `${prefix}/${name}` : name;
+}
+
+/** The `path` record of a pax extended header ("<len> path=<value>\n" lines), or null. */
+function paxPath(data: Uint8Array): string | null {
+  for (const line of new TextDecoder().decode(data).split('\n')) {
+    const match = /^\d+ path=(.*)$/.exec(line);
+    if (match) return match[1];
+  }
+  return null;
+}
+
+function isSafePath(path: string): boolean {
+  return !/^([\\/]|[a-zA-Z]:)/.test(path) && !path.split(/[\\/]/).includes('..');
+}
+
+/** The last segment of a path, for matching only. */
+export function baseNameOf(path: string): string {
+  const parts = path.split(/[\\/]/).filter((p) => p !== '');
+  return parts.length === 0 ? '' : parts[parts.length - 1];
+}
+
+function formatMB(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MB`;
+}
