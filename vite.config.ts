@@ -5,7 +5,12 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4000,
+    // Two pages: the app, and the training-kernel bench (bench.html, src/bench/).
+    rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+  },
   server: { port: 5173 },
   preview: { port: 4173, strictPort: true },
   test: {

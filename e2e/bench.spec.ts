@@ -1,0 +1,25 @@
+/**
+ * bench.html in Chromium (WebGPU on SwiftShader): a tiny ResNet-8 bench runs with our kernels
+ * and the stock ones and the page shows the comparison table; ours dispatches fewer kernels.
+ */
+import { expect, test } from '@playwright/test';
+
+interface Row {
+  mode: string;
+  imagesPerSecond: number;
+  dispatchesPerStep: number;
+}
+
+test('bench page compares our kernels with the stock ones', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/bench.html?depth=8&width=0.25&batch=4&resolution=8&steps=1&warmup=0&micro-batch=2&profile=0&autorun=1');
+  await expect(page.locator('body')).toHaveAttribute('data-state', /done|error/, { timeout: 220_000 });
+  await expect(page.getByTestId('bench-status')).toHaveText('done');
+  const report = page.getByTestId('bench-report');
+  await expect(report).toContainText('ResNet-8');
+  await expect(report).toContainText('ours/stock');
+  const rows = await page.evaluate(() => (window as unknown as { __benchReport: { training: Row[] } }).__benchReport.training);
+  expect(rows.map((r) => r.mode)).toEqual(['custom', 'stock']);
+  for (const r of rows) expect(r.imagesPerSecond).toBeGreaterThan(0);
+  expect(rows[0].dispatchesPerStep).toBeLessThan(rows[1].dispatchesPerStep);
+});
