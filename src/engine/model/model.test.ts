@@ -62,3 +62,20 @@ describe('CIFAR ResNet', () => {
     disposeModel(b);
   });
 });
+
+describe('CIFAR ResNet levers', () => {
+  it('the plain network (no skip connections) has no shortcut parameters, with or without ResNet-D', () => {
+    expect(params({ skipConnections: false })).toBe(params());
+    expect(params({ skipConnections: false, resnetD: true })).toBe(params());
+  });
+
+  it('SE and ResNet-D together add both counts', () => {
+    const se = params({ se: true }) - params();
+    const d = params({ resnetD: true }) - params();
+    expect(params({ se: true, resnetD: true }) - params()).toBe(se + d);
+  });
+
+  it('ResNet-B and ResNet-C leave the CIFAR ResNet unchanged (they need bottlenecks and an ImageNet stem)', () => {
+    expect(params({ resnetB: true, resnetC: true })).toBe(params());
+  });
+});
