@@ -13,6 +13,7 @@ import { LrChart } from './charts/LrChart';
 import { BackendPanel, FallbackBanner } from './BackendPanel';
 import { ConfigForm } from './ConfigForm';
 import { DatasetChooser } from './DatasetChooser';
+import { LeversPanel } from './LeversPanel';
 import { downloadJson } from './downloadJson';
 import { RunControls } from './RunControls';
 import { RunProgress } from './RunProgress';
@@ -83,6 +84,7 @@ export function App({ client, backend }: AppProps) {
             onFiles={(files) => void client.loadFiles(files)}
           />
           <ConfigForm config={config} onChange={setConfig} error={runConfigError} disabled={live} />
+          <LeversPanel config={config} onChange={setConfig} disabled={live} omit={['depth', 'width', 'resolution']} />
           <TrickPanel config={config} onChange={setConfig} disabled={live} />
         </div>
         <div className="content">
