@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import { batchNormApply, batchNormGrad, batchNormStats } from './batchNormPrograms';
 import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFilter';
+import { runningAverageStep, sgdMomentumStep } from './updatePrograms';
 import type { WebGPUBackend } from './program';
 
 const BACKEND = 'webgpu';
@@ -17,6 +18,8 @@ const BACKEND = 'webgpu';
 export const BN_STATS_KERNEL = 'TrickLabBatchNormStats';
 export const BN_APPLY_KERNEL = 'TrickLabBatchNormApply';
 export const BN_GRAD_KERNEL = 'TrickLabBatchNormGrad';
+export const SGD_KERNEL = 'TrickLabSgdMomentum';
+export const RUNNING_AVERAGE_KERNEL = 'TrickLabRunningAverage';
 
 /** Stock kernels saved while ours replace them (empty when the stock ones are active). */
 const saved = new Map<string, KernelConfig>();
@@ -79,6 +82,22 @@ function additions(): KernelConfig[] {
         const { x, dy, mean, variance, gamma, beta } = inputs;
         return batchNormGrad(backend, { x, dy, mean, variance, gamma, beta }, epsilon, relu);
       }),
+    },
+    {
+      // inputs {w, buf, g, gate?}; attrs {lr, momentum, weightDecay, nesterov}; outputs [w', buf'].
+      kernelName: SGD_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend, attrs }) => {
+        const hyper = { lr: attrs.lr as number, momentum: attrs.momentum as number, weightDecay: attrs.weightDecay as number, nesterov: attrs.nesterov as boolean };
+        return sgdMomentumStep(backend, { w: inputs.w, buf: inputs.buf, g: inputs.g, gate: inputs.gate }, hyper);
+      }),
+    },
+    {
+      // inputs {running, stat}; attrs {momentum, scale}; output (1 − momentum)·running + momentum·scale·stat.
+      kernelName: RUNNING_AVERAGE_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend, attrs }) =>
+        runningAverageStep(backend, inputs.running, inputs.stat, attrs.momentum as number, attrs.scale as number)),
     },
   ];
 }

@@ -1,0 +1,55 @@
+/**
+ * Parameter updates the training step makes every step, as one call each whatever the backend:
+ * SGD with (Nesterov) momentum and L2 weight decay as PyTorch's torch.optim.SGD, and BatchNorm
+ * running averages. On WebGPU with our kernels enabled they are 2 and 1 dispatches per tensor
+ * (updatePrograms.ts); elsewhere the same arithmetic in tf ops. Both assign the variables in
+ * place and leave no tensors behind.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { usesFusedKernels } from './fusedBatchNorm';
+import { RUNNING_AVERAGE_KERNEL, SGD_KERNEL } from './registry';
+
+export interface SgdStepOptions {
+  /** Learning rate for this step. */
+  lr: number;
+  /** Momentum coefficient μ. */
+  momentum: number;
+  /** L2 coefficient added to the gradient (0 = none for this parameter). */
+  weightDecay: number;
+  nesterov: boolean;
+  /** Bool scalar on the device: false keeps w and buf unchanged (a skipped step). */
+  gate?: tf.Scalar;
+}
+
+/**
+ * One SGD step for one parameter: g' = g + wd·w; buf ← μ·buf + g'; w ← w − lr·(nesterov ?
+ * g' + μ·buf : buf). Assigns `w` and `buf`.
+ */
+export function sgdMomentumUpdate(w: tf.Variable, buf: tf.Variable, g: tf.Tensor, options: SgdStepOptions): void {
+  const { lr, momentum, weightDecay, nesterov, gate } = options;
+  let next: tf.Tensor[];
+  if (usesFusedKernels()) {
+    const inputs: tf.NamedTensorMap = gate ? { w, buf, g, gate } : { w, buf, g };
+    next = tf.engine().runKernel(SGD_KERNEL, inputs, { lr, momentum, weightDecay, nesterov }) as tf.Tensor[];
+  } else {
+    next = tf.tidy(() => {
+      const gd = weightDecay > 0 ? tf.add(g, tf.mul(w, weightDecay)) : g;
+      const nextBuf = tf.add(tf.mul(buf, momentum), gd);
+      const update = nesterov ? tf.add(gd, tf.mul(nextBuf, momentum)) : nextBuf;
+      const nextW = tf.sub(w, tf.mul(update, lr));
+      return gate ? [tf.where(gate, nextW, w), tf.where(gate, nextBuf, buf)] : [nextW, nextBuf];
+    });
+  }
+  w.assign(next[0]);
+  buf.assign(next[1]);
+  tf.dispose(next);
+}
+
+/** running ← (1 − momentum)·running + momentum·scale·stat (scale = R/(R − 1) for an unbiased variance). */
+export function runningAverageUpdate(running: tf.Variable, stat: tf.Tensor, momentum: number, scale = 1): void {
+  const next = usesFusedKernels()
+    ? (tf.engine().runKernel(RUNNING_AVERAGE_KERNEL, { running, stat }, { momentum, scale }) as tf.Tensor)
+    : tf.tidy(() => tf.add(tf.mul(running, 1 - momentum), tf.mul(stat, momentum * scale)));
+  running.assign(next);
+  next.dispose();
+}
