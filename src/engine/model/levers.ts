@@ -150,7 +150,7 @@ export const LEVERS: readonly Lever[] = [
   {
     id: 'resnetD',
     name: 'ResNet-D',
-    explanation: 'Downsampling shortcuts average-pool 2×2 before their 1×1 conv instead of striding it, so no input pixel is ignored.',
+    explanation: 'Downsampling shortcuts average-pool 2×2, then apply a stride-1 1×1 conv, instead of a strided 1×1 conv that ignores three quarters of the pixels (or, in the CIFAR ResNet, parameter-free subsampling).',
     reference: 'He et al. 2019, §4.1',
     field: 'model.resnetD',
     options: onOff,

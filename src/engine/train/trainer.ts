@@ -10,7 +10,7 @@ import { createBatchIterator, channelStats } from '../data/batches';
 import { limitSplit, withValidationSplit } from '../data/split';
 import { IMAGE_SIZE, type Dataset, type ImageSplit } from '../data/types';
 import type { EpochMetrics, RunStatus, StepEvent, TrainEvent } from '../events';
-import { createModel, disposeModel } from '../model';
+import { createModel, disposeModel, readWeights } from '../model';
 import { createTeacher, type Teacher } from '../model/teacher';
 import { APP_NAME, APP_VERSION, RESULTS_SCHEMA_VERSION, toStepSample, type FinalMetrics, type RunResult, type StepSample } from '../results';
 import { createRng } from '../rng';
@@ -215,6 +215,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
         break;
       }
     }
+    if (status === 'finished' && opts.onWeights) opts.onWeights(await readWeights(model));
   } catch (err) {
     status = 'failed';
     message = err instanceof Error ? err.message : String(err);

@@ -20,6 +20,11 @@ export interface TrainOptions {
    * e.g. a finished run's or a larger model's. Required when distillation is on.
    */
   teacher?: TeacherSpec;
+  /**
+   * Called with the trained weights (readWeights order) when the run finishes, before they are
+   * freed: keep them with `config.model` as a TeacherSpec to distil into a later run.
+   */
+  onWeights?: (weights: Float32Array[]) => void;
 }
 
 export interface TrainingRun {

@@ -67,6 +67,19 @@ describe('training with tricks', () => {
     expect(result.message).toBe(NO_TEACHER_MESSAGE);
   });
 
+  it('distils from a finished run: onWeights hands over its weights as the teacher', async () => {
+    const first = tinyRun([], true);
+    let saved: Float32Array[] | null = null;
+    const done = await startTraining({ config: first, dataset, environment, onWeights: (w) => (saved = w) }).result;
+    expect(done.status).toBe('finished');
+    expect(saved).not.toBeNull();
+    const spec: TeacherSpec = { model: first.model, weights: saved as unknown as Float32Array[] };
+    const distillation = TRICKS.filter((t) => t.id === 'distillation');
+    const result = await startTraining({ config: tinyRun(distillation, true), dataset, environment, teacher: spec }).result;
+    expect(result.status).toBe('finished');
+    expect(Number.isFinite(result.epochs[0].trainLoss)).toBe(true);
+  });
+
   it('fails naming the problem when the teacher\'s weights do not fit its model', async () => {
     const wrong: TeacherSpec = { model: { ...teacher.model, widthMultiplier: 1 }, weights: teacher.weights };
     const result = await startTraining({ config: tinyRun([], true), dataset, environment, teacher: wrong }).result;
