@@ -16,6 +16,8 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import { ceilDiv, intFields, ints, LINEAR_WORKGROUP_ID, nextPow2, runProgram, type Uniform, type WebGPUBackend, type WebGPUProgram } from './program';
 
 const THREADS = 256;
+/** Threads per finalize workgroup (one workgroup per output value). */
+const FINALIZE_THREADS = 64;
 
 /** Row slicing of the reduction: channel block width, row lanes, slices. */
 export interface ReducePlan {
@@ -26,11 +28,15 @@ export interface ReducePlan {
   rowsPerSplit: number;
 }
 
-/** At least 16 rows per thread, at most 128 slices. */
+/**
+ * At least 16 rows per thread, at most 256 slices: at ResNet-20's first BN (batch 128, 32×32,
+ * 16 channels: R = 131,072) that is 256 workgroups of 256 threads, enough loads in flight to
+ * stream the 8 MB activation at a useful fraction of a large GPU's bandwidth.
+ */
 export function planReduce(R: number, C: number): ReducePlan {
   const cb = Math.min(64, Math.max(4, nextPow2(C)));
   const lanes = THREADS / cb;
-  const splits = Math.max(1, Math.min(128, Math.floor(R / (lanes * 16))));
+  const splits = Math.max(1, Math.min(256, Math.floor(R / (lanes * 16))));
   const rowsPerSplit = ceilDiv(R, splits);
   return { cb, splits: ceilDiv(R, rowsPerSplit), rowsPerSplit };
 }
@@ -130,7 +136,10 @@ class PartialSumsProgram implements WebGPUProgram {
  */
 type FinalizeMode = 'mean' | 'variance' | 'row0' | 'row1' | 'rows';
 
-/** Pass 2: one thread per output value sums the S slices. */
+/**
+ * Pass 2: one 64-thread workgroup per output value; the threads split the S slices and combine
+ * their sums in a tree (a serial loop over up to 256 slices would be 256 dependent loads).
+ */
 class FinalizeProgram implements WebGPUProgram {
   variableNames: string[];
   uniforms = intFields('R', 'C', 'splits', 'count');
@@ -138,7 +147,7 @@ class FinalizeProgram implements WebGPUProgram {
   shaderKey: string;
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [64, 1, 1];
+  workgroupSize: [number, number, number] = [FINALIZE_THREADS, 1, 1];
 
   constructor(
     readonly C: number,
@@ -147,41 +156,56 @@ class FinalizeProgram implements WebGPUProgram {
     this.variableNames = mode === 'mean' ? ['partial', 'x'] : ['partial'];
     this.outputShape = mode === 'rows' ? [2, C] : [C];
     this.dispatchLayout = { x: this.outputShape.map((_, i) => i) };
-    this.dispatch = [ceilDiv(this.count, 64), 1, 1];
+    this.dispatch = [this.count, 1, 1];
     this.shaderKey = `tlBatchNormFinalize_${mode}`;
   }
 
-  /** Output values. */
+  /** Output values (= workgroups). */
   get count(): number {
     return this.mode === 'rows' ? 2 * this.C : this.C;
   }
 
   getUserCode(): string {
-    const sumRow = (row: string, name: string) => `
-        var ${name} = 0.0;
-        for (var p = 0; p < uniforms.splits; p = p + 1) {
-          ${name} = ${name} + partial[(p * 2 + ${row}) * uniforms.C + c];
-        }`;
+    // Which partial row each of the two running sums reads ('' = unused).
+    const [rowA, rowB] = { mean: ['0', ''], variance: ['0', '1'], row0: ['0', ''], row1: ['1', ''], rows: ['row', ''] }[this.mode];
     const finish = {
-      mean: `${sumRow('0', 's0')}
-        result[o] = x[c] + s0 / f32(uniforms.R);`,
-      variance: `${sumRow('0', 's0')}${sumRow('1', 's1')}
-        let m = s0 / f32(uniforms.R);
-        result[o] = max(s1 / f32(uniforms.R) - m * m, 0.0);`,
-      row0: `${sumRow('0', 's')}
-        result[o] = s;`,
-      row1: `${sumRow('1', 's')}
-        result[o] = s;`,
-      rows: `${sumRow('row', 's')}
-        result[o] = s;`,
+      mean: 'x[c] + a / f32(uniforms.R)',
+      variance: 'max(b / f32(uniforms.R) - (a / f32(uniforms.R)) * (a / f32(uniforms.R)), 0.0)',
+      row0: 'a',
+      row1: 'a',
+      rows: 'a',
     }[this.mode];
+    const n = FINALIZE_THREADS;
     return `
+      var<workgroup> sumA : array<f32, ${n}>;
+      var<workgroup> sumB : array<f32, ${n}>;
+
       fn main(index : i32) {
-        let o = ${LINEAR_WORKGROUP_ID} * 64 + i32(localIndex);
-        if (o >= uniforms.count) { return; }
+        let o = ${LINEAR_WORKGROUP_ID};
+        let lane = i32(localIndex);
         let row = o / uniforms.C;
         let c = o - row * uniforms.C;
-        ${finish}
+        var a = 0.0;
+        var b = 0.0;
+        for (var p = lane; p < uniforms.splits; p = p + ${n}) {
+          a = a + partial[(p * 2 + ${rowA}) * uniforms.C + c];
+          ${rowB ? `b = b + partial[(p * 2 + ${rowB}) * uniforms.C + c];` : ''}
+        }
+        sumA[lane] = a;
+        sumB[lane] = b;
+        workgroupBarrier();
+        for (var stride = ${n / 2}; stride > 0; stride = stride / 2) {
+          if (lane < stride) {
+            sumA[lane] = sumA[lane] + sumA[lane + stride];
+            sumB[lane] = sumB[lane] + sumB[lane + stride];
+          }
+          workgroupBarrier();
+        }
+        if (lane == 0 && o < uniforms.count) {
+          let a = sumA[0];
+          let b = sumB[0];
+          result[o] = ${finish};
+        }
       }
     `;
   }

@@ -25,6 +25,11 @@ const THREADS = 256;
 const BM = 64;
 /** Depth of one K panel staged in workgroup memory. */
 const BK = 16;
+/** Most K slices (the reduce pass reads them all). */
+const MAX_SPLITS = 256;
+/** Reduce pass: outputs per workgroup × lanes splitting the slices = THREADS. */
+const REDUCE_OUTPUTS = 16;
+const REDUCE_LANES = THREADS / REDUCE_OUTPUTS;
 
 /** How one call is split: tile width and the number of K slices. */
 export interface SplitKPlan {
@@ -37,17 +42,17 @@ export interface SplitKPlan {
 }
 
 /**
- * Picks the tile width and split count: enough workgroups to fill a large GPU (~1,024), slices
- * of at least 256 K steps, at most 128 slices (the reduce pass reads S partial tiles) and at
- * most 16 M floats of partial sums.
+ * Picks the tile width and split count: about 2,048 workgroups (a large GPU holds ~8 per SM,
+ * an H200 has 132 SMs), slices of at least 128 K steps (8 panels), at most 256 slices and
+ * at most 16 M floats of partial sums.
  */
 export function planSplitK(M: number, N: number, K: number): SplitKPlan {
   const bn = N <= 16 ? 16 : N <= 32 ? 32 : 64;
   const tiles = ceilDiv(M, BM) * ceilDiv(N, bn);
-  const byOccupancy = ceilDiv(1024, tiles);
-  const byDepth = ceilDiv(K, 256);
+  const byOccupancy = ceilDiv(2048, tiles);
+  const byDepth = ceilDiv(K, 128);
   const byMemory = Math.max(1, Math.floor((16 << 20) / (M * N)));
-  let splits = Math.max(1, Math.min(byOccupancy, byDepth, 128, byMemory));
+  let splits = Math.max(1, Math.min(byOccupancy, byDepth, MAX_SPLITS, byMemory));
   const kPerSplit = ceilDiv(ceilDiv(K, splits), BK) * BK;
   splits = ceilDiv(K, kPerSplit);
   return { bn, splits, kPerSplit };
@@ -183,7 +188,7 @@ class FilterGradPartialProgram implements WebGPUProgram {
   }
 }
 
-/** The reduce pass: sums S partial tiles; 4 threads per output, 64 outputs per workgroup. */
+/** The reduce pass: sums S partial tiles; 16 lanes per output value, 16 outputs per workgroup. */
 export class SplitKReduceProgram implements WebGPUProgram {
   variableNames = ['partial'];
   uniforms = intFields('splits', 'count');
@@ -197,27 +202,35 @@ export class SplitKReduceProgram implements WebGPUProgram {
     this.outputShape = outputShape;
     this.dispatchLayout = { x: outputShape.map((_, i) => i) };
     const count = outputShape.reduce((a, b) => a * b, 1);
-    this.dispatch = [ceilDiv(count, 64), 1, 1];
+    this.dispatch = [ceilDiv(count, REDUCE_OUTPUTS), 1, 1];
   }
 
   getUserCode(): string {
+    const lanes = REDUCE_LANES;
+    const outs = REDUCE_OUTPUTS;
     return `
       var<workgroup> sums : array<f32, ${THREADS}>;
 
       fn main(index : i32) {
         let t = i32(localIndex);
-        let o = ${LINEAR_WORKGROUP_ID} * 64 + t % 64;
-        let lane = t / 64;
+        let o = ${LINEAR_WORKGROUP_ID} * ${outs} + t % ${outs};
+        let lane = t / ${outs};
         var s = 0.0;
         if (o < uniforms.count) {
-          for (var p = lane; p < uniforms.splits; p = p + 4) {
+          for (var p = lane; p < uniforms.splits; p = p + ${lanes}) {
             s = s + partial[p * uniforms.count + o];
           }
         }
         sums[t] = s;
         workgroupBarrier();
+        for (var stride = ${lanes / 2}; stride > 0; stride = stride / 2) {
+          if (lane < stride) {
+            sums[t] = sums[t] + sums[t + stride * ${outs}];
+          }
+          workgroupBarrier();
+        }
         if (lane == 0 && o < uniforms.count) {
-          result[o] = (sums[t] + sums[t + 64]) + (sums[t + 128] + sums[t + 192]);
+          result[o] = sums[t];
         }
       }
     `;
