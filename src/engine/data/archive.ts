@@ -1,8 +1,8 @@
 /**
- * Unpacking what users hand us for CIFAR-10: gzip (fflate's streaming Gunzip) and tar (a small reader below),
- * with bounds that hold against hostile input. The gzip stream is fed in small chunks and the
- * output is counted as it arrives, so a gzip bomb stops at the cap instead of filling memory;
- * tar entries are matched by base name only and never used as paths.
+ * Unpacking what users hand us for CIFAR-10: gzip (fflate's streaming Gunzip) and tar (a small
+ * reader below), with bounds that hold against hostile input. The gzip stream is fed in chunks
+ * and the output is counted as it arrives, so a gzip bomb stops at the cap instead of filling
+ * memory; tar entries are matched by base name only and never used as paths.
  */
 import { Gunzip } from 'fflate';
 import { DatasetError } from './types';

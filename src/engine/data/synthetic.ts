@@ -31,6 +31,9 @@ export const SYNTHETIC_CLASS_NAMES = SHAPE_CLASSES.map((c) => c.name);
  * so changing `trainCount` leaves the test images unchanged.
  */
 export function createSyntheticDataset({ seed, trainCount, testCount }: SyntheticOptions): Dataset {
+  for (const [key, value] of Object.entries({ trainCount, testCount })) {
+    if (!Number.isInteger(value) || value < 0) throw new RangeError(`${key} must be a non-negative integer, got ${value}`);
+  }
   const rng = createRng(seed);
   const trainRng = rng.fork('synthetic-train');
   const testRng = rng.fork('synthetic-test');
