@@ -78,7 +78,7 @@ function LeverControl({ lever, config, onChange }: { lever: Lever; config: Exper
   );
 
   return (
-    <li className="field lever" data-testid={`lever-${lever.id}-row`}>
+    <li className={isOnOff(lever) ? 'lever lever-toggle' : 'field lever'} data-testid={`lever-${lever.id}-row`}>
       {control}
       <span id={`${id}-explanation`} className="lever-explanation field-hint">
         {tip}
