@@ -9,16 +9,13 @@ import { arch, platform } from 'node:os';
 import { parseArgs } from 'node:util';
 import { makeConfig, type DeepPartial, type ExperimentConfig } from '../engine/config';
 import { initBackend } from '../engine/backend';
-import { createSyntheticDataset } from '../engine/data/synthetic';
+import { createSyntheticDataset, SYNTHETIC_DEFAULT } from '../engine/data/synthetic';
 import type { Dataset } from '../engine/data/types';
 import type { TrainEvent } from '../engine/events';
 import { startTraining } from '../engine/train/trainer';
 import { validateConfig } from '../engine/validateConfig';
 import { loadDatasetFromPath } from '../node/loadDataset';
 import { installNodeWebGPU } from '../node/webgpu';
-
-/** Size of the embedded synthetic dataset the runner (and the app) trains on by default. */
-export const SYNTHETIC_SIZE = { trainCount: 5000, testCount: 1000 };
 
 const USAGE = `usage: npm run train -- [--config run.json] [--data path] [--out results.json] [--backend auto|webgpu|cpu]
   --config  experiment config JSON (partial configs are merged over the defaults)
@@ -75,7 +72,7 @@ async function main(): Promise<number> {
     config.data.dataset = dataset.id;
   } else {
     if (config.data.dataset !== 'synthetic') throw new Error(`data.dataset is '${config.data.dataset}': pass --data with the dataset's path`);
-    dataset = createSyntheticDataset({ seed: config.run.seed, ...SYNTHETIC_SIZE });
+    dataset = createSyntheticDataset(SYNTHETIC_DEFAULT);
   }
   console.log(`dataset: ${dataset.name}, ${dataset.train.count} training images, ${dataset.test ? `${dataset.test.count} test images` : 'no test split (a seeded split of the training set is used)'}`);
 

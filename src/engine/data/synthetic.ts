@@ -23,6 +23,12 @@ export interface SyntheticOptions {
   testCount: number;
 }
 
+/**
+ * The embedded dataset the app and the Node runner train on by default: the same seed and
+ * size everywhere, whatever the run's own seed, so runs stay comparable.
+ */
+export const SYNTHETIC_DEFAULT: SyntheticOptions = { seed: 1, trainCount: 5000, testCount: 1000 };
+
 /** Class names in label order. */
 export const SYNTHETIC_CLASS_NAMES = SHAPE_CLASSES.map((c) => c.name);
 
