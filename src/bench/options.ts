@@ -6,7 +6,7 @@
 import { DEFAULT_BENCH, type BenchOptions, type KernelMode } from './runBench';
 
 /** The setting names, as flags (`--micro-batch`) and query keys (`micro-batch=`). */
-export const BENCH_KEYS = ['depth', 'batch', 'width', 'resolution', 'steps', 'warmup', 'micro-batch', 'modes', 'profile'] as const;
+export const BENCH_KEYS = ['depth', 'batch', 'width', 'resolution', 'steps', 'warmup', 'micro-batch', 'modes', 'profile', 'train'] as const;
 export type BenchKey = (typeof BENCH_KEYS)[number];
 
 function list(key: string, value: string): number[] {
@@ -29,8 +29,12 @@ export function parseBenchOptions(get: (key: BenchKey) => string | undefined): O
   const depths = get('depth') ? list('depth', get('depth') as string) : DEFAULT_BENCH.depths;
   const bad = depths.find((d) => !Number.isInteger(d) || (d - 2) % 6 !== 0);
   if (bad !== undefined) throw new Error(`depth: CIFAR ResNets have depth 6n+2 (8, 14, 20, 56, …), got ${bad}`);
-  const profile = get('profile');
-  if (profile !== undefined && profile !== '0' && profile !== '1') throw new Error(`profile: expected 0 or 1, got '${profile}'`);
+  const flag = (key: 'profile' | 'train', fallback: boolean): boolean => {
+    const v = get(key);
+    if (v === undefined) return fallback;
+    if (v !== '0' && v !== '1') throw new Error(`${key}: expected 0 or 1, got '${v}'`);
+    return v === '1';
+  };
   return {
     depths,
     batches: get('batch') ? list('batch', get('batch') as string) : DEFAULT_BENCH.batches,
@@ -40,6 +44,7 @@ export function parseBenchOptions(get: (key: BenchKey) => string | undefined): O
     warmup: one('warmup', get('warmup'), DEFAULT_BENCH.warmup, true),
     microBatch: one('micro-batch', get('micro-batch'), DEFAULT_BENCH.microBatch, true),
     modes,
-    profile: profile === undefined ? DEFAULT_BENCH.profile : profile === '1',
+    profile: flag('profile', DEFAULT_BENCH.profile),
+    train: flag('train', DEFAULT_BENCH.train),
   };
 }

@@ -40,6 +40,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Kernel micro-benchmarks: batch for the layer shape (0 = skip them). */
   microBatch: number;
+  /** Run the training-step benchmarks (false = micro-benchmarks only). */
+  train: boolean;
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -54,6 +56,7 @@ export const DEFAULT_BENCH: BenchOptions = {
   modes: ['custom', 'stock'],
   profile: true,
   microBatch: 128,
+  train: true,
 };
 
 export interface KernelTime {
@@ -272,7 +275,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         report.micro.push(...(await benchMicro(options, mode, Math.max(1, options.steps))));
       }
     }
-    for (const depth of options.depths) {
+    for (const depth of options.train ? options.depths : []) {
       for (const batch of options.batches) {
         for (const mode of options.modes) {
           log(`ResNet-${depth}, batch ${batch}, ${mode} kernels…`);

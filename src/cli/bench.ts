@@ -22,7 +22,6 @@
  * (2 depths × 2 batches × 2 kernel sets) takes well under a minute on an H200; use --steps 5
  * --warmup 2 to keep it short, and --no-profile to skip the per-kernel timing step.
  */
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BENCH_KEYS, parseBenchOptions } from '../bench/options';
@@ -31,18 +30,18 @@ import { formatReport } from '../bench/format';
 import { initBackend } from '../engine/backend';
 import { installNodeWebGPU } from '../node/webgpu';
 
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
 const USAGE = `usage: npm run bench -- [--depth 20,56] [--batch 128,512] [--width 1] [--resolution 32]
-  [--steps 10] [--warmup 3] [--micro-batch 128] [--modes custom,stock] [--no-profile] [--json out.json]
-  --micro-batch 0 skips the kernel micro-benchmarks`;
+  [--steps 10] [--warmup 3] [--micro-batch 128] [--modes custom,stock] [--no-profile] [--no-train]
+  [--json out.json]
+  --micro-batch 0 skips the kernel micro-benchmarks; --no-train runs only them`;
 
 function parseOptions(argv: string[]): { options: BenchOptions; json?: string; help: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
-      ...Object.fromEntries(BENCH_KEYS.filter((k) => k !== 'profile').map((k) => [k, { type: 'string' as const }])),
+      ...Object.fromEntries(BENCH_KEYS.filter((k) => k !== 'profile' && k !== 'train').map((k) => [k, { type: 'string' as const }])),
       'no-profile': { type: 'boolean', default: false },
+      'no-train': { type: 'boolean', default: false },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -50,19 +49,16 @@ function parseOptions(argv: string[]): { options: BenchOptions; json?: string; h
   const flags = values as Record<string, string | boolean | undefined>;
   const parsed = parseBenchOptions((key) => {
     if (key === 'profile') return flags['no-profile'] ? '0' : undefined;
+    if (key === 'train') return flags['no-train'] ? '0' : undefined;
     const v = flags[key];
     return typeof v === 'string' ? v : undefined;
   });
   return { options: { ...parsed, log: (line) => console.log(line) }, json: flags.json as string | undefined, help: Boolean(flags.help) };
 }
 
-/** navigator.gpu from Dawn; falls back to SwiftShader when the default Vulkan driver has no adapter. */
+/** navigator.gpu from Dawn (the driver VK_ICD_FILENAMES names, else SwiftShader, else the system's). */
 async function installWebGPU(): Promise<void> {
-  let problem = await installNodeWebGPU();
-  if (problem && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-    problem = await installNodeWebGPU();
-  }
+  const problem = await installNodeWebGPU();
   if (problem) throw new Error(`no WebGPU for the bench: ${problem}`);
 }
 

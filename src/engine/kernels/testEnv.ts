@@ -4,21 +4,15 @@
  * When Dawn cannot start (no libvulkan, no SwiftShader ICD) the tests fail with the reason;
  * they never skip, so a CI without Vulkan shows red rather than silently green.
  */
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { installNodeWebGPU } from '../../node/webgpu';
 import { createRng, type Rng } from '../rng';
 
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
 /**
- * Starts tfjs's WebGPU backend on Dawn. Pins Vulkan to SwiftShader when no driver is named:
- * Mesa's ICDs (lavapipe) may be installed too, and Dawn rejects lavapipe's adapter.
+ * Starts tfjs's WebGPU backend on Dawn: the driver VK_ICD_FILENAMES names, else SwiftShader
+ * (src/node/webgpu.ts decides).
  */
 export async function startWebGPU(): Promise<void> {
-  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) {
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  }
   const problem = await installNodeWebGPU();
   if (problem) {
     throw new Error(`WebGPU kernel tests need Dawn on Vulkan (apt-get install libvulkan1 chromium for SwiftShader): ${problem}`);
