@@ -14,7 +14,8 @@ export const CONFIG_SCHEMA_VERSION = 1;
 export type ModelFamily = 'cifar-resnet' | 'resnet18' | 'resnet50';
 export type Activation = 'relu' | 'swish' | 'gelu';
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
-export type DatasetId = 'synthetic' | 'cifar10';
+/** The embedded synthetic set, CIFAR-10 (10 classes) or CIFAR-100 (100 fine classes). */
+export type DatasetId = 'synthetic' | 'cifar10' | 'cifar100';
 
 export interface ModelConfig {
   /** 'cifar-resnet': He et al. 2016 basic blocks, depth 6n+2; resnet18/50: ImageNet-style, adapted to small images. */

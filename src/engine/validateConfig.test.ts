@@ -26,6 +26,15 @@ describe('validateConfig', () => {
     expect(() => validateConfig(makeConfig({ model: { depth: 110 } }))).not.toThrow();
   });
 
+  it('accepts the three dataset ids and names the field of any other', () => {
+    for (const dataset of ['synthetic', 'cifar10', 'cifar100'] as const) {
+      expect(validateConfig(makeConfig({ data: { dataset } })).data.dataset).toBe(dataset);
+    }
+    const imagenet = makeConfig() as unknown as { data: Record<string, unknown> };
+    imagenet.data.dataset = 'imagenet';
+    expect(() => validateConfig(imagenet)).toThrow('data.dataset: must be one of synthetic, cifar10, cifar100 (got "imagenet")');
+  });
+
   it('rejects a batch larger than the dataset', () => {
     expect(fieldOf(() => validateConfig(makeConfig({ optim: { batchSize: 512 } }), { trainSize: 500 }))).toBe('optim.batchSize');
     expect(fieldOf(() => validateConfig(makeConfig({ optim: { batchSize: 64 }, data: { trainLimit: 32 } })))).toBe('optim.batchSize');

@@ -55,7 +55,7 @@ const RULES: Record<string, Rule> = {
   'model.resnetB': bool,
   'model.resnetC': bool,
   'model.resnetD': bool,
-  'data.dataset': oneOf('synthetic', 'cifar10'),
+  'data.dataset': oneOf('synthetic', 'cifar10', 'cifar100'),
   'data.trainLimit': nullableInt(1),
   'data.valLimit': nullableInt(1),
   'data.valFraction': num(0.01, 0.5),

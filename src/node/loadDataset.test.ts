@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { gzipSync } from 'fflate';
 import { parseTar } from 'nanotar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRecords, PATTERN, tarEntry, tarOf } from '../engine/data/testFixtures';
+import { makeCifar100Records, makeRecords, PATTERN, tarEntry, tarOf } from '../engine/data/testFixtures';
 import { DatasetError, type Dataset } from '../engine/data/types';
 import { loadDatasetFromPath } from './loadDataset';
 
@@ -66,14 +66,33 @@ describe('loadDatasetFromPath', () => {
     expect([...d.train.labels]).toEqual([6]);
   });
 
+  it('recognises CIFAR-100: the extracted cifar-100-binary folder, its parent, and the archive', async () => {
+    const root = join(dir, 'c100');
+    mkdirSync(join(root, 'cifar-100-binary'), { recursive: true });
+    writeFileSync(join(root, 'cifar-100-binary', 'train.bin'), makeCifar100Records([[4, 0], [13, 99]], PATTERN));
+    writeFileSync(join(root, 'cifar-100-binary', 'test.bin'), makeCifar100Records([[4, 53]], PATTERN));
+    for (const path of [root, join(root, 'cifar-100-binary')]) {
+      const d = await loadDatasetFromPath(path);
+      expect(d.id).toBe('cifar100');
+      expect(d.name).toBe('CIFAR-100');
+      expect([...d.train.labels]).toEqual([0, 99]);
+      expect([...d.train.coarseLabels!]).toEqual([4, 13]);
+    }
+    const archived = join(dir, 'c100-archive');
+    mkdirSync(archived);
+    writeFileSync(join(archived, 'cifar-100-binary.tar.gz'), gzipSync(tarOf(tarEntry('cifar-100-binary/train.bin', makeCifar100Records([[13, 99]], PATTERN)))));
+    const d = await loadDatasetFromPath(archived);
+    expect([d.id, d.name, d.train.labels[0]]).toEqual(['cifar100', 'CIFAR-100 (train, no test)', 99]);
+  });
+
   it('explains a missing path, an empty folder and a bad file', async () => {
     expect(await errorOf(loadDatasetFromPath(join(dir, 'nope.tar.gz')))).toBe(`No file or folder at ${join(dir, 'nope.tar.gz')}.`);
     const empty = join(dir, 'empty');
     mkdirSync(empty);
     writeFileSync(join(empty, 'readme.html'), '<html>');
-    expect(await errorOf(loadDatasetFromPath(empty))).toMatch(/^No CIFAR-10 files in .*empty: expected data_batch_1\.bin/);
+    expect(await errorOf(loadDatasetFromPath(empty))).toMatch(/^No CIFAR-10 or CIFAR-100 files in .*empty: expected data_batch_1\.bin/);
     const bad = join(dir, 'data_batch_1.bin.part');
     writeFileSync(bad, new Uint8Array(100));
-    expect(await errorOf(loadDatasetFromPath(bad))).toMatch(/^data_batch_1\.bin\.part is not part of CIFAR-10's binary version/);
+    expect(await errorOf(loadDatasetFromPath(bad))).toMatch(/^data_batch_1\.bin\.part is not part of CIFAR-10's or CIFAR-100's binary version/);
   });
 });

@@ -3,23 +3,26 @@
  * Every message is structured-cloneable plain data. Requests go UI → worker; events go
  * worker → UI. Files cross as ArrayBuffers (transferred, not copied).
  */
-import type { ExperimentConfig } from '../engine/config';
+import type { DatasetId, ExperimentConfig } from '../engine/config';
 import type { BackendInfo, TrainEvent } from '../engine/events';
 import type { RunResult } from '../engine/results';
 
 /** Where the worker should take a dataset from. */
 export type DatasetSource =
   | { kind: 'synthetic'; seed: number; trainCount: number; testCount: number }
+  /** CIFAR-10 or CIFAR-100 files (the worker tells which from the names inside). */
   | { kind: 'cifar10-files'; files: { name: string; bytes: ArrayBuffer }[] };
 
 /** Summary of the loaded dataset shown in the UI. */
 export interface DatasetInfo {
   name: string;
-  id: 'synthetic' | 'cifar10';
+  id: DatasetId;
   trainCount: number;
   /** 0 when the source has no test split (a seeded split of train is used). */
   testCount: number;
   classNames: string[];
+  /** CIFAR-100's 20 superclass names; absent for other datasets. */
+  coarseClassNames?: string[];
 }
 
 export type WorkerRequest =

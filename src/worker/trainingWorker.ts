@@ -1,14 +1,14 @@
 /**
  * The training worker: all of tfjs runs here, off the main thread, so the page never blocks
  * while a ResNet trains. It answers the requests of src/worker/protocol.ts: initialise a
- * backend (WebGPU first), load a dataset (the embedded synthetic set or CIFAR-10 files), and
+ * backend (WebGPU first), load a dataset (the embedded synthetic set, or CIFAR-10 or CIFAR-100 files), and
  * start / pause / resume / stop one run at a time (stop = AbortSignal). Every failure comes
  * back as an 'error' event; the worker never dies silently.
  */
 /// <reference lib="webworker" />
 import { initBackend } from '../engine/backend';
 import type { ExperimentConfig } from '../engine/config';
-import { loadCifar10FromFiles } from '../engine/data/cifar10';
+import { loadAnyCifarFromFiles } from '../engine/data/cifar';
 import { createSyntheticDataset } from '../engine/data/synthetic';
 import type { Dataset } from '../engine/data/types';
 import type { BackendInfo } from '../engine/events';
@@ -43,7 +43,9 @@ function postError(runId: string | null, err: unknown): void {
 }
 
 function describe(d: Dataset): DatasetInfo {
-  return { name: d.name, id: d.id, trainCount: d.train.count, testCount: d.test?.count ?? 0, classNames: d.classNames };
+  const info: DatasetInfo = { name: d.name, id: d.id, trainCount: d.train.count, testCount: d.test?.count ?? 0, classNames: d.classNames };
+  if (d.coarseClassNames) info.coarseClassNames = d.coarseClassNames;
+  return info;
 }
 
 async function init(preference: ExperimentConfig['run']['backend']): Promise<void> {
@@ -57,7 +59,7 @@ async function loadDataset(source: DatasetSource): Promise<void> {
   const next =
     source.kind === 'synthetic'
       ? createSyntheticDataset({ seed: source.seed, trainCount: source.trainCount, testCount: source.testCount })
-      : await loadCifar10FromFiles(source.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) })));
+      : loadAnyCifarFromFiles(source.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) })));
   dataset = next;
   post({ type: 'dataset', info: describe(next) });
 }

@@ -1,5 +1,5 @@
 /**
- * Unpacking what users hand us for CIFAR-10: gzip (fflate's streaming Gunzip) and tar (a small
+ * Unpacking what users hand us for CIFAR-10/100: gzip (fflate's streaming Gunzip) and tar (a small
  * reader below), with bounds that hold against hostile input. The gzip stream is fed in chunks
  * and the output is counted as it arrives, so a gzip bomb stops at the cap instead of filling
  * memory; tar entries are matched by base name only and never used as paths.
@@ -7,7 +7,7 @@
 import { Gunzip } from 'fflate';
 import { DatasetError } from './types';
 
-/** Default cap on decompressed bytes: the full CIFAR-10 tar is about 185 MB. */
+/** Default cap on decompressed bytes: the full CIFAR-10 and CIFAR-100 tars are about 185 MB. */
 export const MAX_DECOMPRESSED_BYTES = 400 * 1024 * 1024;
 
 /** Compressed bytes fed to the inflater per push: bounds one push's output to about 64 MB (deflate ≤ 1032:1). */
@@ -34,7 +34,7 @@ export function gunzipBounded(bytes: Uint8Array, name: string, maxBytes = MAX_DE
   const gunzip = new Gunzip((chunk) => {
     if (length + chunk.length > maxBytes) {
       throw new DatasetError(
-        `${name} unpacks to more than ${formatMB(maxBytes)}, more than any CIFAR-10 download; refusing to unpack it further.`,
+        `${name} unpacks to more than ${formatMB(maxBytes)}, more than any CIFAR-10/100 download; refusing to unpack it further.`,
       );
     }
     if (length + chunk.length > out.length) {
@@ -117,7 +117,7 @@ export function readTarMembers(bytes: Uint8Array, name: string, wanted: (baseNam
     offset = dataStart + Math.ceil(size / 512) * 512;
     const type = String.fromCharCode(header[156]);
     if (type === 'L' || type === 'x') {
-      if (size > MAX_TAR_META_BYTES) throw new DatasetError(`${name} has an oversized tar header; it is not a CIFAR-10 archive.`);
+      if (size > MAX_TAR_META_BYTES) throw new DatasetError(`${name} has an oversized tar header; it is not a CIFAR archive.`);
       longName = type === 'L' ? cString(data) : paxPath(data);
       continue;
     }

@@ -224,7 +224,7 @@ describe('bad input gives a DatasetError that names the file and the problem', (
     expect(bomb.length).toBeLessThan(20_000);
     const oneMB = 1024 * 1024;
     expect(errorOf(load('bomb.tar.gz', bomb, oneMB))).toBe(
-      'bomb.tar.gz unpacks to more than 1 MB, more than any CIFAR-10 download; refusing to unpack it further.',
+      'bomb.tar.gz unpacks to more than 1 MB, more than any CIFAR-10/100 download; refusing to unpack it further.',
     );
     const small = gzipSync(new Uint8Array(300 * 1024));
     const members = new Uint8Array(small.length * 5);

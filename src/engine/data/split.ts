@@ -15,13 +15,15 @@ export function subsetSplit(split: ImageSplit, indices: ArrayLike<number>): Imag
   const count = indices.length;
   const images = new Uint8Array(count * IMAGE_BYTES);
   const labels = new Uint8Array(count);
+  const coarse = split.coarseLabels ? new Uint8Array(count) : null;
   for (let i = 0; i < count; i++) {
     const j = indices[i];
     if (!(j >= 0 && j < split.count)) throw new RangeError(`index ${j} is outside a split of ${split.count} images`);
     images.set(split.images.subarray(j * IMAGE_BYTES, (j + 1) * IMAGE_BYTES), i * IMAGE_BYTES);
     labels[i] = split.labels[j];
+    if (coarse && split.coarseLabels) coarse[i] = split.coarseLabels[j];
   }
-  return { images, labels, count };
+  return coarse ? { images, labels, count, coarseLabels: coarse } : { images, labels, count };
 }
 
 /**
@@ -47,11 +49,13 @@ export function withValidationSplit(dataset: Dataset, valFraction: number, rng: 
 export function limitSplit(split: ImageSplit, n: number): ImageSplit {
   if (!(n >= 0) || !Number.isInteger(n)) throw new RangeError(`limit must be a non-negative integer, got ${n}`);
   if (n >= split.count) return split;
-  return {
+  const limited: ImageSplit = {
     images: split.images.slice(0, n * IMAGE_BYTES),
     labels: split.labels.slice(0, n),
     count: n,
   };
+  if (split.coarseLabels) limited.coarseLabels = split.coarseLabels.slice(0, n);
+  return limited;
 }
 
 /** Images per class, indexed by label (length `numClasses`). */

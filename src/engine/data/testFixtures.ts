@@ -1,5 +1,5 @@
 /**
- * Test-only helpers: CIFAR-10 records and tar headers built byte by byte, so the loader's
+ * Test-only helpers: CIFAR-10 and CIFAR-100 records and tar headers built byte by byte, so the loader's
  * tests can state exactly what each file holds (and how it is broken).
  */
 import { CIFAR10_RECORD_BYTES } from './cifar10';
@@ -15,6 +15,24 @@ export function makeRecords(labels: number[], value: (record: number, channel: n
     bytes[base] = label;
     for (let c = 0; c < 3; c++) {
       for (let p = 0; p < 1024; p++) bytes[base + 1 + c * 1024 + p] = value(r, c, p) & 0xff;
+    }
+  });
+  return bytes;
+}
+
+/**
+ * Records in CIFAR-100's binary layout: coarse label byte, fine label byte, then the R, G and B
+ * planes. `labels` holds [coarse, fine] pairs.
+ */
+export function makeCifar100Records(labels: [number, number][], value: (record: number, channel: number, pixel: number) => number): Uint8Array {
+  const size = CIFAR10_RECORD_BYTES + 1;
+  const bytes = new Uint8Array(labels.length * size);
+  labels.forEach(([coarse, fine], r) => {
+    const base = r * size;
+    bytes[base] = coarse;
+    bytes[base + 1] = fine;
+    for (let c = 0; c < 3; c++) {
+      for (let p = 0; p < 1024; p++) bytes[base + 2 + c * 1024 + p] = value(r, c, p) & 0xff;
     }
   });
   return bytes;
