@@ -18,7 +18,7 @@ async function firstAdapter(dawn: Dawn): Promise<GPU | null> {
 /**
  * Installs navigator.gpu from Dawn; returns null on success or the reason it is unavailable.
  * Tries the system's Vulkan drivers first, then SwiftShader (Debian's lavapipe is too old for
- * Dawn), unless VK_ICD_FILENAMES / VK_DRIVER_FILES already choose a driver.
+ * Dawn) unless VK_ICD_FILENAMES / VK_DRIVER_FILES already choose a driver.
  */
 export async function installNodeWebGPU(): Promise<string | null> {
   const g = globalThis as { navigator?: { gpu?: unknown } };
@@ -27,13 +27,10 @@ export async function installNodeWebGPU(): Promise<string | null> {
     const dawn = await import('webgpu');
     Object.assign(globalThis, dawn.globals);
     const chosen = Boolean(process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES);
-    let gpu = chosen ? await firstAdapter(dawn) : null;
+    // A real GPU's driver first; then SwiftShader, a CPU Vulkan device (Dawn rejects lavapipe).
+    let gpu = await firstAdapter(dawn);
     if (!gpu && !chosen && existsSync(SWIFTSHADER_ICD)) {
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-      gpu = await firstAdapter(dawn);
-    }
-    if (!gpu && !chosen) {
-      delete process.env.VK_ICD_FILENAMES;
       gpu = await firstAdapter(dawn);
     }
     if (!gpu) return 'Dawn found no WebGPU adapter (is a Vulkan driver and libvulkan1 installed?)';
