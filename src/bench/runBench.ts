@@ -83,7 +83,7 @@ export interface TrainRow {
 export interface MicroRow {
   name: string;
   mode: KernelMode;
-  /** Wall-clock milliseconds per call (mean over the timed calls). */
+  /** Wall-clock milliseconds per call: the median over rounds of the mean over `steps` calls. */
   ms: number;
   dispatches: number;
 }
@@ -218,12 +218,22 @@ async function settle(outs: tf.Tensor[]): Promise<tf.Tensor[]> {
   return outs;
 }
 
+/** Rounds of the micro-benchmarks; modes alternate within a round, the median is reported. */
+const MICRO_ROUNDS = 3;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /**
  * Kernel micro-benchmarks at ResNet-20's first-stage shape (32×32×16 → 16, 3×3, pad 1, scaled
  * by resolution and width): Conv2DBackpropFilter alone, and BatchNorm(+ReLU) forward+backward.
+ * Our kernels and the stock ones alternate, round by round, so drifting machine load (a shared
+ * CPU running SwiftShader) affects both alike.
  */
-async function benchMicro(opts: BenchOptions, mode: KernelMode, reps: number): Promise<MicroRow[]> {
-  setCustomKernels(mode === 'custom');
+async function benchMicro(opts: BenchOptions, reps: number): Promise<MicroRow[]> {
   const rng = createRng(11);
   const b = opts.microBatch;
   const s = opts.resolution;
@@ -247,10 +257,20 @@ async function benchMicro(opts: BenchOptions, mode: KernelMode, reps: number): P
       return [value, grads[gamma.name], grads[beta.name]];
     };
     const shape = `${b}×${s}×${s}×${c}`;
-    for (const [name, f] of [[`Conv2DBackpropFilter 3×3 ${shape}→${c}`, filterGrad], [`BatchNorm fwd+bwd ${shape} (+ReLU, sum)`, bnStep]] as const) {
-      const ms = await timeCalls(reps, f);
-      const dispatches = countDispatches(() => tf.dispose(f())).total;
-      rows.push({ name, mode, ms, dispatches });
+    const cases = [[`Conv2DBackpropFilter 3×3 ${shape}→${c}`, filterGrad], [`BatchNorm fwd+bwd ${shape} (+ReLU, sum)`, bnStep]] as const;
+    for (const [name, f] of cases) {
+      const times = new Map<KernelMode, number[]>(opts.modes.map((m) => [m, []]));
+      for (let round = 0; round < MICRO_ROUNDS; round++) {
+        for (const mode of opts.modes) {
+          setCustomKernels(mode === 'custom');
+          times.get(mode)?.push(await timeCalls(reps, f));
+        }
+      }
+      for (const mode of opts.modes) {
+        setCustomKernels(mode === 'custom');
+        const dispatches = countDispatches(() => tf.dispose(f())).total;
+        rows.push({ name, mode, ms: median(times.get(mode) ?? []), dispatches });
+      }
     }
   } finally {
     tf.dispose([x, dy, gamma, beta]);
@@ -270,10 +290,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
   try {
     if (options.microBatch > 0) {
-      for (const mode of options.modes) {
-        log(`micro-benchmarks, ${mode} kernels…`);
-        report.micro.push(...(await benchMicro(options, mode, Math.max(1, options.steps))));
-      }
+      log(`kernel micro-benchmarks (${options.modes.join(' and ')} kernels, ${MICRO_ROUNDS} alternating rounds)…`);
+      report.micro.push(...(await benchMicro(options, Math.max(1, options.steps))));
     }
     for (const depth of options.train ? options.depths : []) {
       for (const batch of options.batches) {

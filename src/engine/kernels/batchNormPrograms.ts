@@ -13,9 +13,11 @@
  * E[x−s]² does not cancel catastrophically when |μ| ≫ σ (shifted-data variance, Chan et al. 1983).
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
-import { ceilDiv, intFields, ints, LINEAR_WORKGROUP_ID, nextPow2, runProgram, type Uniform, type WebGPUBackend, type WebGPUProgram } from './program';
+import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, nextPow2, runProgram, type Uniform, type WebGPUBackend, type WebGPUProgram } from './program';
 
 const THREADS = 256;
+/** Most row slices on a CPU adapter. */
+const CPU_SPLITS = 8;
 /** Threads per finalize workgroup (one workgroup per output value). */
 const FINALIZE_THREADS = 64;
 
@@ -31,12 +33,13 @@ export interface ReducePlan {
 /**
  * At least 16 rows per thread, at most 256 slices: at ResNet-20's first BN (batch 128, 32×32,
  * 16 channels: R = 131,072) that is 256 workgroups of 256 threads, enough loads in flight to
- * stream the 8 MB activation at a useful fraction of a large GPU's bandwidth.
+ * stream the 8 MB activation at a useful fraction of a large GPU's bandwidth. On a CPU adapter
+ * (SwiftShader) `maxSplits` is small: there every workgroup is expensive to start.
  */
-export function planReduce(R: number, C: number): ReducePlan {
+export function planReduce(R: number, C: number, maxSplits = 256): ReducePlan {
   const cb = Math.min(64, Math.max(4, nextPow2(C)));
   const lanes = THREADS / cb;
-  const splits = Math.max(1, Math.min(256, Math.floor(R / (lanes * 16))));
+  const splits = Math.max(1, Math.min(maxSplits, Math.floor(R / (lanes * 16))));
   const rowsPerSplit = ceilDiv(R, splits);
   return { cb, splits: ceilDiv(R, rowsPerSplit), rowsPerSplit };
 }
@@ -274,7 +277,7 @@ const withEps = (u: Uniform[], epsilon: number): Uniform[] => [...u, { type: 'fl
 /** Batch mean and biased variance over all axes but the last, as [C] tensors: 3 dispatches. */
 export function batchNormStats(backend: WebGPUBackend, x: TensorInfo): [TensorInfo, TensorInfo] {
   const { view, R, C } = asRows(x);
-  const plan = planReduce(R, C);
+  const plan = planReduce(R, C, isCpuAdapter(backend) ? CPU_SPLITS : 256);
   const partial = runProgram(backend, new PartialSumsProgram(C, plan, 'stats', false), [view], withEps(ints(R, C, plan.rowsPerSplit), 0));
   const mean = finalize(backend, 'mean', partial, view, R, C, plan.splits);
   const variance = finalize(backend, 'variance', partial, view, R, C, plan.splits);
@@ -307,7 +310,7 @@ export function batchNormGrad(
 ): [TensorInfo, TensorInfo, TensorInfo] {
   const { view, R, C } = asRows(inputs.x);
   const dyView = asRows(inputs.dy).view;
-  const plan = planReduce(R, C);
+  const plan = planReduce(R, C, isCpuAdapter(backend) ? CPU_SPLITS : 256);
   const perChannel = relu ? [inputs.mean, inputs.variance, inputs.gamma, inputs.beta] : [inputs.mean, inputs.variance, inputs.gamma];
   const partial = runProgram(backend, new PartialSumsProgram(C, plan, 'grad', relu), [view, dyView, ...perChannel], withEps(ints(R, C, plan.rowsPerSplit), epsilon));
   const sums = finalize(backend, 'rows', partial, view, R, C, plan.splits);

@@ -17,7 +17,7 @@
  * 2014), and the S slices' partial tiles are summed by a second, small pass (split-K).
  */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
-import { ceilDiv, intFields, ints, LINEAR_WORKGROUP_ID, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
+import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
 
 /** Threads per workgroup (16 × 16), the WebGPU default limit. */
 const THREADS = 256;
@@ -41,15 +41,18 @@ export interface SplitKPlan {
   kPerSplit: number;
 }
 
+/** Workgroups to aim for: a large GPU holds ~8 per SM (an H200 has 132 SMs); a CPU wants few. */
+export const GPU_WORKGROUPS = 2048;
+export const CPU_WORKGROUPS = 4;
+
 /**
- * Picks the tile width and split count: about 2,048 workgroups (a large GPU holds ~8 per SM,
- * an H200 has 132 SMs), slices of at least 128 K steps (8 panels), at most 256 slices and
- * at most 16 M floats of partial sums.
+ * Picks the tile width and split count: about `targetWorkgroups` workgroups, slices of at
+ * least 128 K steps (8 panels), at most 256 slices and at most 16 M floats of partial sums.
  */
-export function planSplitK(M: number, N: number, K: number): SplitKPlan {
+export function planSplitK(M: number, N: number, K: number, targetWorkgroups = GPU_WORKGROUPS): SplitKPlan {
   const bn = N <= 16 ? 16 : N <= 32 ? 32 : 64;
   const tiles = ceilDiv(M, BM) * ceilDiv(N, bn);
-  const byOccupancy = ceilDiv(2048, tiles);
+  const byOccupancy = ceilDiv(targetWorkgroups, tiles);
   const byDepth = ceilDiv(K, 128);
   const byMemory = Math.max(1, Math.floor((16 << 20) / (M * N)));
   let splits = Math.max(1, Math.min(byOccupancy, byDepth, MAX_SPLITS, byMemory));
@@ -248,7 +251,7 @@ export function conv2dBackpropFilterGemm(backend: WebGPUBackend, x: TensorInfo, 
   const N = convInfo.outChannels;
   const outHW = convInfo.outHeight * convInfo.outWidth;
   const K = convInfo.batchSize * outHW;
-  const plan = planSplitK(M, N, K);
+  const plan = planSplitK(M, N, K, isCpuAdapter(backend) ? CPU_WORKGROUPS : GPU_WORKGROUPS);
   const uniforms = ints(
     M, N, K, plan.kPerSplit,
     convInfo.inHeight, convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth, outHW, convInfo.filterWidth,

@@ -58,6 +58,16 @@ export function runProgram(
 }
 
 /**
+ * Whether the adapter is a CPU implementation of WebGPU (SwiftShader, as in tests and CI). There
+ * each workgroup costs milliseconds to start (its invocations run as coroutines), so kernels
+ * that split work across many small workgroups for a GPU's sake should use a few large ones.
+ */
+export function isCpuAdapter(backend: WebGPUBackend): boolean {
+  const info = backend.adapterInfo as unknown as { vendor?: string; architecture?: string } | undefined;
+  return /swiftshader|llvmpipe|lavapipe/i.test(`${info?.vendor ?? ''} ${info?.architecture ?? ''}`);
+}
+
+/**
  * WGSL: the index of this workgroup in a 1-D grid that the backend may have folded into 2-D
  * or 3-D when it exceeds maxComputeWorkgroupsPerDimension.
  */
