@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planSplitK } from './conv2dBackpropFilter';
+import { CPU_WORKGROUPS, planSplitK } from './conv2dBackpropFilter';
+import { setAdapterClass } from './program';
 import { customKernelsEnabled, setCustomKernels } from './registry';
 import { compare, createRng, randomValues, runOn, startWebGPU } from './testEnv';
 
@@ -42,7 +43,10 @@ beforeAll(async () => {
   await startWebGPU();
   setCustomKernels(true);
 });
-afterAll(() => setCustomKernels(false));
+afterAll(() => {
+  setCustomKernels(false);
+  setAdapterClass('auto');
+});
 
 describe('Conv2DBackpropFilter (split-K implicit GEMM)', () => {
   it('is the registered webgpu kernel while enabled', () => {
@@ -55,11 +59,15 @@ describe('Conv2DBackpropFilter (split-K implicit GEMM)', () => {
     expect(big.splits).toBeGreaterThan(100);
     expect(big.splits * big.kPerSplit).toBeGreaterThanOrEqual(131072);
     expect(planSplitK(144, 16, 100).splits).toBe(1);
+    // SwiftShader: 3 row tiles × 2 slices, not hundreds of workgroups.
+    expect(planSplitK(144, 16, 131072, CPU_WORKGROUPS).splits).toBe(2);
   });
 
   const rng = createRng(20260401);
-  for (const c of CASES) {
-    it(c.name, async () => {
+  // Every shape with a GPU's work split (many K slices) and with SwiftShader's (a few).
+  for (const [c, adapter] of CASES.flatMap((c) => (['gpu', 'cpu'] as const).map((a) => [c, a] as const))) {
+    it(`${c.name} (${adapter} split)`, async () => {
+      setAdapterClass(adapter);
       const o = outSize(c);
       const xv = randomValues(rng, c.batch * c.size * c.size * c.inC);
       const dyv = randomValues(rng, c.batch * o * o * c.outC);

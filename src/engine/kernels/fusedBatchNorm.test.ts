@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fusedBatchNorm, usesFusedKernels } from './fusedBatchNorm';
+import { setAdapterClass } from './program';
 import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL, setCustomKernels } from './registry';
 import { compare, createRng, randomValues, runOn, startWebGPU } from './testEnv';
 
@@ -35,7 +36,10 @@ beforeAll(async () => {
   await startWebGPU();
   setCustomKernels(true);
 });
-afterAll(() => setCustomKernels(false));
+afterAll(() => {
+  setCustomKernels(false);
+  setAdapterClass('auto');
+});
 
 describe('fusedBatchNorm', () => {
   it('runs our kernels on webgpu only', async () => {
@@ -46,8 +50,11 @@ describe('fusedBatchNorm', () => {
   });
 
   const rng = createRng(7);
-  for (const c of CASES) {
-    it(`${c.name}: y, mean, variance and dx, dγ, dβ match tf ops`, async () => {
+  // The last two shapes also with SwiftShader's few row slices; all with a GPU's many.
+  const runs = [...CASES.map((c) => [c, 'gpu'] as const), ...CASES.slice(-2).map((c) => [c, 'cpu'] as const)];
+  for (const [c, adapter] of runs) {
+    it(`${c.name} (${adapter} split): y, mean, variance and dx, dγ, dβ match tf ops`, async () => {
+      setAdapterClass(adapter);
       const [n, h, w, ch] = c.shape;
       const size = n * h * w * ch;
       const xv = randomValues(rng, size, c.scale, c.offset);

@@ -57,12 +57,23 @@ export function runProgram(
   return backend.runWebGPUProgram(program, inputs, dtype, uniforms);
 }
 
+let adapterClass: 'auto' | 'gpu' | 'cpu' = 'auto';
+
+/**
+ * Overrides the adapter detection below ('auto' restores it): tests on SwiftShader use 'gpu' to
+ * run the work splits a GPU gets (many slices), so both plans are checked for correctness.
+ */
+export function setAdapterClass(kind: 'auto' | 'gpu' | 'cpu'): void {
+  adapterClass = kind;
+}
+
 /**
  * Whether the adapter is a CPU implementation of WebGPU (SwiftShader, as in tests and CI). There
  * each workgroup costs milliseconds to start (its invocations run as coroutines), so kernels
  * that split work across many small workgroups for a GPU's sake should use a few large ones.
  */
 export function isCpuAdapter(backend: WebGPUBackend): boolean {
+  if (adapterClass !== 'auto') return adapterClass === 'cpu';
   const info = backend.adapterInfo as unknown as { vendor?: string; architecture?: string } | undefined;
   return /swiftshader|llvmpipe|lavapipe/i.test(`${info?.vendor ?? ''} ${info?.architecture ?? ''}`);
 }
