@@ -17,11 +17,11 @@
  * 2014), and the S slices' partial tiles are summed by a second, small pass (split-K).
  */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
-import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
+import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, nextPow2, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
 
 /** Threads per workgroup (16 × 16), the WebGPU default limit. */
 const THREADS = 256;
-/** Rows of dW per tile (16 thread rows × 4). */
+/** Rows of dW per tile. */
 const BM = 64;
 /** Depth of one K panel staged in workgroup memory. */
 const BK = 16;
@@ -33,7 +33,7 @@ const REDUCE_LANES = THREADS / REDUCE_OUTPUTS;
 
 /** How one call is split: tile width and the number of K slices. */
 export interface SplitKPlan {
-  /** Columns (output channels) per tile: 16, 32 or 64. */
+  /** Columns (output channels) per tile: 4, 8, 16, 32 or 64. */
   bn: number;
   /** Number of K slices (1 = no reduce pass). */
   splits: number;
@@ -50,7 +50,7 @@ export const CPU_WORKGROUPS = 4;
  * least 128 K steps (8 panels), at most 256 slices and at most 16 M floats of partial sums.
  */
 export function planSplitK(M: number, N: number, K: number, targetWorkgroups = GPU_WORKGROUPS): SplitKPlan {
-  const bn = N <= 16 ? 16 : N <= 32 ? 32 : 64;
+  const bn = Math.min(64, Math.max(4, nextPow2(N)));
   const tiles = ceilDiv(M, BM) * ceilDiv(N, bn);
   const byOccupancy = ceilDiv(targetWorkgroups, tiles);
   const byDepth = ceilDiv(K, 128);
@@ -83,21 +83,26 @@ class FilterGradPartialProgram implements WebGPUProgram {
 
   getUserCode(): string {
     const bn = this.plan.bn;
-    const tn = bn / 16; // output columns per thread
+    // Thread grid over the tile: TX columns × TY rows of threads, each owning TM × TN outputs
+    // at rows ty + TY·i and columns tx + TX·j (strided, so shared-memory reads do not conflict).
+    const TX = Math.min(16, bn);
+    const TY = THREADS / TX;
+    const TN = bn / TX;
+    const TM = BM / TY;
     const aLoads = (BK * BM) / THREADS;
-    const bLoads = (BK * bn) / THREADS;
-    const accDecl = Array.from({ length: 4 * tn }, (_, i) => `var acc${i} = 0.0;`).join(' ');
+    const bLoads = Math.max(1, (BK * bn) / THREADS);
+    const accDecl = Array.from({ length: TM * TN }, (_, i) => `var acc${i} = 0.0;`).join(' ');
     const fmas: string[] = [];
-    for (let i = 0; i < 4; i++) fmas.push(`let a${i} = tileA[kk * ${BM} + ty + ${16 * i}];`);
-    for (let j = 0; j < tn; j++) {
-      fmas.push(`let b${j} = tileB[kk * ${bn} + tx + ${16 * j}];`);
-      for (let i = 0; i < 4; i++) fmas.push(`acc${i * tn + j} = fma(a${i}, b${j}, acc${i * tn + j});`);
+    for (let i = 0; i < TM; i++) fmas.push(`let a${i} = tileA[kk * ${BM} + ty + ${TY * i}];`);
+    for (let j = 0; j < TN; j++) {
+      fmas.push(`let b${j} = tileB[kk * ${bn} + tx + ${TX * j}];`);
+      for (let i = 0; i < TM; i++) fmas.push(`acc${i * TN + j} = fma(a${i}, b${j}, acc${i * TN + j});`);
     }
     const stores: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      for (let j = 0; j < tn; j++) {
-        stores.push(`{ let m = tileM + ty + ${16 * i}; let n = tileN + tx + ${16 * j};
-          if (m < uniforms.M && n < uniforms.N) { result[(split * uniforms.M + m) * uniforms.N + n] = acc${i * tn + j}; } }`);
+    for (let i = 0; i < TM; i++) {
+      for (let j = 0; j < TN; j++) {
+        stores.push(`{ let m = tileM + ty + ${TY * i}; let n = tileN + tx + ${TX * j};
+          if (m < uniforms.M && n < uniforms.N) { result[(split * uniforms.M + m) * uniforms.N + n] = acc${i * TN + j}; } }`);
       }
     }
     return `
@@ -142,16 +147,15 @@ class FilterGradPartialProgram implements WebGPUProgram {
         let bK0 = t / ${bn};
         let n = tileN + bCol;
         let nOk = n < uniforms.N;
-        // Compute: thread (ty, tx) owns rows ty + 16i and columns tx + 16j.
-        let tx = t % 16;
-        let ty = t / 16;
+        let tx = t % ${TX};
+        let ty = t / ${TX};
         ${accDecl}
 
-        // Loop bound from uniforms only: barriers need uniform control flow, and the backend
-        // exposes workgroup_id through a private variable, which WGSL deems non-uniform.
         // (batch, oh, ow) of this thread's next A column k, stepped without integer division.
         var panel = decompose(kStart + aK0);
         var pos = panel;
+        // Loop bound from uniforms only: barriers need uniform control flow, and the backend
+        // exposes workgroup_id through a private variable, which WGSL deems non-uniform.
         for (var step = 0; step < uniforms.kPerSplit / ${BK}; step = step + 1) {
           let k0 = kStart + step * ${BK};
           for (var j = 0; j < ${aLoads}; j = j + 1) {
@@ -171,13 +175,15 @@ class FilterGradPartialProgram implements WebGPUProgram {
           panel = advance(panel, ${BK});
           pos = panel;
           for (var j = 0; j < ${bLoads}; j = j + 1) {
-            let kl = bK0 + j * ${THREADS / bn};
+            let kl = bK0 + j * ${Math.max(1, THREADS / bn)};
             let k = k0 + kl;
             var v = 0.0;
             if (nOk && k < kEnd) {
               v = dy[k * uniforms.N + n];
             }
-            tileB[kl * ${bn} + bCol] = v;
+            if (kl < ${BK}) {
+              tileB[kl * ${bn} + bCol] = v;
+            }
           }
           workgroupBarrier();
           for (var kk = 0; kk < ${BK}; kk = kk + 1) {
