@@ -1,8 +1,9 @@
 /**
- * The CPU side of the input pipeline: one epoch of (optionally shuffled) batches, with the
- * standard CIFAR augmentation of He et al. 2016/2019 — random crop after zero-padding by 4 and
- * a random horizontal flip — done on the uint8 bytes while each batch is assembled, so the GPU
- * gets one upload per batch and no per-image ops. Also per-channel mean/std for normalisation.
+ * The input pipeline's plan and its CPU side: one epoch of (optionally shuffled) batches, with
+ * the standard CIFAR augmentation of He et al. 2016/2019 — random crop after zero-padding by 4
+ * and a random horizontal flip. A batch is first planned (which images, each one's crop and
+ * flip: a few hundred random draws), then either assembled here on the uint8 bytes or, with the
+ * images resident on the GPU, in one dispatch (deviceImages.ts). Also per-channel mean/std.
  */
 import type { AugmentConfig } from '../config';
 import type { Rng } from '../rng';
@@ -37,16 +38,47 @@ export interface BatchIterator extends IterableIterator<Batch> {
   readonly batchCount: number;
 }
 
+/**
+ * What one batch holds, without its pixels: which images, and each one's crop and flip. The
+ * host path copies the pixels from it (assembleBatch); the device path sends it to the GPU,
+ * where the images already are (deviceImages.ts), so both paths train on the same batches.
+ */
+export interface BatchPlan {
+  /** Index in the split of each image of the batch. */
+  indices: Int32Array;
+  /** Per image: crop column offset | crop row offset << 8 | flip << 16 (see packCrop). */
+  crops: Int32Array;
+  labels: Int32Array;
+  size: number;
+  /** Zero pixels added on each side before cropping (the offsets run 0..2·padding). */
+  padding: number;
+}
+
+/** One epoch of batch plans, iterated once. */
+export interface BatchPlanIterator extends IterableIterator<BatchPlan> {
+  readonly batchCount: number;
+}
+
 /** Batches in one epoch of `count` images. */
 export function batchCount(count: number, batchSize: number, dropLast: boolean): number {
   return dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
 }
 
+/** Packs one image's crop into an int32: offsetX | offsetY << 8 | flip << 16 (offsets ≤ 32). */
+export function packCrop(offsetX: number, offsetY: number, flip: boolean): number {
+  return offsetX | (offsetY << 8) | (flip ? 1 << 16 : 0);
+}
+
+/** The crop of a packed int32 (the inverse of packCrop). */
+export function unpackCrop(packed: number, padding: number): CropParams {
+  return { offsetX: packed & 0xff, offsetY: (packed >> 8) & 0xff, padding, flip: ((packed >> 16) & 1) === 1 };
+}
+
 /**
- * Creates one epoch's batch iterator over `split`. Random draws happen in a fixed order (the
- * permutation first, then per image: crop x, crop y, flip), so the same seed gives the same batches.
+ * Plans one epoch over `split`. Random draws happen in a fixed order (the permutation first,
+ * then per image: crop x, crop y, flip), so the same seed gives the same batches.
  */
-export function createBatchIterator(split: ImageSplit, options: BatchOptions): BatchIterator {
+export function createPlanIterator(split: ImageSplit, options: BatchOptions): BatchPlanIterator {
   const { batchSize, rng, shuffle, augment, dropLast } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const padding = augment.crop ? augment.padding : 0;
@@ -55,24 +87,42 @@ export function createBatchIterator(split: ImageSplit, options: BatchOptions): B
   const order = shuffle && rng ? rng.permutation(split.count) : null;
   const total = batchCount(split.count, batchSize, dropLast);
 
-  function* generate(): Generator<Batch, void, undefined> {
+  function* generate(): Generator<BatchPlan, void, undefined> {
     for (let b = 0; b < total; b++) {
       const start = b * batchSize;
       const size = Math.min(batchSize, split.count - start);
-      const images = new Uint8Array(size * IMAGE_BYTES);
+      const indices = new Int32Array(size);
+      const crops = new Int32Array(size);
       const labels = new Int32Array(size);
       for (let i = 0; i < size; i++) {
         const src = order ? order[start + i] : start + i;
+        indices[i] = src;
         labels[i] = split.labels[src];
         const offsetX = randomCrop && rng ? rng.int(2 * padding + 1) : padding;
         const offsetY = randomCrop && rng ? rng.int(2 * padding + 1) : padding;
         const flip = augment.flip && rng ? rng.next() < 0.5 : false;
-        copyAugmented(split.images, src, images, i, { offsetX, offsetY, padding, flip });
+        crops[i] = packCrop(offsetX, offsetY, flip);
       }
-      yield { images, labels, size };
+      yield { indices, crops, labels, size, padding };
     }
   }
   return Object.assign(generate(), { batchCount: total });
+}
+
+/** The pixels of a planned batch, cropped and flipped on the CPU. */
+export function assembleBatch(split: ImageSplit, plan: BatchPlan): Batch {
+  const images = new Uint8Array(plan.size * IMAGE_BYTES);
+  for (let i = 0; i < plan.size; i++) copyAugmented(split.images, plan.indices[i], images, i, unpackCrop(plan.crops[i], plan.padding));
+  return { images, labels: plan.labels, size: plan.size };
+}
+
+/** Creates one epoch's batch iterator over `split`: createPlanIterator's plans, assembled on the CPU. */
+export function createBatchIterator(split: ImageSplit, options: BatchOptions): BatchIterator {
+  const plans = createPlanIterator(split, options);
+  function* generate(): Generator<Batch, void, undefined> {
+    for (const plan of plans) yield assembleBatch(split, plan);
+  }
+  return Object.assign(generate(), { batchCount: plans.batchCount });
 }
 
 /** Where a crop starts in the padded image, and whether to mirror it. */

@@ -6,9 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
-import { createBatchIterator, channelStats } from '../data/batches';
+import { channelStats, createPlanIterator } from '../data/batches';
+import { createInputPipeline, type InputPipeline } from '../data/inputPipeline';
 import { limitSplit, withValidationSplit } from '../data/split';
-import { IMAGE_SIZE, type Dataset, type ImageSplit } from '../data/types';
+import type { Dataset, ImageSplit } from '../data/types';
 import type { EpochMetrics, RunStatus, StepEvent, TrainEvent } from '../events';
 import { createModel, disposeModel, readWeights } from '../model';
 import { createTeacher, type Teacher } from '../model/teacher';
@@ -45,20 +46,6 @@ export function prepareData(dataset: Dataset, config: ExperimentConfig): Prepare
   const val = config.data.valLimit ? limitSplit(test, config.data.valLimit) : test;
   const { mean, std } = channelStats(train);
   return { train, val, numClasses: dataset.classNames.length, mean, std };
-}
-
-/** Uploads uint8 NHWC images as a normalised float batch at the configured resolution. */
-function toInput(images: Uint8Array, count: number, mean: number[], std: number[], resolution: number): tf.Tensor4D {
-  const data = new Float32Array(count * IMAGE_SIZE * IMAGE_SIZE * 3);
-  for (let i = 0; i < data.length; i++) {
-    const c = i % 3;
-    data[i] = (images[i] - mean[c]) / std[c];
-  }
-  const x = tf.tensor4d(data, [count, IMAGE_SIZE, IMAGE_SIZE, 3]);
-  if (resolution === IMAGE_SIZE) return x;
-  const resized = tf.image.resizeBilinear(x, [resolution, resolution], false, true);
-  x.dispose();
-  return resized;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -126,9 +113,15 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
   let globalStep = 0;
   let imagesSeen = 0;
   const emit = (e: TrainEvent): void => onEvent?.(e);
+  // Batches are built on the GPU from resident uint8 images on WebGPU, else in JavaScript.
+  let trainInput: InputPipeline | null = null;
+  let valInput: InputPipeline | null = null;
 
   try {
     if (setupError) throw new Error(setupError);
+    const inputOptions = { mean: data.mean, std: data.std, resolution: config.data.resolution };
+    trainInput = createInputPipeline(data.train, inputOptions);
+    valInput = createInputPipeline(data.val, inputOptions);
     epochLoop: for (let epoch = 1; epoch <= config.run.epochs; epoch++) {
       const epochStart = performance.now();
       let epochLoss = tf.scalar(0);
@@ -137,7 +130,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
       let windowSteps = 0;
       let windowStart = performance.now();
       let epochImages = 0;
-      const batches = createBatchIterator(data.train, {
+      const batches = createPlanIterator(data.train, {
         batchSize: config.optim.batchSize,
         rng: dataRng,
         shuffle: true,
@@ -153,7 +146,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
           break epochLoop;
         }
         const lr = lrAt(globalStep);
-        const x = toInput(batch.images, batch.size, data.mean, data.std, config.data.resolution);
+        const x = trainInput.input(batch);
         const y = tf.tidy(() => tf.oneHot(tf.tensor1d(batch.labels, 'int32'), data.numClasses).toFloat() as tf.Tensor2D);
         const prepared = step.prepare({ x, targets: y });
         const out = step.run(prepared, lr);
@@ -196,7 +189,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
       }
       const [lossSum, correct] = await Promise.all([epochLoss.data(), epochCorrect.data()]);
       tf.dispose([epochLoss, epochCorrect, windowLoss]);
-      const evalResult = await evaluate(step, data, config);
+      const evalResult = await evaluate(step, data.val, valInput);
       const seconds = (performance.now() - epochStart) / 1000;
       const metrics: EpochMetrics = {
         epoch,
@@ -221,6 +214,8 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
     message = err instanceof Error ? err.message : String(err);
   } finally {
     step.dispose();
+    trainInput?.dispose();
+    valInput?.dispose();
     disposeModel(model);
     teacher?.dispose();
   }
@@ -240,12 +235,12 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
   };
 }
 
-async function evaluate(step: ReturnType<typeof createTrainStep>, data: PreparedData, config: ExperimentConfig) {
+async function evaluate(step: ReturnType<typeof createTrainStep>, val: ImageSplit, input: InputPipeline) {
   // Sums stay on the device; one read-back per evaluation.
   let sums = tf.zeros([3]);
-  const batches = createBatchIterator(data.val, { batchSize: EVAL_BATCH, shuffle: false, dropLast: false, augment: { crop: false, padding: 0, flip: false } });
+  const batches = createPlanIterator(val, { batchSize: EVAL_BATCH, shuffle: false, dropLast: false, augment: { crop: false, padding: 0, flip: false } });
   for (const batch of batches) {
-    const x = toInput(batch.images, batch.size, data.mean, data.std, config.data.resolution);
+    const x = input.input(batch);
     const labels = tf.tensor1d(batch.labels, 'int32');
     const out = step.evaluate(x, labels);
     const next = tf.tidy(() => tf.add(sums, tf.stack([out.lossSum, out.top1, out.top5])));
@@ -254,7 +249,7 @@ async function evaluate(step: ReturnType<typeof createTrainStep>, data: Prepared
   }
   const [lossSum, top1, top5] = await sums.data();
   sums.dispose();
-  const n = data.val.count;
+  const n = val.count;
   return { valLoss: lossSum / n, valTop1: top1 / n, valTop5: top5 / n };
 }
 
