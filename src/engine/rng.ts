@@ -21,6 +21,16 @@ export interface Rng {
   permutation(n: number): Uint32Array;
   /** A new independent generator derived from this one and a label (e.g. 'init', 'shuffle'). */
   fork(label: string): Rng;
+  /** The generator's full state (for checkpoints): the same draws follow after `restore`. */
+  save(): RngState;
+  /** Sets the state to one `save` returned (from this or any generator). */
+  restore(state: RngState): void;
+}
+
+/** A generator's state: sfc32's four 32-bit words and Box–Muller's cached second normal. */
+export interface RngState {
+  words: [number, number, number, number];
+  spare: number | null;
 }
 
 function hashString(s: string, seed: number): number {
@@ -106,6 +116,13 @@ export function createRng(seed: number): Rng {
       return p;
     },
     fork: (label) => createRng(hashString(label, u32())),
+    save: () => ({ words: [a >>> 0, b >>> 0, c >>> 0, d >>> 0], spare }),
+    restore: (state) => {
+      const w = state.words;
+      if (w.length !== 4 || !w.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32)) throw new Error('rng state: expected four 32-bit words');
+      [a, b, c, d] = w;
+      spare = state.spare;
+    },
   };
   return rng;
 }

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimConfig } from '../config';
 import type { ParamInfo } from '../tricks/types';
+import { sgdMomentumUpdate } from '../kernels/updates';
 
 export interface Sgd {
   /**
@@ -13,6 +14,8 @@ export interface Sgd {
    * on the device), a false gate leaves weights and momentum unchanged: a skipped step.
    */
   apply(grads: tf.Tensor[], lr: number, gate?: tf.Scalar): void;
+  /** The momentum buffers, one per parameter in order (a checkpoint saves and restores them). */
+  readonly buffers: readonly tf.Variable[];
   dispose(): void;
 }
 
@@ -22,17 +25,11 @@ export function createSgd(config: OptimConfig, params: ParamInfo[], decays: (p: 
   const wd = params.map((p) => (decays(p) ? config.weightDecay : 0));
   const mu = config.momentum;
   return {
+    buffers,
     apply(grads, lr, gate) {
-      tf.tidy(() => {
-        const keep = <T extends tf.Tensor>(next: T, old: T): T => (gate ? (tf.where(gate, next, old) as T) : next);
-        params.forEach((p, i) => {
-          const w = p.variable;
-          const g = wd[i] > 0 ? tf.add(grads[i], tf.mul(w, wd[i])) : grads[i];
-          const buf = tf.add(tf.mul(buffers[i], mu), g);
-          const update = config.nesterov ? tf.add(g, tf.mul(buf, mu)) : buf;
-          buffers[i].assign(keep(buf, buffers[i]));
-          w.assign(keep(tf.sub(w, tf.mul(update, lr)), w));
-        });
+      // One fused dispatch pair per parameter on WebGPU (kernels/updates.ts), tf ops elsewhere.
+      params.forEach((p, i) => {
+        sgdMomentumUpdate(p.variable, buffers[i], grads[i], { lr, momentum: mu, weightDecay: wd[i], nesterov: config.nesterov, gate });
       });
     },
     dispose() {

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
-import { opsBatchNorm, updateRunningStats, type BatchNormFn, type ForwardContext } from '../model/layers';
+import { defaultBatchNorm, updateRunningStats, type BatchNormFn, type ForwardContext } from '../model/layers';
 import type { Model } from '../model/types';
 import { isEnabled, trickParams, type Batch, type Numerics, type Trick, type TrickRuntime } from '../tricks/types';
 import { countCorrect, countTopK, softCrossEntropy } from './losses';
@@ -33,6 +33,11 @@ export interface TrainStep {
   evaluate(x: tf.Tensor4D, labels: tf.Tensor1D): EvalOutput;
   /** Number of steps skipped on overflow so far (device scalar; FP16 only, else zero). */
   readonly skipped: tf.Variable;
+  /**
+   * Every piece of device state besides the model that the next step depends on: momentum
+   * buffers, the numerics' loss scale and counters, the skipped count (checkpoint order).
+   */
+  readonly state: readonly tf.Variable[];
   dispose(): void;
 }
 
@@ -59,12 +64,13 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
   const numericsTrick = withParams.find(({ t }) => t.numerics);
   const numerics: Numerics | null = numericsTrick?.t.numerics?.(numericsTrick.p) ?? null;
   const round = numerics ? (x: tf.Tensor) => numerics.round(x) : identity;
-  const batchNorm = opts.batchNorm ?? opsBatchNorm;
+  const batchNorm = opts.batchNorm ?? defaultBatchNorm;
   const skipped = tf.tidy(() => tf.variable(tf.scalar(0), false));
   const vars = model.params.map((p) => p.variable);
 
   return {
     skipped,
+    state: [...sgd.buffers, ...(numerics?.state ?? []), skipped],
     prepare(batch) {
       const out = tf.tidy(() => {
         let b: Batch = batch;

@@ -3,6 +3,8 @@
  * the held-out split after every epoch, progress events, pause/resume, stop by AbortSignal. The
  * loss is accumulated on the device and read back only every `run.logEvery` steps. A NaN or
  * infinite loss ends the run as 'diverged' with its metrics so far; an exception as 'failed'.
+ * After every epoch but the last, `onCheckpoint` receives the run's full state; `resumeFrom`
+ * continues a run from one (checkpoint.ts), exactly as if it had not stopped.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
@@ -11,6 +13,7 @@ import { createInputPipeline, type InputPipeline } from '../data/inputPipeline';
 import { limitSplit, withValidationSplit } from '../data/split';
 import type { Dataset, ImageSplit } from '../data/types';
 import type { EpochMetrics, RunStatus, StepEvent, TrainEvent } from '../events';
+import { setCustomKernels } from '../kernels/registry';
 import { createModel, disposeModel, readWeights } from '../model';
 import { createTeacher, type Teacher } from '../model/teacher';
 import { APP_NAME, APP_VERSION, RESULTS_SCHEMA_VERSION, toStepSample, type FinalMetrics, type RunResult, type StepSample } from '../results';
@@ -19,6 +22,7 @@ import { NO_TEACHER_MESSAGE } from '../tricks/distillation';
 import { TRICKS } from '../tricks/registry';
 import { isEnabled } from '../tricks/types';
 import { validateConfig } from '../validateConfig';
+import { captureCheckpoint, restoreCheckpoint, type RunProgress, type RunState } from './checkpoint';
 import { buildLrSchedule, stepsPerEpoch as countSteps } from './schedule';
 import { createTrainStep } from './step';
 import type { TrainingRun, TrainOptions } from './types';
@@ -82,10 +86,14 @@ export function startTraining(opts: TrainOptions): TrainingRun {
 async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => Promise<void>): Promise<RunResult> {
   const { dataset, signal, onEvent } = opts;
   const config = validateConfig(opts.config);
-  const startedAt = new Date();
-  const t0 = performance.now();
+  const resumed = opts.resumeFrom ?? null;
+  const startedAt = resumed ? new Date(resumed.startedAt) : new Date();
+  // A resumed run's clock includes the time spent before its checkpoint.
+  const t0 = performance.now() - 1000 * (resumed?.elapsedSeconds ?? 0);
   const data = prepareData(dataset, config);
   validateConfig(config, { trainSize: data.train.count });
+  // Our WGSL kernels or tfjs's stock ones (run.kernels), on WebGPU only.
+  if (tf.getBackend() === 'webgpu') setCustomKernels(config.run.kernels === 'custom');
   const rng = createRng(config.run.seed);
   const model = createModel(config.model, data.numClasses, rng.fork('init'));
   // A missing or mismatched teacher fails the run with its message (status 'failed').
@@ -97,17 +105,20 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
   } catch (err) {
     setupError = err instanceof Error ? err.message : String(err);
   }
+  const tricksRng = rng.fork('tricks');
   const step = createTrainStep({
     model,
     config,
     tricks: TRICKS,
-    runtime: { config, numClasses: data.numClasses, rng: rng.fork('tricks'), teacher: teacher?.logits },
+    runtime: { config, numClasses: data.numClasses, rng: tricksRng, teacher: teacher?.logits },
   });
   const dataRng = rng.fork('data');
+  const runState: RunState = { model, step, dataRng, tricksRng };
   const perEpoch = countSteps(data.train.count, config.optim.batchSize);
   const { lr: lrAt, totalSteps } = buildLrSchedule(config, perEpoch);
-  const epochs: EpochMetrics[] = [];
-  const steps: StepSample[] = [];
+  let epochs: EpochMetrics[] = [];
+  let steps: StepSample[] = [];
+  let firstEpoch = 1;
   let status: RunStatus = 'finished';
   let message: string | null = null;
   let globalStep = 0;
@@ -119,10 +130,15 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
 
   try {
     if (setupError) throw new Error(setupError);
+    if (resumed) {
+      const progress = restoreCheckpoint(resumed, config, runState);
+      ({ epochs, steps, globalStep, imagesSeen } = progress);
+      firstEpoch = progress.epoch + 1;
+    }
     const inputOptions = { mean: data.mean, std: data.std, resolution: config.data.resolution };
     trainInput = createInputPipeline(data.train, inputOptions);
     valInput = createInputPipeline(data.val, inputOptions);
-    epochLoop: for (let epoch = 1; epoch <= config.run.epochs; epoch++) {
+    epochLoop: for (let epoch = firstEpoch; epoch <= config.run.epochs; epoch++) {
       const epochStart = performance.now();
       let epochLoss = tf.scalar(0);
       let epochCorrect = tf.scalar(0);
@@ -206,6 +222,10 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
         status = 'diverged';
         message = `diverged at step ${globalStep}: the training loss is ${metrics.trainLoss}`;
         break;
+      }
+      if (opts.onCheckpoint && epoch < config.run.epochs) {
+        const progress: RunProgress = { epoch, globalStep, imagesSeen, elapsedSeconds: (performance.now() - t0) / 1000, startedAt: startedAt.toISOString(), epochs, steps };
+        await opts.onCheckpoint(await captureCheckpoint(config, runState, progress));
       }
     }
     if (status === 'finished' && opts.onWeights) opts.onWeights(await readWeights(model));

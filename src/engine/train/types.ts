@@ -3,6 +3,7 @@
  * resume, stop (AbortSignal), and receive a RunResult however it ends.
  */
 import type { ExperimentConfig } from '../config';
+import type { Checkpoint } from './checkpoint';
 import type { TeacherSpec } from '../model/teacher';
 import type { Dataset } from '../data/types';
 import type { BackendInfo, TrainEvent } from '../events';
@@ -25,6 +26,13 @@ export interface TrainOptions {
    * freed: keep them with `config.model` as a TeacherSpec to distil into a later run.
    */
   onWeights?: (weights: Float32Array[]) => void;
+  /**
+   * Called at the end of every epoch but the last with the run's full state (weights, momentum,
+   * random generators, metrics so far); the loop waits for it. Keep it to resume the run.
+   */
+  onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+  /** Continue a run of the same config from a checkpoint instead of starting it afresh. */
+  resumeFrom?: Checkpoint;
 }
 
 export interface TrainingRun {

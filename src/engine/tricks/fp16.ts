@@ -71,6 +71,7 @@ export function createFp16Numerics(p: Params): Numerics {
   return {
     round: roundHalf,
     scale,
+    state: [scale, clean],
     update(finite) {
       tf.tidy(() => {
         const count = tf.add(clean, 1);

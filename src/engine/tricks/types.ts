@@ -90,6 +90,8 @@ export interface Numerics {
   readonly scale: tf.Variable;
   /** After gradients: `finite` (bool scalar) says whether all were finite; updates the scale. */
   update(finite: tf.Scalar): void;
+  /** Device state a checkpoint must keep so a resumed run continues exactly (scale, counters). */
+  readonly state?: readonly tf.Variable[];
   dispose(): void;
 }
 
