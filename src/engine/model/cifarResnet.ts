@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import type { Rng } from '../rng';
-import { activate, batchNorm, conv2d, dense, ParamStore, type BnLayer, type ForwardContext } from './layers';
+import { activate, batchNorm, batchNormAct, conv2d, dense, ParamStore, type BnLayer, type ForwardContext } from './layers';
 import { createSe, squeezeExcite, type SeParams } from './se';
 import type { Model } from './types';
 
@@ -98,9 +98,9 @@ export function createCifarResnet(config: ModelConfig, numClasses: number, rng: 
   const head = store.dense('fc', inC, numClasses);
 
   const forward = (x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D => {
-    let h = activate(batchNorm(ctx, conv2d(ctx, x, stem.conv, 1), stem.bn), config.activation);
+    let h = batchNormAct(ctx, conv2d(ctx, x, stem.conv, 1), stem.bn, config.activation);
     for (const b of blocks) {
-      let y = activate(batchNorm(ctx, conv2d(ctx, h, b.conv1, b.stride), b.bn1), config.activation);
+      let y = batchNormAct(ctx, conv2d(ctx, h, b.conv1, b.stride), b.bn1, config.activation);
       y = batchNorm(ctx, conv2d(ctx, y, b.conv2, 1), b.bn2);
       if (b.se) y = squeezeExcite(ctx, y, b.se);
       if (config.skipConnections) y = tf.add(y, shortcutForward(ctx, h, b.shortcut));

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../config';
 import type { Rng } from '../rng';
 import type { ParamInfo } from '../tricks/types';
+import { fusedBatchNorm } from '../kernels/fusedBatchNorm';
+import { runningAverageUpdate } from '../kernels/updates';
 
 /** BatchNorm running-average momentum (PyTorch's 0.1 = 1 − 0.9) and epsilon. */
 export const BN_MOMENTUM = 0.1;
@@ -39,14 +41,23 @@ export interface ForwardContext {
   batchNorm: BatchNormFn;
 }
 
-/** y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² over N, H, W; returns the batch moments too. */
-export type BatchNormFn = (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D };
+/**
+ * y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² over N, H, W, then ReLU when `relu`; returns the
+ * batch moments too (biased variance).
+ */
+export type BatchNormFn = (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, relu?: boolean) => { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D };
+
+/**
+ * Training-mode BatchNorm: our fused WebGPU kernels (one or two dispatches each way) when they
+ * are on and the backend is webgpu, else the same arithmetic in tf ops (kernels/fusedBatchNorm.ts).
+ */
+export const defaultBatchNorm: BatchNormFn = (x, gamma, beta, relu = false) => fusedBatchNorm(x, gamma, beta, { epsilon: BN_EPSILON, training: true, relu });
 
 /** BatchNorm in plain tf ops (every backend). */
-export const opsBatchNorm: BatchNormFn = (x, gamma, beta) => {
+export const opsBatchNorm: BatchNormFn = (x, gamma, beta, relu = false) => {
   const { mean, variance } = tf.moments(x, [0, 1, 2]);
-  const y = tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON) as tf.Tensor4D;
-  return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+  const normed = tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON) as tf.Tensor4D;
+  return { y: relu ? tf.relu(normed) : normed, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
 };
 
 /** Collects a model's parameters as they are created. */
@@ -110,17 +121,26 @@ export function conv2d(ctx: ForwardContext, x: tf.Tensor4D, w: tf.Variable, stri
   return ctx.round(tf.conv2d(x, ctx.round(w) as tf.Tensor4D, stride, padding as 'valid')) as tf.Tensor4D;
 }
 
-/** BatchNorm: batch statistics in training (recorded for the running averages), running ones in evaluation. */
-export function batchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer): tf.Tensor4D {
+/**
+ * BatchNorm: batch statistics in training (recorded for the running averages), running ones in
+ * evaluation; `relu` fuses a following ReLU into the same kernel.
+ */
+export function batchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, relu = false): tf.Tensor4D {
   const gamma = ctx.round(bn.gamma) as tf.Tensor1D;
   const beta = ctx.round(bn.beta) as tf.Tensor1D;
   if (!ctx.training) {
-    return ctx.round(tf.batchNorm(x, bn.runningMean, bn.runningVar, beta, gamma, BN_EPSILON)) as tf.Tensor4D;
+    const y = tf.batchNorm(x, bn.runningMean, bn.runningVar, beta, gamma, BN_EPSILON) as tf.Tensor4D;
+    return ctx.round(relu ? tf.relu(y) : y) as tf.Tensor4D;
   }
-  const { y, mean, variance } = ctx.batchNorm(x, gamma, beta);
+  const { y, mean, variance } = ctx.batchNorm(x, gamma, beta, relu);
   const [n, h, w] = x.shape;
   ctx.bnStats.push({ layer: bn, mean: tf.keep(mean), variance: tf.keep(variance), count: n * h * w });
   return ctx.round(y) as tf.Tensor4D;
+}
+
+/** BatchNorm then the activation, with ReLU fused into the BatchNorm kernel. */
+export function batchNormAct(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, kind: Activation): tf.Tensor4D {
+  return kind === 'relu' ? batchNorm(ctx, x, bn, true) : activate(batchNorm(ctx, x, bn), kind);
 }
 
 /** The nonlinearity: ReLU, Swish/SiLU x·σ(x) (Ramachandran et al. 2017), or GELU (tanh form, Hendrycks & Gimpel 2016). */
@@ -144,14 +164,9 @@ export function dense(ctx: ForwardContext, x: tf.Tensor2D, p: { w: tf.Variable; 
 
 /** Applies a batch's statistics to the running averages (unbiased variance, as PyTorch) and frees them. */
 export function updateRunningStats(stats: BnStats[]): void {
-  tf.tidy(() => {
-    for (const s of stats) {
-      const unbiased = s.count > 1 ? tf.mul(s.variance, s.count / (s.count - 1)) : s.variance;
-      s.layer.runningMean.assign(tf.add(tf.mul(s.layer.runningMean, 1 - BN_MOMENTUM), tf.mul(s.mean, BN_MOMENTUM)));
-      s.layer.runningVar.assign(tf.add(tf.mul(s.layer.runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
-    }
-  });
   for (const s of stats) {
+    runningAverageUpdate(s.layer.runningMean, s.mean, BN_MOMENTUM);
+    runningAverageUpdate(s.layer.runningVar, s.variance, BN_MOMENTUM, s.count > 1 ? s.count / (s.count - 1) : 1);
     s.mean.dispose();
     s.variance.dispose();
   }
