@@ -5,6 +5,7 @@
  * Vulkan at SwiftShader: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json.
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -23,6 +24,8 @@ async function firstAdapter(dawn: Dawn): Promise<GPU | null> {
 export async function installNodeWebGPU(): Promise<string | null> {
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (g.navigator?.gpu) return null;
+  // Vulkan's window-system probing complains on every adapter request without one.
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
   try {
     const dawn = await import('webgpu');
     Object.assign(globalThis, dawn.globals);
