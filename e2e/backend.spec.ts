@@ -3,7 +3,6 @@
 import { expect, test } from './fixtures';
 
 test('opens on WebGPU with the SwiftShader adapter and the embedded data', async ({ app }) => {
-  await app.open();
   await expect(app.backendName).toHaveText('webgpu');
   await expect(app.adapterInfo).toContainText(/swiftshader/i);
   await expect(app.fallbackBanner).toHaveCount(0);

@@ -1,6 +1,6 @@
 // Real CIFAR-10 from a file: the shared sample (10,000 training images in the official binary
-// layout) loads and trains; a truncated archive shows a clear message and leaves the app, and
-// the previously loaded dataset, working.
+// layout) loads and trains; a truncated archive shows a clear message, leaves the previous
+// dataset loaded, and the app still trains.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
@@ -9,20 +9,19 @@ import { expect, test } from './fixtures';
 const SAMPLE = fileURLToPath(new URL('../../shared/data/cifar10-sample.tar.gz', import.meta.url));
 
 test('loads the CIFAR-10 sample and trains a tiny run on it', async ({ app }) => {
-  await app.open();
   await app.chooseFiles(SAMPLE);
-  await expect(app.datasetName).toHaveText('CIFAR-10', { timeout: 60_000 });
+  await expect(app.datasetName).toContainText('CIFAR-10', { timeout: 60_000 });
   await expect(app.datasetTrainCount).toHaveText('10000');
   await app.configure();
   await app.runToCompletion();
   const result = await app.downloadResults();
   expect(result.config.data.dataset).toBe('cifar10');
+  expect(result.dataset.name).toContain('CIFAR-10');
   expect(result.dataset.numClasses).toBe(10);
   expect(result.epochs).toHaveLength(1);
 });
 
 test('a truncated archive shows a clear message and the app keeps working', async ({ app }) => {
-  await app.open();
   const bytes = await readFile(SAMPLE);
   await app.chooseFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: bytes.subarray(0, 50_000) });
   await expect(app.datasetError).toBeVisible({ timeout: 30_000 });

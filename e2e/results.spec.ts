@@ -5,7 +5,6 @@ import { expect, test } from './fixtures';
 import { TINY } from './pages/TrickLabPage';
 
 test('runs to completion and downloads the results JSON', async ({ app }) => {
-  await app.open();
   await app.configure();
   await app.runToCompletion();
   await app.expectChartFilled('accuracy-chart', 1, 5_000);

@@ -3,18 +3,18 @@
 import { expect, test } from './fixtures';
 
 test('trains, pauses, resumes and stops a tiny run', async ({ app }) => {
-  await app.open();
   await app.configure({ epochs: 2, trainLimit: 512 }); // 32 steps: room to pause mid-run
   await app.start();
 
-  await app.expectChartFilled('loss-chart', 2);
+  await app.expectChartFilled('loss-chart', 2, 150_000);
   await expect(app.imagesPerSecond).toHaveText(/\d img\/s/);
   await expect(app.eta).toHaveText(/\d+:\d\d/);
 
   await app.pauseButton.click();
   await app.expectPhase('paused');
+  await app.page.waitForTimeout(4_000); // the step in flight when Pause was clicked may still land
   const pausedAt = await app.currentStep();
-  await app.page.waitForTimeout(1500);
+  await app.page.waitForTimeout(5_000); // about two steps' time on SwiftShader
   expect(await app.currentStep()).toBe(pausedAt);
 
   await app.resumeButton.click();

@@ -6,7 +6,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { BackendName } from './engine/config';
-import { App, SYNTHETIC_SOURCE } from './ui/App';
+import { SYNTHETIC_DEFAULT } from './engine/data/synthetic';
+import { App } from './ui/App';
 import { createTrainingClient } from './ui/trainingClient';
 import './ui/app.css';
 
@@ -17,7 +18,7 @@ const backend = BACKENDS.find((b) => b === requested) ?? 'auto';
 const worker = new Worker(new URL('./worker/trainingWorker.ts', import.meta.url), { type: 'module' });
 const client = createTrainingClient(worker);
 client.init(backend);
-client.loadSynthetic(SYNTHETIC_SOURCE);
+client.loadSynthetic(SYNTHETIC_DEFAULT);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

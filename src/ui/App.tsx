@@ -3,31 +3,32 @@
  * the learning rate, loss and accuracy live, and download the run's results JSON. The engine
  * is reached only through the worker (see trainingClient.ts and useTraining.ts).
  */
-import { memo, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useState } from 'react';
 import type { BackendName, ExperimentConfig } from '../engine/config';
 import { makeConfig } from '../engine/config';
-import { buildLrSchedule } from '../engine/train/schedule';
-import { AccuracyChart } from './charts/AccuracyChart';
-import { LossChart } from './charts/LossChart';
-import { LrChart } from './charts/LrChart';
+import { SYNTHETIC_DEFAULT } from '../engine/data/synthetic';
 import { BackendPanel, FallbackBanner } from './BackendPanel';
+import { ChartsPanel } from './ChartsPanel';
 import { ConfigForm } from './ConfigForm';
 import { DatasetChooser } from './DatasetChooser';
 import { LeversPanel } from './LeversPanel';
 import { downloadJson } from './downloadJson';
 import { RunControls } from './RunControls';
 import { RunProgress } from './RunProgress';
-import { plannedStepsPerEpoch, sampleSchedule } from './runPlan';
+import { plannedStepsPerEpoch } from './runPlan';
 import type { TrainingClient } from './trainingClient';
 import { TrickPanel } from './TrickPanel';
+import { useLrSchedulePoints } from './useLrSchedule';
 import { useTraining } from './useTraining';
 
-/** The embedded synthetic set loaded at start-up (no download needed). */
-export const SYNTHETIC_SOURCE = { seed: 1, trainCount: 5000, testCount: 1000 };
 
-const MemoLrChart = memo(LrChart);
-const MemoLossChart = memo(LossChart);
-const MemoAccuracyChart = memo(AccuracyChart);
+// The settings panels skip re-rendering on progress ticks (their props do not change).
+const MemoDatasetChooser = memo(DatasetChooser);
+const MemoLeversPanel = memo(LeversPanel);
+/** Levers the run settings already offer. */
+const LEVERS_IN_CONFIG_FORM = ['depth', 'width', 'resolution'];
+const MemoConfigForm = memo(ConfigForm);
+const MemoTrickPanel = memo(TrickPanel);
 
 export interface AppProps {
   client: TrainingClient;
@@ -44,17 +45,12 @@ export function App({ client, backend }: AppProps) {
 
   const planConfig = live && state.runConfig ? state.runConfig : config;
   const planSteps = live && lastStep ? lastStep.stepsPerEpoch : dataset ? plannedStepsPerEpoch(planConfig, dataset) : null;
-  const lrPoints = useMemo(() => {
-    if (planSteps === null) return [];
-    try {
-      const schedule = buildLrSchedule(planConfig, planSteps);
-      return sampleSchedule(schedule.lr, schedule.totalSteps);
-    } catch {
-      return []; // an invalid config has no schedule; the form shows the error on start
-    }
-  }, [planConfig, planSteps]);
-  const lossPoints = useMemo(() => steps.map((s) => ({ step: s.step, loss: s.loss })), [steps]);
-  const accuracyPoints = useMemo(() => epochs.map((e) => ({ epoch: e.epoch, train: 100 * e.trainAccuracy, val: 100 * e.valTop1 })), [epochs]);
+  const lrPoints = useLrSchedulePoints(planConfig, planSteps);
+  // Charts redraw in an interruptible background render (see ChartsPanel).
+  const chartSteps = useDeferredValue(steps);
+  const chartEpochs = useDeferredValue(epochs);
+  const useSynthetic = useCallback(() => client.loadSynthetic(SYNTHETIC_DEFAULT), [client]);
+  const loadFiles = useCallback((files: File[]) => void client.loadFiles(files), [client]);
 
   const start = () => {
     if (dataset) client.start({ ...config, data: { ...config.data, dataset: dataset.id } });
@@ -74,19 +70,14 @@ export function App({ client, backend }: AppProps) {
       </header>
       <FallbackBanner backend={state.backend} initError={state.initError} />
       <main className="layout">
-        <div className="sidebar">
-          <DatasetChooser
-            dataset={dataset}
-            loading={state.datasetLoading}
-            error={state.datasetError}
-            disabled={live}
-            onUseSynthetic={() => client.loadSynthetic(SYNTHETIC_SOURCE)}
-            onFiles={(files) => void client.loadFiles(files)}
-          />
-          <ConfigForm config={config} onChange={setConfig} error={runConfigError} disabled={live} />
-          <LeversPanel config={config} onChange={setConfig} disabled={live} omit={['depth', 'width', 'resolution']} />
-          <TrickPanel config={config} onChange={setConfig} disabled={live} />
-        </div>
+        {/* One fieldset disables every setting during a run, so Start re-renders none of the panels. */}
+        <fieldset className="sidebar" disabled={live} aria-label="Settings">
+          <MemoDatasetChooser dataset={dataset} loading={state.datasetLoading} error={state.datasetError} disabled={live} onUseSynthetic={useSynthetic} onFiles={loadFiles} />
+          <MemoConfigForm config={config} onChange={setConfig} error={runConfigError} disabled={false} />
+          <MemoLeversPanel config={config} onChange={setConfig} disabled={false} omit={LEVERS_IN_CONFIG_FORM} />
+          {/* ===== TRICK PANEL: toggles generated from src/engine/tricks/registry.ts ===== */}
+          <MemoTrickPanel config={config} onChange={setConfig} disabled={false} />
+        </fieldset>
         <div className="content">
           <section className="panel" aria-label="Run">
             <RunControls
@@ -106,16 +97,12 @@ export function App({ client, backend }: AppProps) {
               </p>
             ) : null}
             {result?.message ? (
-              <p className="field-hint" data-testid="run-message">
+              <p className={result.status === 'failed' || result.status === 'diverged' ? 'error' : 'field-hint'} data-testid="run-message">
                 {result.message}
               </p>
             ) : null}
           </section>
-          <section className="charts" aria-label="Charts">
-            <MemoLrChart points={lrPoints} currentStep={live || phase === 'done' ? (lastStep?.step ?? null) : null} />
-            <MemoLossChart points={lossPoints} />
-            <MemoAccuracyChart points={accuracyPoints} totalEpochs={planConfig.run.epochs} />
-          </section>
+          <ChartsPanel lrPoints={lrPoints} showPosition={live || phase === 'done'} steps={chartSteps} epochs={chartEpochs} totalEpochs={planConfig.run.epochs} />
           {result?.final ? (
             <p className="final" data-testid="final-metrics">
               Final validation top-1: <strong>{(100 * result.final.valTop1).toFixed(1)}%</strong> (best {(100 * result.final.bestValTop1).toFixed(1)}%), top-5{' '}

@@ -12,6 +12,10 @@ import type { UserError } from './trainingClient';
 const DEPTHS = [8, 14, 20, 32, 44, 56, 110].map((d) => ({ value: d, label: `ResNet-${d}` }));
 /** Inputs are resized from CIFAR's 32×32; 16 makes tiny runs, 48/64 is the resolution lever. */
 const RESOLUTIONS = [16, 32, 48, 64].map((r) => ({ value: r, label: `${r}×${r}` }));
+const KERNELS = [
+  { value: 'custom', label: 'Trick Lab WGSL' },
+  { value: 'stock', label: 'tfjs stock' },
+] as const;
 
 export interface ConfigFormProps {
   config: ExperimentConfig;
@@ -64,6 +68,7 @@ export function ConfigForm({ config, onChange, error, disabled }: ConfigFormProp
           hint="empty = all"
           testId="config-val-limit"
         />
+        <SelectField label="GPU kernels" value={run.kernels} options={KERNELS} onChange={(kernels) => setRun({ kernels })} error={errorFor('run.kernels')} hint="WebGPU only" testId="config-kernels" />
         <NumberField label="Log loss every" value={run.logEvery} min={1} step={1} onChange={(logEvery) => setRun({ logEvery })} error={errorFor('run.logEvery')} hint="steps (one GPU read-back each)" testId="config-log-every" />
       </div>
     </fieldset>

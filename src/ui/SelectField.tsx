@@ -1,39 +1,44 @@
-/** A labelled select over a fixed list of numeric options (depth, input resolution). */
+/** A labelled select over a fixed list of options (depth, input resolution, kernels). */
 import { useId } from 'react';
 
-export interface SelectFieldProps {
+export interface SelectFieldProps<T extends string | number> {
   label: string;
-  value: number;
-  options: readonly { value: number; label: string }[];
-  onChange: (value: number) => void;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange: (value: T) => void;
   error?: string | null;
+  hint?: string;
   disabled?: boolean;
   testId: string;
 }
 
-export function SelectField({ label, value, options, onChange, error, disabled, testId }: SelectFieldProps) {
+export function SelectField<T extends string | number>({ label, value, options, onChange, error, hint, disabled, testId }: SelectFieldProps<T>) {
   const id = useId();
+  const note = error ?? hint;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <select
         id={id}
-        value={value}
+        value={String(value)}
         disabled={disabled}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
+        aria-describedby={note ? `${id}-note` : undefined}
         data-testid={testId}
-        onChange={(e) => onChange(Number(e.target.value))}
+        onChange={(e) => {
+          const chosen = options.find((o) => String(o.value) === e.target.value);
+          if (chosen) onChange(chosen.value);
+        }}
       >
         {options.map((o) => (
-          <option key={o.value} value={o.value}>
+          <option key={String(o.value)} value={String(o.value)}>
             {o.label}
           </option>
         ))}
       </select>
-      {error ? (
-        <span id={`${id}-error`} className="field-error">
-          {error}
+      {note ? (
+        <span id={`${id}-note`} className={error ? 'field-error' : 'field-hint'}>
+          {note}
         </span>
       ) : null}
     </div>

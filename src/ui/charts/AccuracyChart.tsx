@@ -1,26 +1,53 @@
-/** Training and validation (top-1) accuracy per epoch, in percent. */
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+/**
+ * Training and validation (top-1) accuracy per epoch, in percent. Fixed axes (epochs 1..N,
+ * 0-100 %) with the lines drawn by a LiveSeriesLayer, so an epoch's point does not redraw the
+ * chart; each dot carries its value as a tooltip.
+ */
+import { useMemo } from 'react';
+import { CartesianGrid, LineChart, ResponsiveContainer, XAxis, YAxis, type AxisDomain } from 'recharts';
 import { AXIS_STYLE, CHART_HEIGHT, ChartFrame, MARGIN } from './ChartFrame';
+import { LiveSeriesContext, LiveSeriesLayer, SeriesLegend, type Series, type SeriesPoint } from './LiveSeries';
 
 export interface AccuracyChartProps {
   points: { epoch: number; train: number; val: number }[];
   totalEpochs: number;
 }
 
+const Y_DOMAIN: AxisDomain = [0, 100];
+const Y_TICKS = [0, 25, 50, 75, 100];
+const TRAIN = { id: 'train', label: 'train', color: '#16a34a' };
+const VAL = { id: 'val', label: 'validation (top-1)', color: '#ea580c' };
+const LEGEND = <SeriesLegend series={[TRAIN, VAL]} />;
+const describe = (label: string) => (p: SeriesPoint) => `${label}, epoch ${p.x}: ${p.y.toFixed(1)}%`;
+
 export function AccuracyChart({ points, totalEpochs }: AccuracyChartProps) {
-  return (
-    <ChartFrame title="Accuracy per epoch (%)" testId="accuracy-chart" points={points.length} empty="No epoch finished yet.">
+  const lastEpoch = Math.max(1, totalEpochs);
+  const chart = useMemo(() => {
+    // One epoch still gets a visible x range, with its point in the middle.
+    const xDomain: AxisDomain = lastEpoch > 1 ? [1, lastEpoch] : [0, 2];
+    // Every epoch gets its tick while they fit; beyond that Recharts picks round ones.
+    const xTicks = lastEpoch <= 12 ? Array.from({ length: lastEpoch }, (_, i) => i + 1) : undefined;
+    return (
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <LineChart data={points} margin={MARGIN}>
+        <LineChart margin={MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="epoch" type="number" domain={[1, Math.max(1, totalEpochs)]} tick={AXIS_STYLE} allowDecimals={false} />
-          <YAxis tick={AXIS_STYLE} width={40} domain={[0, 100]} />
-          <Tooltip formatter={(v) => `${Number(v).toFixed(1)}%`} labelFormatter={(e) => `epoch ${e}`} />
-          <Legend wrapperStyle={AXIS_STYLE} />
-          <Line type="linear" dataKey="train" name="train" stroke="#16a34a" dot isAnimationActive={false} />
-          <Line type="linear" dataKey="val" name="validation (top-1)" stroke="#ea580c" dot isAnimationActive={false} />
+          <XAxis dataKey="x" type="number" domain={xDomain} ticks={xTicks} allowDataOverflow tick={AXIS_STYLE} allowDecimals={false} />
+          <YAxis type="number" domain={Y_DOMAIN} ticks={Y_TICKS} allowDataOverflow tick={AXIS_STYLE} width={40} />
+          <LiveSeriesLayer />
         </LineChart>
       </ResponsiveContainer>
+    );
+  }, [lastEpoch]);
+  const series = useMemo<Series[]>(
+    () => [
+      { ...TRAIN, dots: true, describe: describe(TRAIN.label), points: points.map((p) => ({ x: p.epoch, y: p.train })) },
+      { ...VAL, dots: true, describe: describe(VAL.label), points: points.map((p) => ({ x: p.epoch, y: p.val })) },
+    ],
+    [points],
+  );
+  return (
+    <ChartFrame title="Accuracy per epoch (%)" testId="accuracy-chart" points={points.length} empty="No epoch finished yet." footer={LEGEND}>
+      <LiveSeriesContext.Provider value={series}>{chart}</LiveSeriesContext.Provider>
     </ChartFrame>
   );
 }

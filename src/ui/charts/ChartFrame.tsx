@@ -5,21 +5,28 @@ export interface ChartFrameProps {
   title: string;
   testId: string;
   points: number;
-  /** Shown instead of the chart while there is nothing to draw. */
+  /** Shown over the (empty) chart while there is nothing to draw. */
   empty: string;
   children: ReactNode;
+  /** Below the plot, e.g. a legend. */
+  footer?: ReactNode;
 }
 
-export function ChartFrame({ title, testId, points, empty, children }: ChartFrameProps) {
+export function ChartFrame({ title, testId, points, empty, children, footer }: ChartFrameProps) {
   return (
     <figure className="chart" data-testid={testId} data-points={points}>
       <figcaption>{title}</figcaption>
-      {points > 0 ? children : <p className="chart-empty">{empty}</p>}
+      {/* The chart stays mounted while empty: mounting one mid-run would be a long task. */}
+      <div className="chart-body">
+        {children}
+        {points === 0 ? <p className="chart-empty">{empty}</p> : null}
+      </div>
+      {footer}
     </figure>
   );
 }
 
-/** Shared look: no animation (a re-render must stay cheap while training). */
+/** Shared look. */
 export const CHART_HEIGHT = 190;
 export const AXIS_STYLE = { fontSize: 11 };
 export const MARGIN = { top: 8, right: 16, bottom: 4, left: 4 };

@@ -1,8 +1,11 @@
 /**
  * The learning rate per step, drawn from the schedule before training starts (buildLrSchedule
- * is pure), with a marker at the run's current step.
+ * is pure), with a marker at the run's current step. The curve is built once per schedule and
+ * memoised; the marker reads the step from a context and places itself with the chart's own
+ * x scale, so a training step moves one <line> and redraws nothing else.
  */
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { createContext, useContext, useMemo } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, usePlotArea, useXAxisScale, type AxisDomain } from 'recharts';
 import { AXIS_STYLE, CHART_HEIGHT, ChartFrame, MARGIN } from './ChartFrame';
 
 export interface LrChartProps {
@@ -10,21 +13,43 @@ export interface LrChartProps {
   currentStep: number | null;
 }
 
+const X_DOMAIN: AxisDomain = [1, 'dataMax'];
 const formatLr = (v: number) => (v === 0 ? '0' : v >= 0.01 ? v.toFixed(3) : v.toExponential(1));
+const formatValue = (v: unknown) => formatLr(Number(v));
+const formatLabel = (s: unknown) => `step ${String(s)}`;
+
+const CurrentStepContext = createContext<number | null>(null);
+
+/** A vertical line at the current step, inside the chart's plot area. */
+function StepMarker() {
+  const step = useContext(CurrentStepContext);
+  const xScale = useXAxisScale();
+  const plot = usePlotArea();
+  if (step === null || !xScale || !plot) return null;
+  const x = xScale(step);
+  if (x === undefined) return null;
+  return <line x1={x} x2={x} y1={plot.y} y2={plot.y + plot.height} stroke="#dc2626" strokeWidth={2} data-testid="lr-marker" data-step={step} />;
+}
 
 export function LrChart({ points, currentStep }: LrChartProps) {
-  return (
-    <ChartFrame title="Learning rate per step" testId="lr-chart" points={points.length} empty="Load a dataset to see the schedule.">
+  const chart = useMemo(
+    () => (
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={points} margin={MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={[1, 'dataMax']} tick={AXIS_STYLE} allowDecimals={false} />
+          <XAxis dataKey="step" type="number" domain={X_DOMAIN} tick={AXIS_STYLE} allowDecimals={false} />
           <YAxis tick={AXIS_STYLE} tickFormatter={formatLr} width={48} />
-          <Tooltip formatter={(v) => formatLr(Number(v))} labelFormatter={(s) => `step ${s}`} />
+          <Tooltip formatter={formatValue} labelFormatter={formatLabel} />
           <Line type="linear" dataKey="lr" stroke="#2563eb" dot={false} isAnimationActive={false} />
-          {currentStep !== null ? <ReferenceLine x={currentStep} stroke="#dc2626" strokeWidth={2} /> : null}
+          <StepMarker />
         </LineChart>
       </ResponsiveContainer>
+    ),
+    [points],
+  );
+  return (
+    <ChartFrame title="Learning rate per step" testId="lr-chart" points={points.length} empty="Load a dataset to see the schedule.">
+      <CurrentStepContext.Provider value={currentStep}>{chart}</CurrentStepContext.Provider>
     </ChartFrame>
   );
 }
