@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeConfig } from '../config';
+import type { RunResult } from '../results';
+import { buildExport, EXPORT_SCHEMA_VERSION, type LabExport } from './exportFormat';
+import { ImportError, MAX_DEPTH, MAX_IMPORT_BYTES, parseImport } from './importLab';
+import { createPlan, expandPlan } from './plan';
+import { summarise } from './summary';
+import { labRun, testEnvironment, tinyConfig, trainTiny } from './testRuns';
+
+const schema = JSON.parse(readFileSync(new URL('../../../docs/lab-export.schema.json', import.meta.url), 'utf8'));
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+// Dates are checked as ISO 8601 date-times (ajv-formats is not needed for this one format).
+ajv.addFormat('date-time', { type: 'string', validate: (s: string) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d\d-\d\dT/.test(s) });
+const validateExport = ajv.compile(schema);
+const validateRunResult = ajv.getSchema(`${schema.$id}#/$defs/runResult`)!;
+
+const plan = createPlan(tinyConfig, { tricks: ['labelSmoothing'], seeds: [1] });
+const planned = expandPlan(plan).runs;
+let results: RunResult[];
+let exported: LabExport;
+let text: string;
+
+beforeAll(async () => {
+  // Real runs: the plan's two configs, and one that diverges (its NaN losses become null in JSON).
+  const diverging = makeConfig({ ...tinyConfig, name: 'diverging', optim: { ...tinyConfig.optim, lr: 1e4, batchSize: 4, momentum: 0.99 } });
+  results = [await trainTiny(planned[0].config), await trainTiny(planned[1].config), await trainTiny(diverging)];
+  const runs = [
+    labRun('run-a', planned[0].config, results[0], { planKey: 'g0-s1', reference: true }),
+    labRun('run-b', planned[1].config, results[1], { planKey: 'g1-s1' }),
+    labRun('run-c', diverging, results[2]),
+    labRun('run-q', planned[0].config, null), // queued: not exported
+  ];
+  exported = buildExport(plan, runs, { backend: testEnvironment.backend, userAgent: 'vitest', runtime: 'node' }, new Date('2025-02-03T04:05:06Z'));
+  text = JSON.stringify(exported);
+});
+
+/** The message of the ImportError parseImport throws for `content`. */
+function refusal(content: string, name = 'bad.json'): string {
+  try {
+    parseImport(content, name);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ImportError);
+    return (err as Error).message;
+  }
+  throw new Error('the file was accepted');
+}
+
+const mutated = (edit: (e: Record<string, unknown>) => void): string => {
+  const copy = JSON.parse(text);
+  edit(copy);
+  return JSON.stringify(copy);
+};
+
+describe('lab export', () => {
+  it('validates against docs/lab-export.schema.json, diverged run included', () => {
+    expect(results.map((r) => r.status)).toEqual(['finished', 'finished', 'diverged']);
+    const parsed = JSON.parse(text);
+    const ok = validateExport(parsed);
+    expect(validateExport.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    expect(parsed.runs).toHaveLength(3);
+    expect(parsed.runs[2].result.message).toMatch(/diverged at step/);
+    expect(parsed.environment.appVersion).toBe('0.1.0');
+    expect(parsed.exportedAt).toBe('2025-02-03T04:05:06.000Z');
+  });
+
+  it('a single RunResult (npm run train) validates against the schema\'s runResult', () => {
+    expect(validateRunResult(JSON.parse(JSON.stringify(results[0])))).toBe(true);
+  });
+
+  it('the schema rejects what the importer rejects (unknown key, bad status)', () => {
+    expect(validateExport(JSON.parse(mutated((e) => (e.extra = 1))))).toBe(false);
+    expect(validateExport(JSON.parse(mutated((e) => ((e.runs as { result: { status: string } }[])[0].result.status = 'great'))))).toBe(false);
+  });
+});
+
+describe('parseImport', () => {
+  it('reads an export back: same runs, same table', () => {
+    const imported = parseImport(text, 'lab.json');
+    expect(imported.kind).toBe('lab-export');
+    expect(imported.plan).toEqual(plan);
+    expect(imported.runs.map((r) => [r.id, r.status, r.source, r.origin])).toEqual([
+      ['run-a', 'finished', 'imported', 'lab.json'],
+      ['run-b', 'finished', 'imported', 'lab.json'],
+      ['run-c', 'diverged', 'imported', 'lab.json'],
+    ]);
+    const before = summarise([labRun('run-a', planned[0].config, results[0], { reference: true }), labRun('run-b', planned[1].config, results[1])]);
+    const after = summarise(imported.runs.slice(0, 2));
+    expect(after).toEqual(before);
+    // JSON's null for NaN comes back as NaN.
+    expect(Number.isNaN(imported.runs[2].steps.at(-1)?.loss)).toBe(true);
+  });
+
+  it('reads a single RunResult from npm run train, with a stable id', () => {
+    const a = parseImport(JSON.stringify(results[0]), 'results.json');
+    expect(a.kind).toBe('run-result');
+    expect(a.runs).toHaveLength(1);
+    expect(a.runs[0].label).toBe('baseline');
+    expect(a.runs[0].result?.final).toEqual(results[0].final);
+    expect(parseImport(JSON.stringify(results[0]), 'again.json').runs[0].id).toBe(a.runs[0].id);
+  });
+
+  it('refuses a file that is not JSON', () => {
+    expect(refusal('{"format": "trick-lab-ablation",', 'broken.json')).toMatch(/^broken\.json was not imported: it is not valid JSON/);
+    expect(refusal('<html></html>')).toMatch(/not valid JSON/);
+  });
+
+  it('refuses JSON of another kind', () => {
+    expect(refusal('[1, 2, 3]')).toMatch(/top level must be an object/);
+    expect(refusal('{"hello": "world"}')).toMatch(/neither a lab export .* nor a run's results/);
+  });
+
+  it('refuses a newer schema version, saying so', () => {
+    const msg = refusal(mutated((e) => (e.schemaVersion = EXPORT_SCHEMA_VERSION + 1)));
+    expect(msg).toMatch(/newer version of Trick Lab \(export schema 2; this app reads 1\)/);
+    expect(refusal(JSON.stringify({ ...results[0], schemaVersion: 9 }))).toMatch(/newer version .*results schema 9/);
+  });
+
+  it('refuses the wrong shape, naming the field', () => {
+    expect(refusal(mutated((e) => (e.surprise = true)))).toMatch(/field surprise: unknown key/);
+    expect(refusal(mutated((e) => ((e.runs as { result: { epochs: unknown } }[])[1].result.epochs = 'many')))).toMatch(/field runs\.1\.result\.epochs: must be a list/);
+    expect(refusal(mutated((e) => ((e.runs as { result: { status: string } }[])[0].result.status = 'great')))).toMatch(/runs\.0\.result\.status: must be one of/);
+  });
+
+  it('passes every config through validateConfig', () => {
+    const msg = refusal(mutated((e) => ((e.runs as { result: { config: { optim: { lr: number } } } }[])[0].result.config.optim.lr = -3)));
+    expect(msg).toMatch(/field runs\.0\.result\.config\.optim\.lr: must be positive/);
+    expect(refusal(mutated((e) => ((e.plan as { baseline: { model: { depth: number } } }).baseline.model.depth = 9)))).toMatch(/plan\.baseline\.model\.depth: must be 6n\+2/);
+    expect(refusal(mutated((e) => ((e.runs as { result: { config: { tricks: unknown } } }[])[0].result.config.tricks = { warpdrive: { enabled: true, params: {} } })))).toMatch(
+      /tricks\.warpdrive: unknown trick/,
+    );
+  });
+
+  it('refuses a huge file before parsing it', () => {
+    const huge = ' '.repeat(MAX_IMPORT_BYTES + 1);
+    expect(refusal(huge)).toMatch(/larger than 64 MiB/);
+  });
+
+  it('refuses hostile keys (__proto__, constructor, prototype) anywhere, and pollutes nothing', () => {
+    const proto = text.replace('"format":', '"__proto__": {"polluted": true}, "format":');
+    expect(refusal(proto)).toMatch(/field __proto__: is not an allowed key/);
+    const nested = mutated((e) => ((e.runs as { result: { config: Record<string, unknown> } }[])[0].result.config['constructor'] = { prototype: { polluted: true } }));
+    expect(refusal(nested)).toMatch(/runs\.0\.result\.config\.constructor: is not an allowed key/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses deep nesting without overflowing the stack', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(refusal(deep)).toMatch(new RegExp(`nested more than ${MAX_DEPTH} levels`));
+  });
+
+  it('refuses two runs with the same id', () => {
+    expect(refusal(mutated((e) => ((e.runs as { id: string }[])[1].id = 'run-a')))).toMatch(/two runs have the same id/);
+  });
+});

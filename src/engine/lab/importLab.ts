@@ -1,0 +1,177 @@
+/**
+ * Reading files into the lab: a lab export (exportFormat.ts) or a single RunResult written by
+ * `npm run train`. The file is untrusted, so it is checked in order, and a bad file changes
+ * nothing and gets one clear message: size limit, JSON syntax, nesting depth and hostile keys
+ * (__proto__, constructor, prototype) before anything else looks at it, then the format and a
+ * schema version this app can read, then the exact shape of every field, then every config
+ * through validateConfig and the plan through validatePlan.
+ */
+import { canonicalJson } from '../canonicalJson';
+import { RESULTS_SCHEMA_VERSION, type RunResult } from '../results';
+import { ConfigError, validateConfig } from '../validateConfig';
+import { EXPORT_FORMAT, EXPORT_SCHEMA_VERSION, fromExportedRun, type LabExport } from './exportFormat';
+import type { Plan } from './plan';
+import { anything, arrayOf, bool, int, isPlainObject, nullable, num, object, oneOf, ShapeError, str, type Check } from './shape';
+import type { LabRun } from './types';
+import { PlanError, validatePlan } from './validatePlan';
+
+/** Largest file read: 64 MiB (a 500-run plan with 2,000 step samples per run fits). */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/** Deepest nesting of objects and arrays (a real export is about 8 deep). */
+export const MAX_DEPTH = 32;
+const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype'];
+
+/** Why a file was refused; `message` is meant for the user and names the file. */
+export class ImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportError';
+  }
+}
+
+export interface ImportedFile {
+  kind: 'lab-export' | 'run-result';
+  plan: Plan | null;
+  runs: LabRun[];
+}
+
+/** Walks parsed JSON without recursion: refuses deep nesting and prototype-polluting keys. */
+export function checkStructure(root: unknown): void {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value: root, depth: 0, path: '' }];
+  while (stack.length > 0) {
+    const { value, depth, path } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DEPTH) throw new ShapeError(path, `is nested more than ${MAX_DEPTH} levels deep`);
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    for (const [key, child] of entries) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (HOSTILE_KEYS.includes(key)) throw new ShapeError(childPath, 'is not an allowed key');
+      stack.push({ value: child, depth: depth + 1, path: childPath });
+    }
+  }
+}
+
+/** JSON writes NaN and ±Infinity (a diverged run's loss) as null: metric fields allow it. */
+const metric: Check = nullable(num);
+const count = int(0, 1e9);
+const epochShape = object({
+  epoch: int(1, 1000), trainLoss: metric, trainAccuracy: metric, valLoss: metric, valTop1: metric, valTop5: metric, lr: metric, seconds: metric, imagesPerSecond: metric,
+});
+const stepShape = object({ step: count, epoch: int(1, 1000), loss: metric, lr: metric, imagesPerSecond: metric });
+const backendShape = object({
+  name: oneOf('webgpu', 'webgl', 'cpu'),
+  fallbackReason: nullable(str(2000)),
+  adapter: nullable(object({ vendor: str(200), architecture: str(200), description: str(500) })),
+});
+const runResultShape = object({
+  schemaVersion: oneOf(RESULTS_SCHEMA_VERSION),
+  app: object({ name: str(100), version: str(50) }),
+  config: anything, // validateConfig, below
+  dataset: object({ name: str(200), trainCount: count, valCount: count, numClasses: int(1, 100000) }),
+  environment: object({ backend: backendShape, userAgent: str(1000), runtime: oneOf('browser', 'node') }),
+  status: oneOf('finished', 'stopped', 'diverged', 'failed'),
+  message: nullable(str(10000)),
+  epochs: arrayOf(epochShape, 1000),
+  steps: arrayOf(stepShape, 100000),
+  final: nullable(object({ valTop1: metric, valTop5: metric, valLoss: metric, bestValTop1: metric, trainLoss: metric, trainAccuracy: metric })),
+  timings: object({ startedAt: str(40), finishedAt: str(40), wallSeconds: num, imagesPerSecond: metric }),
+});
+const exportShape = object({
+  format: oneOf(EXPORT_FORMAT),
+  schemaVersion: oneOf(EXPORT_SCHEMA_VERSION),
+  app: object({ name: str(100), version: str(50) }),
+  exportedAt: str(40),
+  environment: object({ backend: nullable(backendShape), userAgent: str(1000), runtime: oneOf('browser', 'node'), appVersion: str(50) }),
+  plan: anything, // validatePlan, below
+  runs: arrayOf(
+    object({ id: str(200), label: str(200), planKey: nullable(str(100)), reference: bool, teacherRunId: nullable(str(200)), result: runResultShape }),
+    5000,
+  ),
+});
+
+/** null (JSON's NaN) back to NaN in a result's metrics, so the rest of the app sees numbers. */
+function restoreNaN(result: RunResult): RunResult {
+  const fix = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null ? Number.NaN : v])) as T;
+  return {
+    ...result,
+    epochs: result.epochs.map(fix),
+    steps: result.steps.map(fix),
+    final: result.final ? fix(result.final) : null,
+    timings: { ...result.timings, imagesPerSecond: result.timings.imagesPerSecond ?? Number.NaN },
+  };
+}
+
+function versionProblem(what: string, found: unknown, readable: number): string | null {
+  if (typeof found !== 'number') return null;
+  if (found > readable) return `it was written by a newer version of Trick Lab (${what} schema ${found}; this app reads ${readable}). Update the app to import it.`;
+  return found === readable ? null : `its ${what} schema ${found} is not one this app reads (${readable}).`;
+}
+
+function checkConfig(result: RunResult, path: string): void {
+  try {
+    validateConfig(result.config);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ShapeError(`${path}.config.${err.field}`, err.message.slice(err.field.length + 2));
+    throw err;
+  }
+}
+
+/** A stable id for a run result without one: re-importing the same file is recognised. */
+function resultId(result: RunResult): string {
+  let h = 0x811c9dc5;
+  const text = canonicalJson({ startedAt: result.timings.startedAt, config: result.config, finishedAt: result.timings.finishedAt });
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `result-${h.toString(16).padStart(8, '0')}`;
+}
+
+function classify(data: unknown): 'lab-export' | 'run-result' {
+  if (!isPlainObject(data)) throw new ImportError('it is not a Trick Lab export: the top level must be an object.');
+  if (data.format === EXPORT_FORMAT) {
+    const problem = versionProblem('export', data.schemaVersion, EXPORT_SCHEMA_VERSION);
+    if (problem) throw new ImportError(problem);
+    return 'lab-export';
+  }
+  if (isPlainObject(data.app) && data.app.name === 'trick-lab' && 'config' in data && 'epochs' in data) {
+    const problem = versionProblem('results', data.schemaVersion, RESULTS_SCHEMA_VERSION);
+    if (problem) throw new ImportError(problem);
+    return 'run-result';
+  }
+  throw new ImportError(`it is neither a lab export (format "${EXPORT_FORMAT}") nor a run's results from npm run train.`);
+}
+
+/** Parses and checks one file's text; throws ImportError (with the file's name) on any problem. */
+export function parseImport(text: string, fileName: string): ImportedFile {
+  const fail = (why: string): never => {
+    throw new ImportError(`${fileName} was not imported: ${why}`);
+  };
+  if (text.length > MAX_IMPORT_BYTES) fail(`it is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    fail(`it is not valid JSON (${err instanceof Error ? err.message : String(err)}).`);
+  }
+  try {
+    checkStructure(data);
+    const kind = classify(data);
+    if (kind === 'run-result') {
+      runResultShape(data, '');
+      const result = data as RunResult;
+      checkConfig(result, '');
+      const run = fromExportedRun({ id: resultId(result), label: result.config.name, planKey: null, reference: false, teacherRunId: null, result: restoreNaN(result) }, fileName);
+      return { kind, plan: null, runs: [run] };
+    }
+    exportShape(data, '');
+    const file = data as LabExport;
+    file.runs.forEach((r, i) => checkConfig(r.result, `runs.${i}.result`));
+    const ids = new Set(file.runs.map((r) => r.id));
+    if (ids.size !== file.runs.length) throw new ShapeError('runs', 'two runs have the same id');
+    const plan = file.plan === null ? null : validatePlan(file.plan);
+    return { kind, plan, runs: file.runs.map((r) => fromExportedRun({ ...r, result: restoreNaN(r.result) }, fileName)) };
+  } catch (err) {
+    if (err instanceof ImportError) return fail(err.message);
+    if (err instanceof ShapeError) return fail(`${err.path ? 'field ' : ''}${err.message}.`);
+    if (err instanceof PlanError) return fail(`field plan.${err.message}.`);
+    throw err;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The ablation planner: from a baseline config and a set of tricks, the list of runs that
+ * measures what each trick is worth. Four designs:
+ * - 'each-alone': the baseline, then the baseline plus one trick at a time;
+ * - 'cumulative': tricks stacked one after another in the chosen order, as in Table 6 of He et
+ *   al. 2019 ("Bag of Tricks for Image Classification with Convolutional Neural Networks"),
+ *   where each row adds one refinement to the row above;
+ * - 'leave-one-out': every trick on, then each one switched off in turn (what each is worth
+ *   in the company of the others);
+ * - 'custom': a hand-made list of trick sets.
+ * Every config runs once per seed (a claim about a trick needs a spread over seeds, as
+ * airbench reports). The plan is plain, versioned data: the URL, the export and the Node runner
+ * (`npm run ablate`) carry it, and validatePlan checks it like any other input.
+ */
+import type { ExperimentConfig } from '../config';
+import { getTrick, TRICKS } from '../tricks/registry';
+
+/** Bump when the shape changes; other versions are refused with a message. */
+export const PLAN_SCHEMA_VERSION = 1;
+
+export type PlanMode = 'each-alone' | 'cumulative' | 'leave-one-out' | 'custom';
+export const PLAN_MODES: readonly PlanMode[] = ['each-alone', 'cumulative', 'leave-one-out', 'custom'];
+
+/** A hand-made entry: the trick ids switched on over the baseline. */
+export interface PlanVariant {
+  label: string;
+  tricks: string[];
+}
+
+export interface Plan {
+  schemaVersion: number;
+  /** Shown in the lab and the export. */
+  name: string;
+  /**
+   * The common config. The plan switches its tricks on and off; a trick's parameters come from
+   * `baseline.tricks[id].params` when present, else the trick's defaults.
+   */
+  baseline: ExperimentConfig;
+  mode: PlanMode;
+  /** Trick ids the plan varies, in order (the stacking order for 'cumulative'). */
+  tricks: string[];
+  /** For 'custom' only: the configs to run, each a set of tricks over the baseline. */
+  variants: PlanVariant[];
+  /** Every config runs once per seed (replacing `run.seed`). */
+  seeds: number[];
+}
+
+/** One config of the plan; its runs differ only by seed. */
+export interface PlannedGroup {
+  /** Position in the plan (colour and row order). */
+  index: number;
+  label: string;
+  /** The reference the others' Δ is measured against: the baseline, or 'all on' for leave-one-out. */
+  isReference: boolean;
+  /** Trick ids switched on (of those the plan varies). */
+  tricks: string[];
+  /** The config with the first seed. */
+  config: ExperimentConfig;
+}
+
+export interface PlannedRun {
+  /** Unique within the plan: `g<group>-s<seed>`. */
+  key: string;
+  group: number;
+  label: string;
+  seed: number;
+  config: ExperimentConfig;
+}
+
+export interface ExpandedPlan {
+  groups: PlannedGroup[];
+  /** Seed-major order: every config with the first seed, then the second…, so early results compare. */
+  runs: PlannedRun[];
+}
+
+/** A plan with sensible defaults: each trick alone over `baseline`, two seeds. */
+export function createPlan(baseline: ExperimentConfig, patch: Partial<Omit<Plan, 'schemaVersion' | 'baseline'>> = {}): Plan {
+  return {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    name: patch.name ?? 'Ablation',
+    baseline: structuredClone(baseline),
+    mode: patch.mode ?? 'each-alone',
+    tricks: patch.tricks ?? [],
+    variants: patch.variants ?? [],
+    seeds: patch.seeds ?? [baseline.run.seed, baseline.run.seed + 1],
+  };
+}
+
+/** `count` consecutive seeds from `first` (the planner's "N seeds"). */
+export function seedRange(first: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+const shortName = (id: string): string => getTrick(id)?.name ?? id;
+
+/** The trick sets, labels and reference flag of each config, before seeds. */
+function designs(plan: Plan): { label: string; tricks: string[]; isReference: boolean }[] {
+  const t = plan.tricks;
+  switch (plan.mode) {
+    case 'each-alone':
+      return [{ label: 'baseline', tricks: [], isReference: true }, ...t.map((id) => ({ label: `+ ${shortName(id)}`, tricks: [id], isReference: false }))];
+    case 'cumulative':
+      return [
+        { label: 'baseline', tricks: [], isReference: true },
+        ...t.map((id, i) => ({ label: `+ ${shortName(id)}`, tricks: t.slice(0, i + 1), isReference: false })),
+      ];
+    case 'leave-one-out':
+      return [
+        { label: 'all on', tricks: [...t], isReference: true },
+        ...t.map((id) => ({ label: `− ${shortName(id)}`, tricks: t.filter((x) => x !== id), isReference: false })),
+      ];
+    case 'custom':
+      return plan.variants.map((v, i) => ({ label: v.label, tricks: [...v.tricks], isReference: i === 0 }));
+  }
+}
+
+/** The baseline with exactly `on` switched on among the tricks the plan varies. */
+export function configWith(plan: Plan, on: readonly string[], label: string, seed: number): ExperimentConfig {
+  const config = structuredClone(plan.baseline);
+  const varied = new Set([...plan.tricks, ...plan.variants.flatMap((v) => v.tricks)]);
+  for (const id of varied) {
+    const params = config.tricks[id]?.params ?? {};
+    if (on.includes(id)) config.tricks[id] = { enabled: true, params };
+    else if (config.tricks[id]) config.tricks[id] = { enabled: false, params };
+  }
+  config.name = label;
+  config.run.seed = seed;
+  return config;
+}
+
+/** Lists every config and run of the plan (pure; validate the plan first). */
+export function expandPlan(plan: Plan): ExpandedPlan {
+  const groups: PlannedGroup[] = designs(plan).map((d, index) => ({
+    index,
+    label: d.label,
+    isReference: d.isReference,
+    tricks: d.tricks,
+    config: configWith(plan, d.tricks, d.label, plan.seeds[0] ?? plan.baseline.run.seed),
+  }));
+  const runs: PlannedRun[] = [];
+  for (const seed of plan.seeds) {
+    for (const g of groups) {
+      runs.push({ key: `g${g.index}-s${seed}`, group: g.index, label: g.label, seed, config: configWith(plan, g.tricks, g.label, seed) });
+    }
+  }
+  return { groups, runs };
+}
+
+/** Tricks of the plan that do not apply to its baseline (they would change nothing), with why. */
+export function inapplicableTricks(plan: Plan): { id: string; reason: string }[] {
+  const out: { id: string; reason: string }[] = [];
+  for (const id of new Set([...plan.tricks, ...plan.variants.flatMap((v) => v.tricks)])) {
+    const trick = TRICKS.find((t) => t.id === id);
+    const reason = trick?.notApplicable?.(configWith(plan, [id], '', plan.baseline.run.seed)) ?? null;
+    if (reason) out.push({ id, reason });
+  }
+  return out;
+}
