@@ -116,3 +116,14 @@ export function estimatePlan(
         : `Nothing measured on this device yet: assuming ${DEFAULT_IMAGES_PER_SECOND} images/s for ResNet-20 at 32×32, scaled by each model's multiply-adds.`;
   return { totalSeconds: estimates.reduce((s, e) => s + e.seconds, 0), runs: estimates, basis, note };
 }
+
+/**
+ * Training images per epoch of a config on a dataset of `trainCount` training and `testCount`
+ * test images (0 = no test split: a `valFraction` is held out), as prepareData counts them.
+ */
+export function trainImagesFor(config: ExperimentConfig, sizes: { trainCount: number; testCount: number }): number {
+  const { trainCount, testCount } = sizes;
+  const held = testCount > 0 ? 0 : Math.min(trainCount - 1, Math.max(1, Math.round(trainCount * config.data.valFraction)));
+  const available = trainCount - held;
+  return config.data.trainLimit === null ? available : Math.min(available, config.data.trainLimit);
+}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../config';
 import { validateConfig } from '../validateConfig';
-import { DEFAULT_IMAGES_PER_SECOND, estimatePlan, forwardMacs, type ThroughputSample } from './estimate';
-import { createPlan, expandPlan, inapplicableTricks, seedRange, type Plan } from './plan';
+import { DEFAULT_IMAGES_PER_SECOND, estimatePlan, forwardMacs, trainImagesFor, type ThroughputSample } from './estimate';
+import { createPlan, expandPlan, inapplicableTricks, seedRange, shardRuns, type Plan } from './plan';
 import { PlanError, validatePlan } from './validatePlan';
 
 const baseline = makeConfig({
@@ -80,6 +80,14 @@ describe('expandPlan', () => {
     const { groups } = expandPlan(createPlan(withOn, { tricks: ['cosine'], seeds: [1] }));
     expect(tricksOn(groups[0].config)).toEqual(['warmup']);
     expect(tricksOn(groups[1].config)).toEqual(['cosine', 'warmup']);
+  });
+
+  it('splits a plan into shards that together hold every run once', () => {
+    const { runs } = expandPlan(createPlan(baseline, { tricks: ['cosine', 'mixup'], seeds: [1, 2, 3] }));
+    const parts = [1, 2, 3, 4].map((k) => shardRuns(runs, k, 4).map((r) => r.key));
+    expect(parts[0]).toEqual(['g0-s1', 'g1-s2', 'g2-s3']);
+    expect(parts.flat().sort()).toEqual(runs.map((r) => r.key).sort());
+    expect(() => shardRuns(runs, 5, 4)).toThrow(/1 ≤ k ≤ n/);
   });
 
   it('seedRange and inapplicable tricks', () => {
@@ -162,6 +170,13 @@ describe('estimatePlan', () => {
     expect(e.runs.every((r) => r.imagesPerSecond === 200)).toBe(true);
     expect(e.totalSeconds).toBeCloseTo((6 * 2 * 128) / 200, 9);
     expect(estimatePlan(runs, trainImages, samples, 'cpu').totalSeconds).toBeCloseTo((6 * 2 * 128) / 5, 9);
+  });
+
+  it('counts training images as prepareData does (held-out fraction, limit)', () => {
+    const c = makeConfig({ data: { valFraction: 0.1, trainLimit: null } });
+    expect(trainImagesFor(c, { trainCount: 5000, testCount: 0 })).toBe(4500);
+    expect(trainImagesFor(c, { trainCount: 50000, testCount: 10000 })).toBe(50000);
+    expect(trainImagesFor(makeConfig({ data: { trainLimit: 256 } }), { trainCount: 5000, testCount: 0 })).toBe(256);
   });
 
   it('scales the nearest measured model by multiply-adds', () => {

@@ -156,3 +156,14 @@ export function inapplicableTricks(plan: Plan): { id: string; reason: string }[]
   }
   return out;
 }
+
+/**
+ * Part `index` (1-based) of `count` of a plan's runs, for splitting a large plan over machines:
+ * every count-th run from the index-th, so each part gets a share of every config and seed.
+ */
+export function shardRuns<T>(runs: readonly T[], index: number, count: number): T[] {
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count) {
+    throw new RangeError(`shard ${index}/${count}: expected k/n with 1 ≤ k ≤ n`);
+  }
+  return runs.filter((_, i) => i % count === index - 1);
+}
