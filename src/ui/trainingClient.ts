@@ -108,6 +108,8 @@ export function reduce(state: TrainingState, event: WorkerEvent): TrainingState 
       if (!state.backend) return { ...state, initError: event.message };
       return { ...state, runError: error };
     }
+    default:
+      return state; // the ablation lab's events (checkpoints, weights, predictions)
   }
 }
 

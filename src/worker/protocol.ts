@@ -5,7 +5,10 @@
  */
 import type { DatasetId, ExperimentConfig } from '../engine/config';
 import type { BackendInfo, TrainEvent } from '../engine/events';
+import type { Predictions } from '../engine/lab/predict';
+import type { TeacherSpec } from '../engine/model/teacher';
 import type { RunResult } from '../engine/results';
+import type { Checkpoint } from '../engine/train/checkpoint';
 
 /** Where the worker should take a dataset from. */
 export type DatasetSource =
@@ -25,10 +28,24 @@ export interface DatasetInfo {
   coarseClassNames?: string[];
 }
 
+/** What the ablation lab adds to a run (all optional for a plain run). */
+export interface LabRunOptions {
+  /** Send a 'checkpoint' event at the end of every epoch but the last (to resume after a reload). */
+  checkpoints?: boolean;
+  /** Send the final weights in a 'weights' event when the run finishes (teacher, inspection). */
+  weights?: boolean;
+  /** A finished run's weights as the distillation teacher. */
+  teacher?: TeacherSpec;
+  /** Continue from a checkpoint of the same config. */
+  resumeFrom?: Checkpoint;
+}
+
 export type WorkerRequest =
   | { type: 'init'; backend: ExperimentConfig['run']['backend'] }
   | { type: 'loadDataset'; source: DatasetSource }
-  | { type: 'start'; runId: string; config: ExperimentConfig }
+  | { type: 'start'; runId: string; config: ExperimentConfig; lab?: LabRunOptions }
+  /** Predict the validation split of `config` with a finished run's weights (the lab's inspector). */
+  | { type: 'predict'; requestId: string; config: ExperimentConfig; weights: Float32Array[]; sampleCount: number }
   | { type: 'pause'; runId: string }
   | { type: 'resume'; runId: string }
   | { type: 'stop'; runId: string };
@@ -39,5 +56,11 @@ export type WorkerEvent =
   | { type: 'progress'; runId: string; event: TrainEvent }
   | { type: 'paused'; runId: string; paused: boolean }
   | { type: 'done'; runId: string; result: RunResult }
+  /** A run's state at the end of an epoch (LabRunOptions.checkpoints); buffers are transferred. */
+  | { type: 'checkpoint'; runId: string; checkpoint: Checkpoint }
+  /** A finished run's weights (LabRunOptions.weights), sent just before 'done'. */
+  | { type: 'weights'; runId: string; weights: Float32Array[] }
+  | { type: 'predictions'; requestId: string; predictions: Predictions }
+  | { type: 'predictError'; requestId: string; message: string }
   /** `field` is the config path at fault for a config error; runId null for non-run errors. */
   | { type: 'error'; runId: string | null; message: string; field?: string };

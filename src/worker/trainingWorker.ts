@@ -2,8 +2,10 @@
  * The training worker: all of tfjs runs here, off the main thread, so the page never blocks
  * while a ResNet trains. It answers the requests of src/worker/protocol.ts: initialise a
  * backend (WebGPU first), load a dataset (the embedded synthetic set, or CIFAR-10 or CIFAR-100 files), and
- * start / pause / resume / stop one run at a time (stop = AbortSignal). Every failure comes
- * back as an 'error' event; the worker never dies silently.
+ * start / pause / resume / stop one run at a time (stop = AbortSignal). For the ablation lab a
+ * run may also stream epoch checkpoints, resume from one, learn from a teacher's weights and
+ * hand its final weights back, and a finished run's weights can be asked for predictions.
+ * Every failure comes back as an 'error' event; the worker never dies silently.
  */
 /// <reference lib="webworker" />
 import { initBackend } from '../engine/backend';
@@ -12,10 +14,12 @@ import { loadAnyCifarFromFiles } from '../engine/data/cifar';
 import { createSyntheticDataset } from '../engine/data/synthetic';
 import type { Dataset } from '../engine/data/types';
 import type { BackendInfo } from '../engine/events';
+import { predictValidation } from '../engine/lab/predict';
+import type { Checkpoint } from '../engine/train/checkpoint';
 import { startTraining } from '../engine/train/trainer';
 import type { TrainingRun } from '../engine/train/types';
 import { ConfigError, validateConfig } from '../engine/validateConfig';
-import type { DatasetInfo, DatasetSource, WorkerEvent, WorkerRequest } from './protocol';
+import type { DatasetInfo, DatasetSource, LabRunOptions, WorkerEvent, WorkerRequest } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -29,9 +33,12 @@ let backendReady: Promise<BackendInfo> | null = null;
 let dataset: Dataset | null = null;
 let active: ActiveRun | null = null;
 
-function post(event: WorkerEvent): void {
-  scope.postMessage(event);
+function post(event: WorkerEvent, transfer: Transferable[] = []): void {
+  scope.postMessage(event, transfer);
 }
+
+const buffersOf = (arrays: Float32Array[]): Transferable[] => arrays.map((a) => a.buffer);
+const checkpointBuffers = (c: Checkpoint): Transferable[] => [...buffersOf(c.weights), ...buffersOf(c.optimizer)];
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -64,7 +71,7 @@ async function loadDataset(source: DatasetSource): Promise<void> {
   post({ type: 'dataset', info: describe(next) });
 }
 
-async function start(runId: string, config: ExperimentConfig): Promise<void> {
+async function start(runId: string, config: ExperimentConfig, lab: LabRunOptions = {}): Promise<void> {
   if (active) throw new Error(`A run (${active.runId}) is already in progress; stop it first.`);
   if (!backendReady) throw new Error('The worker was not initialised.');
   if (!dataset) throw new Error('No dataset is loaded.');
@@ -84,11 +91,28 @@ async function start(runId: string, config: ExperimentConfig): Promise<void> {
       environment: { backend, userAgent: navigator.userAgent, runtime: 'browser' },
       signal: controller.signal,
       onEvent: (event) => post({ type: 'progress', runId, event }),
+      teacher: lab.teacher,
+      resumeFrom: lab.resumeFrom,
+      onCheckpoint: lab.checkpoints ? (checkpoint) => post({ type: 'checkpoint', runId, checkpoint }, checkpointBuffers(checkpoint)) : undefined,
+      onWeights: lab.weights ? (weights) => post({ type: 'weights', runId, weights }, buffersOf(weights)) : undefined,
     });
     const result = await current.run.result;
     post({ type: 'done', runId, result });
   } finally {
     if (active === current) active = null;
+  }
+}
+
+async function predict(request: Extract<WorkerRequest, { type: 'predict' }>): Promise<void> {
+  try {
+    if (!backendReady) throw new Error('The worker was not initialised.');
+    await backendReady;
+    if (!dataset) throw new Error('No dataset is loaded.');
+    if (request.config.data.dataset !== dataset.id) throw new Error(`The run used '${request.config.data.dataset}' but the loaded dataset is '${dataset.id}'.`);
+    const predictions = await predictValidation(dataset, request.config, request.weights, request.sampleCount);
+    post({ type: 'predictions', requestId: request.requestId, predictions }, [predictions.samples.images.buffer]);
+  } catch (err) {
+    post({ type: 'predictError', requestId: request.requestId, message: messageOf(err) });
   }
 }
 
@@ -111,7 +135,9 @@ async function handle(request: WorkerRequest): Promise<void> {
     case 'loadDataset':
       return loadDataset(request.source);
     case 'start':
-      return start(request.runId, request.config);
+      return start(request.runId, request.config, request.lab);
+    case 'predict':
+      return predict(request);
     case 'pause':
     case 'resume':
     case 'stop':
