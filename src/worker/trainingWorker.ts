@@ -25,8 +25,11 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 interface ActiveRun {
   runId: string;
+  /** Null until the backend is ready and the loop has started. */
   run: TrainingRun | null;
   controller: AbortController;
+  /** A pause asked for before the loop started, applied when it does. */
+  pauseRequested: boolean;
 }
 
 let backendReady: Promise<BackendInfo> | null = null;
@@ -81,7 +84,7 @@ async function start(runId: string, config: ExperimentConfig, lab: LabRunOptions
   }
   validateConfig(config, { trainSize: data.train.count });
   const controller = new AbortController();
-  const current: ActiveRun = { runId, run: null, controller };
+  const current: ActiveRun = { runId, run: null, controller, pauseRequested: false };
   active = current;
   try {
     const backend = await backendReady;
@@ -96,6 +99,7 @@ async function start(runId: string, config: ExperimentConfig, lab: LabRunOptions
       onCheckpoint: lab.checkpoints ? (checkpoint) => post({ type: 'checkpoint', runId, checkpoint }, checkpointBuffers(checkpoint)) : undefined,
       onWeights: lab.weights ? (weights) => post({ type: 'weights', runId, weights }, buffersOf(weights)) : undefined,
     });
+    if (current.pauseRequested) current.run.pause();
     const result = await current.run.result;
     post({ type: 'done', runId, result });
   } finally {
@@ -122,10 +126,14 @@ function control(request: Extract<WorkerRequest, { type: 'pause' | 'resume' | 's
     active.controller.abort(); // the loop wakes from a pause to see it
     return;
   }
-  if (!active.run) return;
-  if (request.type === 'pause') active.run.pause();
-  else active.run.resume();
-  post({ type: 'paused', runId: request.runId, paused: active.run.paused });
+  const pause = request.type === 'pause';
+  if (active.run) {
+    if (pause) active.run.pause();
+    else active.run.resume();
+  } else {
+    active.pauseRequested = pause;
+  }
+  post({ type: 'paused', runId: request.runId, paused: active.run ? active.run.paused : pause });
 }
 
 async function handle(request: WorkerRequest): Promise<void> {
