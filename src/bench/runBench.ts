@@ -18,6 +18,7 @@ import { BN_EPSILON } from '../engine/model/layers';
 import { createRng, type Rng } from '../engine/rng';
 import { createTrainStep } from '../engine/train/step';
 import { countDispatches } from './dispatchCounter';
+import { createInputFeed, type BenchData } from './inputFeed';
 
 export type KernelMode = 'custom' | 'stock';
 
@@ -42,6 +43,8 @@ export interface BenchOptions {
   microBatch: number;
   /** Run the training-step benchmarks (false = micro-benchmarks only). */
   train: boolean;
+  /** Real data through the input pipeline instead of one resident random batch (src/bench/inputFeed.ts). */
+  data?: BenchData;
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -91,7 +94,9 @@ export interface MicroRow {
 export interface BenchReport {
   backend: string;
   timestamps: boolean;
-  options: Omit<BenchOptions, 'log'>;
+  options: Omit<BenchOptions, 'log' | 'data'>;
+  /** What the steps trained on: 'resident random tensor', or the dataset and where its batches were built. */
+  input: string;
   training: TrainRow[];
   micro: MicroRow[];
 }
@@ -145,18 +150,22 @@ async function benchTraining(depth: number, batch: number, mode: KernelMode, opt
   setCustomKernels(mode === 'custom');
   const config = benchConfig(depth, batch, opts);
   const rng = createRng(config.run.seed);
-  const model = createModel(config.model, NUM_CLASSES, rng.fork('model'));
+  const numClasses = opts.data?.numClasses ?? NUM_CLASSES;
+  const model = createModel(config.model, numClasses, rng.fork('model'));
   const step = createTrainStep({
     model,
     config,
     tricks: [],
-    runtime: { config, numClasses: NUM_CLASSES, rng: rng.fork('tricks') },
+    runtime: { config, numClasses, rng: rng.fork('tricks') },
     batchNorm: mode === 'custom' ? batchNormFn(BN_EPSILON) : undefined,
   });
   const data = randomBatch(rng.fork('data'), batch, opts.resolution);
   const lr = config.optim.lr;
+  const feed = opts.data ? createInputFeed(opts.data.split, { batch, resolution: opts.resolution, numClasses, placement: opts.data.placement }) : null;
   const runStep = () => {
-    const out = step.run(data, lr);
+    const fed = feed?.next();
+    const out = step.run(fed ?? data, lr);
+    if (fed) tf.dispose([fed.x, fed.targets]);
     return out;
   };
   try {
@@ -193,6 +202,7 @@ async function benchTraining(depth: number, batch: number, mode: KernelMode, opt
     return { depth, batch, mode, msPerStep: ms, imagesPerSecond: (1000 * batch) / ms, dispatchesPerStep: counted.total, dispatchesByProgram: byProgram, topKernels };
   } finally {
     tf.dispose([data.x, data.targets]);
+    feed?.dispose();
     step.dispose();
     disposeModel(model);
   }
@@ -284,7 +294,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const report: BenchReport = {
     backend: tf.getBackend(),
     timestamps: Boolean((tf.backend() as unknown as { supportTimestampQuery?: boolean }).supportTimestampQuery),
-    options: { ...options, log: undefined } as Omit<BenchOptions, 'log'>,
+    options: { ...options, log: undefined, data: undefined } as Omit<BenchOptions, 'log' | 'data'>,
+    input: options.data ? `${options.data.name}, batches built on the ${options.data.placement}` : 'resident random tensor',
     training: [],
     micro: [],
   };

@@ -29,13 +29,17 @@ import { runBench, type BenchOptions } from '../bench/runBench';
 import { formatReport } from '../bench/format';
 import { initBackend } from '../engine/backend';
 import { installNodeWebGPU } from '../node/webgpu';
+import type { InputPlacement } from '../bench/inputFeed';
+import { loadBenchData } from '../node/benchData';
 
 const USAGE = `usage: npm run bench -- [--depth 20,56] [--batch 128,512] [--width 1] [--resolution 32]
   [--steps 10] [--warmup 3] [--micro-batch 128] [--modes custom,stock] [--no-profile] [--no-train]
-  [--json out.json]
-  --micro-batch 0 skips the kernel micro-benchmarks; --no-train runs only them`;
+  [--json out.json] [--data PATH [--input device|host]]
+  --micro-batch 0 skips the kernel micro-benchmarks; --no-train runs only them
+  --data trains on a CIFAR archive/folder through the input pipeline (batches built on the GPU
+  from resident uint8 images, or with --input host in JavaScript) instead of a resident random tensor`;
 
-function parseOptions(argv: string[]): { options: BenchOptions; json?: string; help: boolean } {
+function parseOptions(argv: string[]): { options: BenchOptions; json?: string; help: boolean; data?: string; input: InputPlacement } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -43,6 +47,8 @@ function parseOptions(argv: string[]): { options: BenchOptions; json?: string; h
       'no-profile': { type: 'boolean', default: false },
       'no-train': { type: 'boolean', default: false },
       json: { type: 'string' },
+      data: { type: 'string' },
+      input: { type: 'string', default: 'device' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -53,7 +59,9 @@ function parseOptions(argv: string[]): { options: BenchOptions; json?: string; h
     const v = flags[key];
     return typeof v === 'string' ? v : undefined;
   });
-  return { options: { ...parsed, log: (line) => console.log(line) }, json: flags.json as string | undefined, help: Boolean(flags.help) };
+  const input = flags.input === 'host' ? 'host' : flags.input === 'device' ? 'device' : null;
+  if (!input) throw new Error(`--input: expected device or host, got '${String(flags.input)}'`);
+  return { options: { ...parsed, log: (line) => console.log(line) }, json: flags.json as string | undefined, help: Boolean(flags.help), data: flags.data as string | undefined, input };
 }
 
 /** navigator.gpu from Dawn (the driver VK_ICD_FILENAMES names, else SwiftShader, else the system's). */
@@ -63,7 +71,7 @@ async function installWebGPU(): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const { options, json, help } = parseOptions(process.argv.slice(2));
+  const { options, json, help, data, input } = parseOptions(process.argv.slice(2));
   if (help) {
     console.log(USAGE);
     return 0;
@@ -73,6 +81,7 @@ async function main(): Promise<number> {
   if (backend.name !== 'webgpu') throw new Error(`the bench needs WebGPU, got ${backend.name}: ${backend.fallbackReason ?? ''}`);
   const adapter = backend.adapter ? [backend.adapter.vendor, backend.adapter.architecture, backend.adapter.description].filter(Boolean).join(', ') : 'unknown adapter';
   console.log(`WebGPU adapter: ${adapter}`);
+  if (data) options.data = await loadBenchData(data, input, options.batches);
   const report = await runBench(options);
   console.log(`\n${formatReport(report)}`);
   if (json) {
