@@ -11,7 +11,9 @@ import { BackendPanel, FallbackBanner } from './BackendPanel';
 import { ChartsPanel } from './ChartsPanel';
 import { ConfigForm } from './ConfigForm';
 import { DatasetChooser } from './DatasetChooser';
+import { DatasetDownloader } from './DatasetDownloader';
 import { LeversPanel } from './LeversPanel';
+import { PresetPicker } from './PresetPicker';
 import { downloadJson } from './downloadJson';
 import { RunControls } from './RunControls';
 import { RunProgress } from './RunProgress';
@@ -73,6 +75,8 @@ export function App({ client, backend }: AppProps) {
         {/* One fieldset disables every setting during a run, so Start re-renders none of the panels. */}
         <fieldset className="sidebar" disabled={live} aria-label="Settings">
           <MemoDatasetChooser dataset={dataset} loading={state.datasetLoading} error={state.datasetError} disabled={live} onUseSynthetic={useSynthetic} onFiles={loadFiles} />
+          <DatasetDownloader origin={location.origin} disabled={live || state.datasetLoading} onArchive={loadFiles} />
+          <PresetPicker config={config} onLoad={setConfig} disabled={live} />
           <MemoConfigForm config={config} onChange={setConfig} error={runConfigError} disabled={false} />
           <MemoLeversPanel config={config} onChange={setConfig} disabled={false} omit={LEVERS_IN_CONFIG_FORM} />
           {/* ===== TRICK PANEL: toggles generated from src/engine/tricks/registry.ts ===== */}
