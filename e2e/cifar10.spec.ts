@@ -1,6 +1,6 @@
 // Real CIFAR-10 from a file: the shared sample (10,000 training images in the official binary
 // layout) loads and trains; a truncated archive shows a clear message, leaves the previous
-// dataset loaded, and the app still trains.
+// dataset loaded, and the app still trains; files dropped on the page take the same path.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
@@ -30,4 +30,10 @@ test('a truncated archive shows a clear message and the app keeps working', asyn
 
   await app.configure({ trainLimit: 64 });
   await app.runToCompletion();
+});
+
+test('dropped files go to the same loader', async ({ app }) => {
+  await app.dropFiles([{ name: 'data_batch_1.bin', bytes: Buffer.alloc(100, 7) }]);
+  await expect(app.datasetError).toContainText('data_batch_1.bin', { timeout: 30_000 });
+  await expect(app.datasetName).toContainText('synthetic');
 });

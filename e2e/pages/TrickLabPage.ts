@@ -141,6 +141,16 @@ export class TrickLabPage {
     return JSON.parse(await readFile(await download.path(), 'utf8')) as RunResult;
   }
 
+  /** Drops files on the dataset drop zone, as a user dragging them from their desktop. */
+  async dropFiles(files: { name: string; bytes: Buffer }[]): Promise<void> {
+    const dataTransfer = await this.page.evaluateHandle((list) => {
+      const dt = new DataTransfer();
+      for (const f of list) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+      return dt;
+    }, files.map((f) => ({ name: f.name, bytes: [...f.bytes] })));
+    await this.page.getByTestId('dataset-drop-zone').dispatchEvent('drop', { dataTransfer });
+  }
+
   /** Chooses dataset files with the file picker. */
   async chooseFiles(files: string | string[] | { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
     await this.fileInput.setInputFiles(files);
