@@ -125,11 +125,11 @@ describe('validatePlan', () => {
     expect(fieldOf((p) => ((p.baseline as { optim: { lr: number } }).optim.lr = -1))).toBe('baseline.optim.lr');
     expect(fieldOf((p) => (p.tricks = ['cosine', 'warpdrive']))).toBe('tricks.1');
     expect(fieldOf((p) => (p.tricks = ['cosine', 'cosine']))).toBe('tricks');
-    expect(fieldOf((p) => (p.tricks = []))).toBe('tricks');
+    // A draft without tricks is valid (it runs the baseline alone).
+    expect(fieldOf((p) => (p.tricks = []))).toBe('valid');
     expect(fieldOf((p) => (p.seeds = []))).toBe('seeds');
     expect(fieldOf((p) => (p.seeds = [1, 1.5]))).toBe('seeds.1');
     expect(fieldOf((p) => (p.seeds = seedRange(0, 21)))).toBe('seeds');
-    expect(fieldOf((p) => ((p.mode = 'custom'), (p.variants = [])))).toBe('variants');
     expect(fieldOf((p) => ((p.mode = 'custom'), (p.variants = [{ label: 'x', tricks: ['nope'] }])))).toBe('variants.0.tricks.0');
     expect(fieldOf((p) => ((p.mode = 'custom'), (p.variants = [{ label: 'x', tricks: [], colour: 'red' }])))).toBe('variants.0.colour');
   });

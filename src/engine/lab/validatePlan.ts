@@ -70,8 +70,6 @@ export function validatePlan(value: unknown): Plan {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1) throw new PlanError(`seeds.${i}`, 'must be a whole number between 0 and 4294967295');
   });
   if (new Set(seeds).size !== seeds.length) throw new PlanError('seeds', 'lists a seed twice');
-  if (value.mode === 'custom' && value.variants.length === 0) throw new PlanError('variants', 'a custom plan needs at least one entry');
-  if (value.mode !== 'custom' && tricks.length === 0) throw new PlanError('tricks', 'choose at least one trick to ablate');
   const configs = value.mode === 'custom' ? value.variants.length : tricks.length + 1;
   if (configs * seeds.length > PLAN_LIMITS.runs) throw new PlanError('seeds', `the plan has ${configs * seeds.length} runs; at most ${PLAN_LIMITS.runs}`);
   return value as unknown as Plan;

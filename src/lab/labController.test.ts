@@ -1,0 +1,154 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { EpochEvent, StepEvent } from '../engine/events';
+import { createPlan } from '../engine/lab/plan';
+import { fakeResult, tinyConfig } from '../engine/lab/testRuns';
+import type { Checkpoint } from '../engine/train/checkpoint';
+import type { WorkerEvent, WorkerRequest } from '../worker/protocol';
+import { createLabController, type LabController, type LabPort, type WorkerStatus } from './labController';
+import { openLabStore } from './labStore';
+
+const ready: WorkerStatus = {
+  backend: { name: 'cpu', fallbackReason: null, adapter: null },
+  dataset: { name: 'synthetic', id: 'synthetic', trainCount: 96, testCount: 32, classNames: [] },
+  busy: false,
+};
+
+function fakePort() {
+  const sent: WorkerRequest[] = [];
+  let listener: (e: MessageEvent<WorkerEvent>) => void = () => {};
+  const port: LabPort = {
+    postMessage: (m) => void sent.push(m),
+    addEventListener: (_type, l) => void (listener = l),
+  };
+  return { port, sent, deliver: (event: WorkerEvent) => listener({ data: event } as MessageEvent<WorkerEvent>) };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 30));
+let dbCount = 0;
+
+async function setup(dbName = `lab-test-${++dbCount}`) {
+  const store = await openLabStore(dbName);
+  const worker = fakePort();
+  let n = 0;
+  const lab = createLabController({ port: worker.port, store, workerStatus: () => ready, userAgent: 'vitest', newId: () => `id${++n}-${dbName}`, notifyIntervalMs: 0 });
+  await flush();
+  return { lab, store, dbName, ...worker };
+}
+
+const plan = createPlan(tinyConfig, { tricks: ['labelSmoothing'], seeds: [1, 2] });
+const starts = (sent: WorkerRequest[]) => sent.filter((m): m is Extract<WorkerRequest, { type: 'start' }> => m.type === 'start');
+const step = (n: number): StepEvent => ({ kind: 'step', epoch: 1, step: n, totalSteps: 4, stepsPerEpoch: 2, loss: 2, lr: 0.1, imagesPerSecond: 50, elapsedSeconds: n });
+const epoch = (e: number): EpochEvent => ({ kind: 'epoch', totalEpochs: 2, epoch: e, trainLoss: 2, trainAccuracy: 0.1, valLoss: 2, valTop1: 0.2, valTop5: 0.6, lr: 0.1, seconds: 1, imagesPerSecond: 50 });
+const statuses = (lab: LabController) => lab.getSnapshot().runs.map((r) => r.status);
+
+function checkpointFor(config: Checkpoint['config']): Checkpoint {
+  return {
+    version: 1, config, epoch: 1, globalStep: 2, imagesSeen: 32, elapsedSeconds: 3, startedAt: '2025-01-01T00:00:00.000Z',
+    weights: [new Float32Array([1, 2])], optimizer: [new Float32Array([3])],
+    rng: { data: { words: [1, 2, 3, 4], spare: null }, tricks: { words: [5, 6, 7, 8], spare: 0.5 } },
+    epochs: [{ epoch: 1, trainLoss: 2, trainAccuracy: 0.1, valLoss: 2, valTop1: 0.2, valTop5: 0.6, lr: 0.1, seconds: 1, imagesPerSecond: 50 }],
+    steps: [],
+  };
+}
+
+describe('lab controller', () => {
+  it('queues a plan and runs it one run at a time, saving metrics, weights and results', async () => {
+    const { lab, sent, deliver, store } = await setup();
+    lab.setPlan(plan);
+    lab.enqueuePlan();
+    await flush();
+    expect(statuses(lab)).toEqual(['running', 'queued', 'queued', 'queued']);
+    expect(lab.getSnapshot().runs.map((r) => r.planKey)).toEqual(['g0-s1', 'g1-s1', 'g0-s2', 'g1-s2']);
+    expect(lab.getSnapshot().runs.map((r) => r.reference)).toEqual([true, false, true, false]);
+    const first = starts(sent)[0];
+    expect(first.lab).toMatchObject({ checkpoints: true, weights: true });
+    expect(first.config.run.seed).toBe(1);
+
+    deliver({ type: 'progress', runId: first.runId, event: step(1) });
+    deliver({ type: 'progress', runId: first.runId, event: epoch(1) });
+    deliver({ type: 'weights', runId: first.runId, weights: [new Float32Array([0.5])] });
+    deliver({ type: 'done', runId: first.runId, result: fakeResult(first.config, 0.3) });
+    await flush();
+    const run = lab.getSnapshot().runs[0];
+    expect(run.status).toBe('finished');
+    expect(run.hasWeights).toBe(true);
+    expect(run.result?.final?.valTop1).toBe(0.3);
+    expect((await store.loadWeights(first.runId))?.weights[0][0]).toBe(0.5);
+    // The next run started by itself.
+    expect(starts(sent)).toHaveLength(2);
+    expect(statuses(lab)).toEqual(['finished', 'running', 'queued', 'queued']);
+    // A worker error fails the active run with its message and moves on.
+    deliver({ type: 'error', runId: starts(sent)[1].runId, message: 'boom' });
+    await flush();
+    expect(lab.getSnapshot().runs[1]).toMatchObject({ status: 'failed', message: 'boom' });
+    expect(starts(sent)).toHaveLength(3);
+  });
+
+  it('after a reload, a run that was training is interrupted and resumes from its checkpoint', async () => {
+    const first = await setup();
+    first.lab.setPlan(plan);
+    first.lab.enqueuePlan();
+    await flush();
+    const start = starts(first.sent)[0];
+    first.deliver({ type: 'progress', runId: start.runId, event: epoch(1) });
+    first.deliver({ type: 'checkpoint', runId: start.runId, checkpoint: checkpointFor(start.config) });
+    await flush();
+    expect(first.lab.getSnapshot().runs[0].checkpointEpoch).toBe(1);
+    first.store.close();
+
+    // "Reload": a new controller on the same database.
+    const second = await setup(first.dbName);
+    const runs = second.lab.getSnapshot().runs;
+    expect(runs.map((r) => r.status)).toEqual(['interrupted', 'queued', 'queued', 'queued']);
+    expect(runs[0]).toMatchObject({ checkpointEpoch: 1, message: 'interrupted after epoch 1' });
+    expect(runs[0].epochs).toHaveLength(1);
+    expect(second.lab.getSnapshot().plan).toEqual(plan);
+    expect(second.lab.getSnapshot().queueRunning).toBe(false);
+    expect(starts(second.sent)).toHaveLength(0);
+
+    second.lab.resume(runs[0].id);
+    await flush();
+    const resumed = starts(second.sent)[0];
+    expect(resumed.runId).toBe(runs[0].id);
+    expect(resumed.lab?.resumeFrom?.epoch).toBe(1);
+    expect(resumed.lab?.resumeFrom?.rng.tricks.spare).toBe(0.5);
+    expect(Array.from(resumed.lab?.resumeFrom?.weights[0] ?? [])).toEqual([1, 2]);
+    // The metrics up to the checkpoint are kept while it continues.
+    expect(second.lab.getSnapshot().runs[0].epochs).toHaveLength(1);
+  });
+
+  it('cancels, reorders and retries', async () => {
+    const { lab, sent, deliver } = await setup();
+    lab.setPlan(plan);
+    lab.enqueuePlan();
+    await flush();
+    const ids = lab.getSnapshot().runs.map((r) => r.id);
+    lab.move(ids[3], -1);
+    expect(lab.getSnapshot().runs.map((r) => r.id)).toEqual([ids[0], ids[1], ids[3], ids[2]]);
+    lab.cancel(ids[1]);
+    lab.cancel(ids[0]); // the active run: asks the worker to stop
+    expect(sent.at(-1)).toEqual({ type: 'stop', runId: ids[0] });
+    deliver({ type: 'done', runId: ids[0], result: { ...fakeResult(tinyConfig, 0.1), status: 'stopped', message: 'stopped by the user at step 1' } });
+    await flush();
+    expect(statuses(lab)).toEqual(['stopped', 'cancelled', 'running', 'queued']);
+    expect(starts(sent).at(-1)?.runId).toBe(ids[3]);
+    lab.retry(ids[1]);
+    expect(lab.getSnapshot().runs[1].status).toBe('queued');
+  });
+
+  it('imports files: a bad one changes nothing and says why; a good one adds its runs once', async () => {
+    const { lab } = await setup();
+    const result = fakeResult(tinyConfig, 0.4);
+    lab.importFiles([{ name: 'bad.json', text: '{"oops"' }]);
+    expect(lab.getSnapshot().runs).toHaveLength(0);
+    expect(lab.getSnapshot().notices.at(-1)).toMatchObject({ kind: 'error', text: expect.stringMatching(/^bad\.json was not imported: it is not valid JSON/) });
+    lab.importFiles([{ name: 'results.json', text: JSON.stringify(result) }]);
+    lab.importFiles([{ name: 'again.json', text: JSON.stringify(result) }]);
+    expect(lab.getSnapshot().runs.map((r) => [r.source, r.status])).toEqual([['imported', 'finished']]);
+    expect(lab.getSnapshot().notices.at(-1)?.text).toBe('again.json: 0 runs imported (1 already here).');
+    const exported = lab.exportLab();
+    expect(exported.runs).toHaveLength(1);
+    expect(exported.environment).toMatchObject({ userAgent: 'vitest', runtime: 'browser' });
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * The lab's persistence in IndexedDB (through `idb`): every run with its metrics, the final
+ * weights of finished runs (teachers and inspection), the latest epoch checkpoint of each
+ * unfinished run (to resume after a reload or a closed tab), and the lab's settings (plan,
+ * reference, teacher). Finished work is written as soon as it exists, so a reload loses nothing
+ * finished. Float32Arrays are stored as they are (structured clone), not as JSON.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { ModelConfig } from '../engine/config';
+import type { Plan } from '../engine/lab/plan';
+import type { LabRun } from '../engine/lab/types';
+import type { Checkpoint } from '../engine/train/checkpoint';
+
+export const LAB_DB_NAME = 'trick-lab';
+const DB_VERSION = 1;
+
+/** A finished run's trained weights, with the architecture they fit. */
+export interface StoredWeights {
+  runId: string;
+  model: ModelConfig;
+  weights: Float32Array[];
+}
+
+/** The lab's settings besides its runs. */
+export interface LabMeta {
+  plan: Plan | null;
+  referenceKey: string | null;
+  teacherRunId: string | null;
+}
+
+interface LabDb extends DBSchema {
+  runs: { key: string; value: LabRun & { order: number } };
+  weights: { key: string; value: StoredWeights };
+  checkpoints: { key: string; value: Checkpoint & { runId: string } };
+  meta: { key: string; value: LabMeta };
+}
+
+export interface LabStore {
+  /** Every run, in the order they were saved first (queue order is kept by `order`). */
+  loadRuns(): Promise<LabRun[]>;
+  loadMeta(): Promise<LabMeta | null>;
+  saveMeta(meta: LabMeta): Promise<void>;
+  /** Saves runs with their position in the lab's list. */
+  saveRuns(runs: readonly LabRun[], order: (run: LabRun) => number): Promise<void>;
+  deleteRun(id: string): Promise<void>;
+  saveWeights(w: StoredWeights): Promise<void>;
+  loadWeights(runId: string): Promise<StoredWeights | undefined>;
+  saveCheckpoint(runId: string, c: Checkpoint): Promise<void>;
+  loadCheckpoint(runId: string): Promise<Checkpoint | undefined>;
+  deleteCheckpoint(runId: string): Promise<void>;
+  /** Removes every run, weight, checkpoint and setting. */
+  clear(): Promise<void>;
+  close(): void;
+}
+
+/** Opens (creating when needed) the lab's database. */
+export async function openLabStore(name = LAB_DB_NAME): Promise<LabStore> {
+  const db: IDBPDatabase<LabDb> = await openDB<LabDb>(name, DB_VERSION, {
+    upgrade(database) {
+      database.createObjectStore('runs', { keyPath: 'id' });
+      database.createObjectStore('weights', { keyPath: 'runId' });
+      database.createObjectStore('checkpoints', { keyPath: 'runId' });
+      database.createObjectStore('meta');
+    },
+  });
+  return {
+    async loadRuns() {
+      const all = await db.getAll('runs');
+      return all.sort((a, b) => a.order - b.order).map(({ order: _order, ...run }) => run);
+    },
+    loadMeta: async () => (await db.get('meta', 'lab')) ?? null,
+    saveMeta: async (meta) => void (await db.put('meta', meta, 'lab')),
+    async saveRuns(runs, order) {
+      const tx = db.transaction('runs', 'readwrite');
+      await Promise.all([...runs.map((r) => tx.store.put({ ...r, order: order(r) })), tx.done]);
+    },
+    async deleteRun(id) {
+      const tx = db.transaction(['runs', 'weights', 'checkpoints'], 'readwrite');
+      await Promise.all([tx.objectStore('runs').delete(id), tx.objectStore('weights').delete(id), tx.objectStore('checkpoints').delete(id), tx.done]);
+    },
+    saveWeights: async (w) => void (await db.put('weights', w)),
+    loadWeights: (runId) => db.get('weights', runId),
+    saveCheckpoint: async (runId, c) => void (await db.put('checkpoints', { ...c, runId })),
+    async loadCheckpoint(runId) {
+      const stored = await db.get('checkpoints', runId);
+      if (!stored) return undefined;
+      const { runId: _id, ...checkpoint } = stored;
+      return checkpoint;
+    },
+    deleteCheckpoint: (runId) => db.delete('checkpoints', runId),
+    async clear() {
+      const tx = db.transaction(['runs', 'weights', 'checkpoints', 'meta'], 'readwrite');
+      await Promise.all([...(['runs', 'weights', 'checkpoints', 'meta'] as const).map((s) => tx.objectStore(s).clear()), tx.done]);
+    },
+    close: () => db.close(),
+  };
+}
