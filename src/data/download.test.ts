@@ -88,6 +88,19 @@ describe('downloadBytes', () => {
     expect(events[events.length - 1].resumed).toBe(true);
   });
 
+  it('resumes when a cross-origin 206 hides its Content-Range (Content-Length makes up the total)', async () => {
+    const hiding = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const r = await fetch(input, init);
+      const headers = new Headers(r.headers);
+      headers.delete('Content-Range');
+      return new Response(r.body, { status: r.status, statusText: r.statusText, headers });
+    }) as typeof fetch;
+    server.route('/flaky2/cifar-10-binary.tar.gz', { body: SAMPLE, ranges: true, cutAfter: 2_000_000, cutTimes: 1 });
+    const bytes = await downloadBytes(url('/flaky2/cifar-10-binary.tar.gz'), { fetch: hiding, retryDelayMs: 1 });
+    expect(same(bytes, SAMPLE)).toBe(true);
+    expect(requestsTo('/flaky2/cifar-10-binary.tar.gz').map((r) => r.range !== null)).toEqual([false, true]);
+  });
+
   it('cancels with an AbortSignal, keeping what arrived; a later call resumes from there', async () => {
     const controller = new AbortController();
     const path = '/slow/cifar-10-binary.tar.gz';

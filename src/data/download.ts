@@ -166,8 +166,8 @@ export async function downloadBytes(url: string, options: DownloadOptions = {}):
       throw networkError(url, name, err, partial());
     }
     if (loaded > 0 && response.status === 206) {
-      const range = parseContentRange(response.headers.get('Content-Range'));
-      if (!range || range.start !== loaded) {
+      const range = resumedRange(response, loaded, total);
+      if (!range) {
         await response.body?.cancel().catch(() => undefined);
         loaded = 0; // a range we did not ask for: start over
         continue;
@@ -250,6 +250,23 @@ function strongValidator(response: Response): string | null {
   const etag = response.headers.get('ETag');
   if (etag && !etag.startsWith('W/')) return etag;
   return response.headers.get('Last-Modified');
+}
+
+/**
+ * Where a 206 answer to `Range: bytes=<loaded>-` continues, or null when it is not the part
+ * asked for. Cross-origin, Content-Range is hidden unless the server exposes it
+ * (Access-Control-Expose-Headers); then the part is accepted when its Content-Length (always
+ * readable) makes up the known total exactly, as an open-ended single range must.
+ */
+function resumedRange(response: Response, loaded: number, total: number | null): { start: number; total: number | null } | null {
+  const header = response.headers.get('Content-Range');
+  if (header !== null) {
+    const range = parseContentRange(header);
+    return range && range.start === loaded ? range : null;
+  }
+  const length = announcedLength(response);
+  if (length === null) return total === null ? { start: loaded, total: null } : null;
+  return total === null || loaded + length === total ? { start: loaded, total: loaded + length } : null;
 }
 
 /** "bytes 100-199/1000" → start 100, total 1000 ("*" total → null). */

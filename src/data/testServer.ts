@@ -28,6 +28,7 @@ export interface Route {
 }
 
 export interface RecordedRequest {
+  method: string;
   path: string;
   range: string | null;
   ifRange: string | null;
@@ -54,7 +55,7 @@ export async function startTestServer(routes: Record<string, Route> = {}): Promi
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const range = req.headers.range ?? null;
     const ifRange = (req.headers['if-range'] as string | undefined) ?? null;
-    requests.push({ path, range, ifRange });
+    requests.push({ method: req.method ?? 'GET', path, range, ifRange });
     const route = table.get(path);
     if (!route || route.status === 404) {
       res.writeHead(404, { 'Content-Type': 'text/plain', 'Access-Control-Allow-Origin': '*' }).end('not found');
