@@ -23,9 +23,10 @@ import { TrickPanel } from './TrickPanel';
 import { useLrSchedulePoints } from './useLrSchedule';
 import { useTraining } from './useTraining';
 
-
 // The settings panels skip re-rendering on progress ticks (their props do not change).
 const MemoDatasetChooser = memo(DatasetChooser);
+const MemoDatasetDownloader = memo(DatasetDownloader);
+const MemoPresetPicker = memo(PresetPicker);
 const MemoLeversPanel = memo(LeversPanel);
 /** Levers the run settings already offer. */
 const LEVERS_IN_CONFIG_FORM = ['depth', 'width', 'resolution'];
@@ -51,7 +52,7 @@ export function App({ client, backend }: AppProps) {
   // Charts redraw in an interruptible background render (see ChartsPanel).
   const chartSteps = useDeferredValue(steps);
   const chartEpochs = useDeferredValue(epochs);
-  const useSynthetic = useCallback(() => client.loadSynthetic(SYNTHETIC_DEFAULT), [client]);
+  const loadSynthetic = useCallback(() => client.loadSynthetic(SYNTHETIC_DEFAULT), [client]);
   const loadFiles = useCallback((files: File[]) => void client.loadFiles(files), [client]);
 
   const start = () => {
@@ -74,9 +75,9 @@ export function App({ client, backend }: AppProps) {
       <main className="layout">
         {/* One fieldset disables every setting during a run, so Start re-renders none of the panels. */}
         <fieldset className="sidebar" disabled={live} aria-label="Settings">
-          <MemoDatasetChooser dataset={dataset} loading={state.datasetLoading} error={state.datasetError} disabled={live} onUseSynthetic={useSynthetic} onFiles={loadFiles} />
-          <DatasetDownloader origin={location.origin} disabled={live || state.datasetLoading} onArchive={loadFiles} />
-          <PresetPicker config={config} onLoad={setConfig} disabled={live} />
+          <MemoDatasetChooser dataset={dataset} loading={state.datasetLoading} error={state.datasetError} disabled={live} onUseSynthetic={loadSynthetic} onFiles={loadFiles} />
+          <MemoDatasetDownloader origin={location.origin} disabled={live || state.datasetLoading} onArchive={loadFiles} />
+          <MemoPresetPicker config={config} onLoad={setConfig} disabled={live} />
           <MemoConfigForm config={config} onChange={setConfig} error={runConfigError} disabled={false} />
           <MemoLeversPanel config={config} onChange={setConfig} disabled={false} omit={LEVERS_IN_CONFIG_FORM} />
           {/* ===== TRICK PANEL: toggles generated from src/engine/tricks/registry.ts ===== */}
