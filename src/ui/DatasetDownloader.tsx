@@ -56,7 +56,7 @@ export const DatasetDownloader = memo(function DatasetDownloader({ origin, disab
         </div>
       ) : null}
       <div className="downloader-actions">
-        <button type="button" className="primary" disabled={disabled || busy || url === ''} onClick={() => d.load(new URL(url, origin).href)} data-testid="download-start">
+        <button type="button" className="primary" disabled={disabled || busy || url === ''} onClick={() => d.load(url)} data-testid="download-start">
           {isStored(url) ? 'Load stored copy' : 'Download and load'}
         </button>
         {busy ? (
@@ -78,7 +78,7 @@ export const DatasetDownloader = memo(function DatasetDownloader({ origin, disab
           <p className="error" role="alert" data-testid="download-error">
             {d.error}
           </p>
-          {d.phase === 'failed' ? (
+          {d.phase === 'failed' && d.url ? (
             <button type="button" onClick={d.retry} disabled={disabled} data-testid="download-retry">
               {d.partial ? `Resume from ${formatBytes(d.partial.bytes.length)}` : 'Try again'}
             </button>

@@ -31,7 +31,7 @@ export interface DownloadState {
 }
 
 export interface DatasetDownload extends DownloadState {
-  /** Loads `url` (from the browser's store when there, else downloaded and stored). */
+  /** Loads `url`, absolute or relative to the site (from the browser's store when there, else downloaded and stored). */
   load(url: string): void;
   cancel(): void;
   /** Tries the failed URL again, continuing from what had arrived. */
@@ -119,7 +119,16 @@ export function useDatasetDownload(origin: string, onArchive: (files: File[]) =>
 
   return {
     ...state,
-    load: (url) => void start(url, null),
+    load: (url) => {
+      let absolute: string;
+      try {
+        absolute = new URL(url, origin).href;
+      } catch {
+        setState((s) => ({ ...s, phase: 'failed', url: null, error: `“${url}” is not a web address; it should look like https://…/cifar-10-binary.tar.gz.`, partial: null }));
+        return;
+      }
+      void start(absolute, null);
+    },
     cancel: () => controller.current?.abort(),
     retry: () => {
       if (state.url) void start(state.url, state.partial);

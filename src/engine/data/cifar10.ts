@@ -32,6 +32,7 @@ export const CIFAR10_FORMAT: CifarFormat = {
   classNamesFile: 'batches.meta.txt',
   defaultClassNames: CIFAR10_CLASS_NAMES,
   trainFilesText: 'data_batch_1.bin … data_batch_5.bin',
+  trainFileLabel: 'data_batch',
   labelWord: 'label',
   wrongLabelHint: ' Is this CIFAR-100 or another dataset?',
 };

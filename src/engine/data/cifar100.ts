@@ -48,6 +48,7 @@ export const CIFAR100_FORMAT: CifarFormat = {
   defaultClassNames: CIFAR100_CLASS_NAMES,
   defaultCoarseNames: CIFAR100_COARSE_NAMES,
   trainFilesText: 'train.bin',
+  trainFileLabel: 'train.bin',
   labelWord: 'fine label',
   wrongLabelHint: '',
 };

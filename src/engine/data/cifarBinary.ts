@@ -46,6 +46,8 @@ export interface CifarFormat {
   defaultCoarseNames?: readonly string[];
   /** How the expected files are described in messages, e.g. 'data_batch_1.bin … data_batch_5.bin'. */
   trainFilesText: string;
+  /** What a missing training file is called in messages: 'data_batch' or 'train.bin'. */
+  trainFileLabel: string;
   /** Word used for the fine label in messages: 'label' or 'fine label'. */
   labelWord: string;
   /** Appended to a bad-label message: a hint at what the file may really be. */
@@ -133,8 +135,7 @@ export function loadCifarFromFiles(files: InputFile[], formats: readonly CifarFo
 function noTrainingFileMessage(formats: readonly CifarFormat[], given: string): string {
   if (formats.length === 1) {
     const [f] = formats;
-    const first = f.trainFilesText.split(' ')[0].replace(/_\d+\.bin$/, '');
-    return `No ${first} file found in ${given}. Expected ${f.title}'s binary version: ${f.archiveName} or ${f.trainFilesText}.`;
+    return `No ${f.trainFileLabel} file found in ${given}. Expected ${f.title}'s binary version: ${f.archiveName} or ${f.trainFilesText}.`;
   }
   const expected = formats.map((f) => `${f.archiveName} (${f.trainFilesText})`).join(' or ');
   return `No ${titles(formats)} training file found in ${given}. Expected the binary version: ${expected}.`;
