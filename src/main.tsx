@@ -1,13 +1,15 @@
 /**
  * Entry point: starts the training worker (an ES module worker, so tfjs never runs on the main
- * thread), asks it for a backend and the embedded synthetic data, and renders the app.
+ * thread), asks it for a backend and the embedded synthetic data, and renders the app: the
+ * single-run page and the ablation lab, as tabs.
  * `?backend=webgl|cpu` forces a backend (to see the fallback path).
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { BackendName } from './engine/config';
 import { SYNTHETIC_DEFAULT } from './engine/data/synthetic';
-import { App } from './ui/App';
+import { createBrowserLab } from './lab/browserLab';
+import { Shell, viewFromHash } from './ui/Shell';
 import { createTrainingClient } from './ui/trainingClient';
 import './ui/app.css';
 
@@ -19,11 +21,14 @@ const worker = new Worker(new URL('./worker/trainingWorker.ts', import.meta.url)
 const client = createTrainingClient(worker);
 client.init(backend);
 client.loadSynthetic(SYNTHETIC_DEFAULT);
+// The ablation lab shares the worker; `#view=lab` opens it, `#share=…` carries a plan.
+const lab = createBrowserLab(worker, client, location.hash);
+const hasShare = new URLSearchParams(location.hash.replace(/^#/, '')).has('share');
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App client={client} backend={backend} />
+    <Shell client={client} lab={lab} backend={backend} initialView={hasShare ? 'lab' : viewFromHash(location.hash)} />
   </StrictMode>,
 );

@@ -1,0 +1,52 @@
+/**
+ * The page's two views as tabs: the single run (App) and the ablation lab (LabView). Both stay
+ * mounted, so switching keeps their state and a live run keeps its charts; the fragment
+ * (`#view=lab`) says which one a link opens.
+ */
+import { useState } from 'react';
+import type { BackendName } from '../engine/config';
+import type { LabController } from '../lab/labController';
+import { App } from './App';
+import { LabView } from './lab/LabView';
+import type { TrainingClient } from './trainingClient';
+
+export type View = 'single' | 'lab';
+
+export interface ShellProps {
+  client: TrainingClient;
+  lab: LabController;
+  backend: 'auto' | BackendName;
+  initialView: View;
+}
+
+/** The view a URL fragment asks for. */
+export function viewFromHash(hash: string): View {
+  return new URLSearchParams(hash.replace(/^#/, '')).get('view') === 'lab' ? 'lab' : 'single';
+}
+
+export function Shell({ client, lab, backend, initialView }: ShellProps) {
+  const [view, setView] = useState<View>(initialView);
+  const choose = (next: View) => {
+    setView(next);
+    // The lab writes its own fragment (with the plan); the single run has none.
+    if (next === 'single') history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+  };
+  return (
+    <>
+      <nav className="shell-tabs" role="tablist" aria-label="Views">
+        <button type="button" role="tab" aria-selected={view === 'single'} onClick={() => choose('single')} data-testid="tab-single">
+          Single run
+        </button>
+        <button type="button" role="tab" aria-selected={view === 'lab'} onClick={() => choose('lab')} data-testid="tab-lab">
+          Ablation lab
+        </button>
+      </nav>
+      <div role="tabpanel" hidden={view !== 'single'}>
+        <App client={client} backend={backend} />
+      </div>
+      <div role="tabpanel" hidden={view !== 'lab'}>
+        <LabView lab={lab} client={client} active={view === 'lab'} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * The ablation lab page: plan, queue, charts, results, inspection, export and import. State
+ * lives in the lab controller (src/lab/labController.ts, reached through useLab); the dataset
+ * and backend come from the shared training client. While the lab is shown, the address bar
+ * carries the plan (`#view=lab&share=…`), so the link reproduces the setup.
+ */
+import { useDeferredValue, useEffect, useMemo } from 'react';
+import { expandPlan } from '../../engine/lab/plan';
+import { encodeSetup } from '../../engine/lab/shareLink';
+import { groupKey, summarise } from '../../engine/lab/summary';
+import { hasEnded, type LabRun } from '../../engine/lab/types';
+import { validatePlan } from '../../engine/lab/validatePlan';
+import type { LabController } from '../../lab/labController';
+import type { TrainingClient } from '../trainingClient';
+import { useTraining } from '../useTraining';
+import { ComparisonCharts } from './ComparisonCharts';
+import { ImportExportBar } from './ImportExportBar';
+import { InspectPanel } from './InspectPanel';
+import { colorFor } from './labColors';
+import { PlannerPanel } from './PlannerPanel';
+import { QueuePanel } from './QueuePanel';
+import { ResultsTable } from './ResultsTable';
+import { ScheduleChart } from './ScheduleChart';
+import { useLab } from './useLab';
+import './lab.css';
+
+export interface LabViewProps {
+  lab: LabController;
+  client: TrainingClient;
+  /** Whether the lab is the page shown (it then keeps the URL in step with the plan). */
+  active: boolean;
+}
+
+/** The address of this page with the plan in its fragment. */
+function shareUrlFor(code: string | null): string {
+  const base = `${location.origin}${location.pathname}${location.search}`;
+  return code ? `${base}#view=lab&share=${code}` : `${base}#view=lab`;
+}
+
+export function LabView({ lab, client, active }: LabViewProps) {
+  const state = useLab(lab);
+  const training = useTraining(client);
+  const runs = useDeferredValue(state.runs);
+  const { plan } = state;
+
+  const rows = useMemo(() => summarise(runs, state.referenceKey), [runs, state.referenceKey]);
+  const colors = useMemo(() => new Map(rows.map((r, i) => [r.key, colorFor(i)])), [rows]);
+  const groups = useMemo(() => {
+    const byKey = new Map<string, LabRun[]>();
+    for (const r of runs) {
+      const key = groupKey(r.config);
+      byKey.set(key, [...(byKey.get(key) ?? []), r]);
+    }
+    return rows.map((row) => ({ key: row.key, label: row.label, color: colors.get(row.key) ?? '#000', runs: byKey.get(row.key) ?? [] }));
+  }, [runs, rows, colors]);
+
+  const scheduleConfigs = useMemo(() => {
+    const pending = runs.filter((r) => r.source === 'local' && !hasEnded(r) && r.status !== 'cancelled');
+    let configs = pending.map((r) => ({ label: r.label, config: r.config }));
+    if (configs.length === 0) {
+      try {
+        configs = expandPlan(validatePlan(plan)).groups.map((g) => ({ label: g.label, config: g.config }));
+      } catch {
+        configs = [];
+      }
+    }
+    const seen = new Map<string, { key: string; label: string; color: string; config: (typeof configs)[number]['config'] }>();
+    for (const c of configs) {
+      const key = groupKey(c.config);
+      if (!seen.has(key)) seen.set(key, { key, label: c.label, config: c.config, color: colors.get(key) ?? colorFor(rows.length + seen.size) });
+    }
+    return [...seen.values()];
+  }, [runs, plan, colors, rows.length]);
+
+  const activeRun = state.activeRunId ? state.runs.find((r) => r.id === state.activeRunId) : undefined;
+  const live = activeRun && state.lastStep ? { key: groupKey(activeRun.config), step: state.lastStep.step } : null;
+
+  const shareCode = useMemo(() => {
+    try {
+      return encodeSetup({ config: plan.baseline, plan: validatePlan(plan) });
+    } catch {
+      return null;
+    }
+  }, [plan]);
+  const shareUrl = shareUrlFor(shareCode);
+  useEffect(() => {
+    if (active && `${location.origin}${location.pathname}${location.search}${location.hash}` !== shareUrl) history.replaceState(history.state, '', shareUrl);
+  }, [active, shareUrl]);
+
+  return (
+    <div className="lab" data-testid="lab-view" data-loaded={state.loaded}>
+      <div className="lab-layout">
+        <div className="lab-side">
+          <PlannerPanel
+            plan={plan}
+            onChange={lab.setPlan}
+            runs={state.runs}
+            dataset={training.dataset}
+            backend={training.backend}
+            teacherRunId={state.teacherRunId}
+            onTeacher={lab.setTeacher}
+            onQueue={lab.enqueuePlan}
+            shareUrl={shareUrl}
+          />
+          <QueuePanel
+            lab={lab}
+            runs={state.runs}
+            activeRunId={state.activeRunId}
+            queueRunning={state.queueRunning}
+            lastStep={state.lastStep}
+            dataset={training.dataset}
+            backendName={training.backend?.name ?? null}
+          />
+        </div>
+        <div className="lab-main">
+          <ImportExportBar lab={lab} notices={state.notices} runCount={state.runs.length} busy={state.activeRunId !== null} />
+          <ScheduleChart configs={scheduleConfigs} dataset={training.dataset} live={live} />
+          <ComparisonCharts groups={groups} />
+          <ResultsTable rows={rows} colors={colors} onReference={lab.setReference} />
+          <InspectPanel lab={lab} runs={state.runs} />
+        </div>
+      </div>
+    </div>
+  );
+}

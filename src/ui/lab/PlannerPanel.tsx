@@ -1,0 +1,129 @@
+/**
+ * The ablation planner: a baseline, a design (each trick alone, cumulative stack, leave-one-out
+ * or a hand-made list), the tricks and the seeds; it lists every planned run and estimates the
+ * total time before anything starts (from this device's earlier runs when there are any), then
+ * queues the plan. The plan is shared as a link or downloaded for `npm run ablate`.
+ */
+import { useMemo, useState } from 'react';
+import type { BackendInfo } from '../../engine/events';
+import { estimatePlan, throughputSample, trainImagesFor, type ThroughputSample } from '../../engine/lab/estimate';
+import { expandPlan, inapplicableTricks, PLAN_MODES, type Plan, type PlanMode } from '../../engine/lab/plan';
+import type { LabRun } from '../../engine/lab/types';
+import { PlanError, validatePlan } from '../../engine/lab/validatePlan';
+import type { DatasetInfo } from '../../worker/protocol';
+import { formatDuration } from '../runPlan';
+import { SelectField } from '../SelectField';
+import { BaselineFields } from './BaselineFields';
+import { downloadText } from './downloads';
+import { TrickChooser } from './TrickChooser';
+
+export interface PlannerPanelProps {
+  plan: Plan;
+  onChange: (plan: Plan) => void;
+  runs: readonly LabRun[];
+  dataset: DatasetInfo | null;
+  backend: BackendInfo | null;
+  teacherRunId: string | null;
+  onTeacher: (runId: string | null) => void;
+  onQueue: () => void;
+  /** The page's URL with the plan in its fragment. */
+  shareUrl: string;
+}
+
+const MODE_LABELS: Record<PlanMode, string> = {
+  'each-alone': 'Each trick alone on the baseline',
+  cumulative: 'Cumulative stack (Table 6 style)',
+  'leave-one-out': 'Leave one out from all on',
+  custom: 'Hand-made list',
+};
+const MODES = PLAN_MODES.map((m) => ({ value: m, label: MODE_LABELS[m] }));
+
+function planProblem(plan: Plan): { field: string; message: string } | null {
+  try {
+    validatePlan(plan);
+    return null;
+  } catch (err) {
+    return err instanceof PlanError ? { field: err.field, message: err.message.slice(err.field.length + 2) } : { field: '', message: String(err) };
+  }
+}
+
+export function PlannerPanel(props: PlannerPanelProps) {
+  const { plan, onChange, runs, dataset, backend, teacherRunId, onTeacher, onQueue, shareUrl } = props;
+  const [copied, setCopied] = useState(false);
+  const problem = useMemo(() => planProblem(plan), [plan]);
+  const expanded = useMemo(() => (problem ? null : expandPlan(plan)), [plan, problem]);
+  const samples = useMemo(() => runs.filter((r) => r.source === 'local' && r.result).map((r) => throughputSample(r.result!)).filter((s): s is ThroughputSample => s !== null), [runs]);
+  const estimate = useMemo(() => {
+    if (!expanded || !dataset) return null;
+    return estimatePlan(expanded.runs, (c) => trainImagesFor(c, dataset), samples, backend?.name);
+  }, [expanded, dataset, samples, backend]);
+  const teachers = runs.filter((r) => r.hasWeights && r.status === 'finished');
+  const distils = expanded?.groups.some((g) => g.config.tricks.distillation?.enabled) ?? false;
+  const inapplicable = problem ? [] : inapplicableTricks(plan);
+  const count = expanded?.runs.length ?? 0;
+
+  const copyLink = () => {
+    void navigator.clipboard?.writeText(shareUrl).then(() => setCopied(true), () => setCopied(false));
+  };
+  return (
+    <section className="panel lab-planner" aria-label="Ablation planner">
+      <h2>Plan an ablation</h2>
+      <SelectField label="Design" value={plan.mode} options={MODES} testId="lab-mode" onChange={(mode) => onChange({ ...plan, mode })} />
+      <BaselineFields plan={plan} onChange={onChange} disabled={false} error={problem} />
+      <TrickChooser plan={plan} onChange={onChange} disabled={false} />
+      {distils ? (
+        <SelectField
+          label="Teacher for distillation"
+          value={teacherRunId ?? ''}
+          options={[{ value: '', label: teachers.length ? 'choose a finished run' : 'no finished run with weights yet' }, ...teachers.map((t) => ({ value: t.id, label: `${t.label} (seed ${t.config.run.seed})` }))]}
+          testId="lab-teacher"
+          hint="Runs with knowledge distillation learn from this run's saved weights."
+          onChange={(v) => onTeacher(v === '' ? null : v)}
+        />
+      ) : null}
+      {problem ? (
+        <p className="error" role="alert" data-testid="lab-plan-error">
+          {problem.field}: {problem.message}
+        </p>
+      ) : null}
+      {inapplicable.map((t) => (
+        <p key={t.id} className="field-hint">
+          {t.id} changes nothing here: {t.reason}.
+        </p>
+      ))}
+      {expanded ? (
+        <div className="lab-preview" data-testid="lab-preview">
+          <p>
+            <strong data-testid="lab-planned-count">{count}</strong> runs: {expanded.groups.length} config{expanded.groups.length === 1 ? '' : 's'} × {plan.seeds.length} seed
+            {plan.seeds.length === 1 ? '' : 's'} ({plan.seeds.join(', ')}).
+            {estimate ? (
+              <>
+                {' '}
+                About <strong data-testid="lab-estimate">{formatDuration(estimate.totalSeconds)}</strong>. <span className="field-hint">{estimate.note}</span>
+              </>
+            ) : null}
+          </p>
+          <ol className="lab-planned" aria-label="Planned configs">
+            {expanded.groups.map((g) => (
+              <li key={g.index}>
+                {g.label}
+                {g.isReference ? ' (reference)' : ''}
+              </li>
+            ))}
+          </ol>
+        </div>
+      ) : null}
+      <div className="run-controls">
+        <button type="button" className="primary" disabled={!expanded || count === 0 || !dataset || (distils && !teacherRunId)} onClick={onQueue} data-testid="lab-queue-plan">
+          Queue {count} run{count === 1 ? '' : 's'}
+        </button>
+        <button type="button" onClick={copyLink} data-testid="lab-copy-link">
+          {copied ? 'Link copied' : 'Copy link'}
+        </button>
+        <button type="button" disabled={!!problem} onClick={() => downloadText(JSON.stringify(plan, null, 2), 'plan.json', 'application/json')}>
+          Download plan
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * The run queue: runs execute one after another in the training worker; each row shows its
+ * status, a progress bar and an ETA (from the live step for the active run, from the planner's
+ * estimate for waiting ones), with cancel, reorder, retry, resume (an interrupted run goes on
+ * from its last epoch checkpoint) and remove. Imported runs are listed apart: compared, not run.
+ */
+import type { StepEvent } from '../../engine/events';
+import { rateFor, throughputSample, trainImagesFor, type ThroughputSample } from '../../engine/lab/estimate';
+import { hasEnded, type LabRun } from '../../engine/lab/types';
+import type { LabController } from '../../lab/labController';
+import type { DatasetInfo } from '../../worker/protocol';
+import { etaSeconds, formatDuration } from '../runPlan';
+
+export interface QueuePanelProps {
+  lab: LabController;
+  runs: readonly LabRun[];
+  activeRunId: string | null;
+  queueRunning: boolean;
+  lastStep: StepEvent | null;
+  dataset: DatasetInfo | null;
+  backendName: string | null;
+}
+
+const STATUS_TEXT: Record<LabRun['status'], string> = {
+  queued: 'queued',
+  running: 'running',
+  interrupted: 'interrupted',
+  cancelled: 'cancelled',
+  finished: 'finished',
+  stopped: 'stopped',
+  diverged: 'diverged',
+  failed: 'failed',
+};
+
+interface RowProps {
+  run: LabRun;
+  index: number;
+  last: number;
+  lab: LabController;
+  active: boolean;
+  lastStep: StepEvent | null;
+  estimate: number | null;
+}
+
+function progressOf(run: LabRun, active: boolean, lastStep: StepEvent | null): number {
+  if (run.status === 'finished') return 1;
+  if (active && lastStep) return lastStep.step / lastStep.totalSteps;
+  return run.epochs.length / run.config.run.epochs;
+}
+
+function RunRow({ run, index, last, lab, active, lastStep, estimate }: RowProps) {
+  const eta = active && lastStep ? etaSeconds(lastStep) : run.status === 'queued' ? estimate : null;
+  const final = run.result?.final;
+  return (
+    <li className={`lab-run lab-run-${run.status}`} data-testid="lab-run" data-status={run.status} data-run-id={run.id} data-checkpoint={run.checkpointEpoch ?? 0} data-epochs={run.epochs.length}>
+      <div className="lab-run-head">
+        <span className="lab-run-label">
+          {run.label} <span className="field-hint">seed {run.config.run.seed}</span>
+        </span>
+        <span className="lab-status" data-testid="lab-run-status">
+          {STATUS_TEXT[run.status]}
+          {run.status === 'interrupted' && run.checkpointEpoch ? ` (checkpoint after epoch ${run.checkpointEpoch})` : ''}
+        </span>
+      </div>
+      <div className="progress-line">
+        <progress max={1} value={progressOf(run, active, lastStep)} aria-label={`Progress of ${run.label}, seed ${run.config.run.seed}`} />
+        <span className="lab-eta" data-testid="lab-run-eta">
+          {eta !== null ? `${active ? '' : '~'}${formatDuration(eta)}` : final ? `top-1 ${(100 * final.valTop1).toFixed(1)}%` : ''}
+        </span>
+      </div>
+      {run.message && run.status !== 'finished' ? <p className={run.status === 'failed' || run.status === 'diverged' ? 'error' : 'field-hint'}>{run.message}</p> : null}
+      <div className="lab-run-actions">
+        {run.status === 'queued' ? (
+          <>
+            <button type="button" aria-label="Move up" disabled={index === 0} onClick={() => lab.move(run.id, -1)}>
+              ↑
+            </button>
+            <button type="button" aria-label="Move down" disabled={index === last} onClick={() => lab.move(run.id, 1)}>
+              ↓
+            </button>
+          </>
+        ) : null}
+        {run.status === 'queued' || active ? (
+          <button type="button" onClick={() => lab.cancel(run.id)}>
+            Cancel
+          </button>
+        ) : null}
+        {run.status === 'interrupted' ? (
+          <button type="button" className="primary" onClick={() => lab.resume(run.id)}>
+            Resume
+          </button>
+        ) : null}
+        {hasEnded(run) || run.status === 'cancelled' || run.status === 'interrupted' ? (
+          <button type="button" onClick={() => lab.retry(run.id)}>
+            Retry
+          </button>
+        ) : null}
+        {!active ? (
+          <button type="button" onClick={() => lab.remove(run.id)}>
+            Remove
+          </button>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+export function QueuePanel({ lab, runs, activeRunId, queueRunning, lastStep, dataset, backendName }: QueuePanelProps) {
+  const local = runs.filter((r) => r.source === 'local');
+  const imported = runs.filter((r) => r.source === 'imported');
+  const samples = local.map((r) => (r.result ? throughputSample(r.result) : null)).filter((s): s is ThroughputSample => s !== null && (!backendName || s.backend === backendName));
+  const estimateOf = (run: LabRun) => (dataset ? (run.config.run.epochs * trainImagesFor(run.config, dataset)) / rateFor(run.config, samples).imagesPerSecond : null);
+  const waiting = local.filter((r) => r.status === 'queued');
+  const left = waiting.reduce((s, r) => s + (estimateOf(r) ?? 0), 0) + (lastStep && activeRunId ? etaSeconds(lastStep) : 0);
+  const canRun = waiting.length > 0 && !queueRunning;
+  return (
+    <section className="panel lab-queue" aria-label="Run queue">
+      <h2>Runs</h2>
+      <div className="run-controls">
+        <button type="button" className="primary" disabled={!canRun} onClick={lab.startQueue} data-testid="lab-run-queue">
+          Run queue
+        </button>
+        <button type="button" disabled={!queueRunning} onClick={lab.pauseQueue}>
+          Pause queue
+        </button>
+        <span className="field-hint" data-testid="lab-queue-summary">
+          {waiting.length} queued{activeRunId ? ', 1 running' : ''}
+          {waiting.length || activeRunId ? `, about ${formatDuration(left)} left` : ''}
+          {queueRunning ? '' : waiting.length ? ' (paused)' : ''}
+        </span>
+      </div>
+      {local.length === 0 ? <p className="field-hint">No runs yet: plan an ablation and queue it.</p> : null}
+      <ol className="lab-runs" data-testid="lab-runs">
+        {local.map((run, i) => (
+          <RunRow key={run.id} run={run} index={i} last={local.length - 1} lab={lab} active={run.id === activeRunId} lastStep={run.id === activeRunId ? lastStep : null} estimate={estimateOf(run)} />
+        ))}
+      </ol>
+      {imported.length > 0 ? (
+        <>
+          <h3>Imported</h3>
+          <ul className="lab-runs" data-testid="lab-imported">
+            {imported.map((run) => (
+              <li key={run.id} className="lab-run" data-testid="lab-imported-run" data-status={run.status}>
+                <span className="lab-run-label">
+                  {run.label} <span className="field-hint">seed {run.config.run.seed}, {run.status}, from {run.origin}</span>
+                </span>{' '}
+                <button type="button" onClick={() => lab.remove(run.id)}>
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
