@@ -1,7 +1,7 @@
 /**
- * The page's two views as tabs: the single run (App) and the ablation lab (LabView). Both stay
- * mounted, so switching keeps their state and a live run keeps its charts; the fragment
- * (`#view=lab`) says which one a link opens.
+ * The page's two views as tabs: the single run (App) and the ablation lab (LabView). The single
+ * run stays mounted (its form keeps what was typed); the fragment (`#view=lab`) says which
+ * view a link opens.
  */
 import { useState } from 'react';
 import type { BackendName } from '../engine/config';
@@ -44,9 +44,13 @@ export function Shell({ client, lab, backend, initialView }: ShellProps) {
       <div role="tabpanel" hidden={view !== 'single'}>
         <App client={client} backend={backend} />
       </div>
-      <div role="tabpanel" hidden={view !== 'lab'}>
-        <LabView lab={lab} client={client} active={view === 'lab'} />
-      </div>
+      {/* The lab's state lives in its controller (the queue runs on while it is hidden); its
+          view mounts only when shown, so the single-run page's controls stay the only ones. */}
+      {view === 'lab' ? (
+        <div role="tabpanel">
+          <LabView lab={lab} client={client} active />
+        </div>
+      ) : null}
     </>
   );
 }
