@@ -130,6 +130,8 @@ export class TrickLabPage {
   /** Runs to the end and waits for the finished status. */
   async runToCompletion(timeout = 170_000): Promise<void> {
     await this.start();
+    // A previous run may have left the phase at 'done': wait for this one to begin first.
+    await expect(this.phase).toHaveAttribute('data-phase', /starting|running/);
     await this.expectPhase('done', timeout);
     await expect(this.phase).toContainText('finished');
   }

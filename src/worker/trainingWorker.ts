@@ -9,6 +9,7 @@
  */
 /// <reference lib="webworker" />
 import { initBackend } from '../engine/backend';
+import type { TeacherSpec } from '../engine/model/teacher';
 import type { ExperimentConfig } from '../engine/config';
 import { loadAnyCifarFromFiles } from '../engine/data/cifar';
 import { createSyntheticDataset } from '../engine/data/synthetic';
@@ -74,6 +75,12 @@ async function loadDataset(source: DatasetSource): Promise<void> {
   post({ type: 'dataset', info: describe(next) });
 }
 
+/**
+ * The last finished run's model and weights, on the dataset it was trained on: the default
+ * distillation teacher when a run asks for distillation without naming one.
+ */
+let lastFinished: { datasetId: string; teacher: TeacherSpec } | null = null;
+
 async function start(runId: string, config: ExperimentConfig, lab: LabRunOptions = {}): Promise<void> {
   if (active) throw new Error(`A run (${active.runId}) is already in progress; stop it first.`);
   if (!backendReady) throw new Error('The worker was not initialised.');
@@ -94,10 +101,16 @@ async function start(runId: string, config: ExperimentConfig, lab: LabRunOptions
       environment: { backend, userAgent: navigator.userAgent, runtime: 'browser' },
       signal: controller.signal,
       onEvent: (event) => post({ type: 'progress', runId, event }),
-      teacher: lab.teacher,
+      teacher: lab.teacher ?? (lastFinished?.datasetId === data.id ? lastFinished.teacher : undefined),
       resumeFrom: lab.resumeFrom,
       onCheckpoint: lab.checkpoints ? (checkpoint) => post({ type: 'checkpoint', runId, checkpoint }, checkpointBuffers(checkpoint)) : undefined,
-      onWeights: lab.weights ? (weights) => post({ type: 'weights', runId, weights }, buffersOf(weights)) : undefined,
+      onWeights: (weights) => {
+        lastFinished = { datasetId: data.id, teacher: { model: config.model, weights } };
+        // Posting transfers the buffers: send copies so the worker keeps its teacher.
+        if (!lab.weights) return;
+        const copies = weights.map((w) => w.slice());
+        post({ type: 'weights', runId, weights: copies }, buffersOf(copies));
+      },
     });
     if (current.pauseRequested) current.run.pause();
     const result = await current.run.result;

@@ -24,7 +24,7 @@ export function distillationTerm(studentLogits: tf.Tensor2D, teacherLogits: tf.T
 
 /** The message of a run that has distillation on but no teacher. */
 export const NO_TEACHER_MESSAGE =
-  'Knowledge distillation needs a teacher: pass TrainOptions.teacher (a trained model config and its weights), or turn distillation off';
+  'Knowledge distillation needs a teacher: finish a run on this dataset first (the last finished run becomes the teacher), pick a teacher run in the lab, or turn distillation off';
 
 /** Hard-label loss plus T² × KL to the teacher's softened predictions. */
 export const distillation: Trick = {

@@ -1,0 +1,44 @@
+// The trick toggles, generated from the registry: a parameter change redraws the LR schedule
+// before training starts, and a tiny run with every trick on at once trains without NaN (the
+// distillation teacher is the run finished just before it).
+import { TRICKS } from '../src/engine/tricks/registry';
+import { expect, test } from './fixtures';
+
+test('a trick and its parameter change the LR chart before training starts', async ({ app }) => {
+  await app.configure({ epochs: 4 });
+  const curve = app.chart('lr-chart').locator('path.recharts-line-curve').first();
+  const stepDecay = await curve.getAttribute('d');
+  await app.page.getByRole('checkbox', { name: 'Cosine learning rate decay' }).check();
+  await expect(curve).not.toHaveAttribute('d', stepDecay ?? '');
+  const cosine = await curve.getAttribute('d');
+  await app.page.getByRole('checkbox', { name: 'Learning rate warmup' }).check();
+  await app.page.getByTestId('trick-warmup-epochs').fill('1');
+  await expect(curve).not.toHaveAttribute('d', cosine ?? '');
+  const warmupOne = await curve.getAttribute('d');
+  await app.page.getByTestId('trick-warmup-epochs').fill('2');
+  await expect(curve).not.toHaveAttribute('d', warmupOne ?? '');
+  await expect(app.phase).toHaveAttribute('data-phase', 'idle');
+  for (const name of ['Cosine learning rate decay', 'Learning rate warmup']) await app.page.getByRole('checkbox', { name }).uncheck();
+});
+
+test('every trick on at once trains a tiny model without NaN', async ({ app }) => {
+  // A first run gives distillation its teacher.
+  await app.configure();
+  await app.runToCompletion();
+
+  await app.configure({ epochs: 2 });
+  for (const trick of TRICKS) await app.page.getByRole('checkbox', { name: trick.name, exact: true }).check();
+  await app.page.getByTestId('trick-warmup-epochs').fill('1');
+  await app.runToCompletion(240_000);
+  const result = await app.downloadResults();
+  expect(result.status).toBe('finished');
+  expect(Object.keys(result.config.tricks).sort()).toEqual(TRICKS.map((t) => t.id).sort());
+  expect(Object.values(result.config.tricks).every((t) => t.enabled)).toBe(true);
+  expect(result.epochs).toHaveLength(2);
+  for (const e of result.epochs) {
+    expect(Number.isFinite(e.trainLoss)).toBe(true);
+    expect(Number.isFinite(e.valLoss)).toBe(true);
+  }
+  expect(result.steps.every((s) => Number.isFinite(s.loss))).toBe(true);
+  for (const trick of TRICKS) await app.page.getByRole('checkbox', { name: trick.name, exact: true }).uncheck();
+});
