@@ -36,7 +36,7 @@ export function normaliseOnHost(images: Uint8Array, count: number, mean: readonl
   const data = new Float32Array(count * IMAGE_SIZE * IMAGE_SIZE * 3);
   const [m0, m1, m2] = mean;
   const [s0, s1, s2] = std;
-  // Three channels per step, no `i % 3`: about 4× faster than the per-element form.
+  // Three channels per step, no `i % 3`: about 3× faster than the per-element form.
   for (let i = 0; i < data.length; i += 3) {
     data[i] = (images[i] - m0) / s0;
     data[i + 1] = (images[i + 1] - m1) / s1;
