@@ -74,7 +74,7 @@ test('plan, run, compare, export, reload, and import into a fresh profile', asyn
   await expect(other.lab.page.getByTestId('lab-trick-labelSmoothing')).toBeChecked();
   await expect(other.lab.page.getByTestId('lab-planned-count')).toHaveText('6');
   await other.lab.importFiles(path);
-  await expect(other.lab.lastNotice()).toHaveText(/6 runs imported/);
+  await expect(other.lab.lastNoticeText()).toHaveText(/6 runs imported/);
   await expect(other.lab.resultRows).toHaveCount(3);
   expect(await other.lab.tableText()).toEqual(table);
   await other.context.close();

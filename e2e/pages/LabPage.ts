@@ -102,8 +102,13 @@ export class LabPage {
     await this.importInput.setInputFiles(files);
   }
 
-  /** The newest notice's text and kind. */
+  /** The newest notice (its kind is data-kind). */
   lastNotice(): Locator {
     return this.notices.last();
+  }
+
+  /** The newest notice's text. */
+  lastNoticeText(): Locator {
+    return this.notices.last().getByTestId('lab-notice-text');
   }
 }

@@ -128,6 +128,8 @@ describe('parseImport', () => {
     const msg = refusal(mutated((e) => ((e.runs as { result: { config: { optim: { lr: number } } } }[])[0].result.config.optim.lr = -3)));
     expect(msg).toMatch(/field runs\.0\.result\.config\.optim\.lr: must be positive/);
     expect(refusal(mutated((e) => ((e.plan as { baseline: { model: { depth: number } } }).baseline.model.depth = 9)))).toMatch(/plan\.baseline\.model\.depth: must be 6n\+2/);
+    const single = { ...results[0], config: { ...results[0].config, optim: { ...results[0].config.optim, batchSize: 0 } } };
+    expect(refusal(JSON.stringify(single))).toMatch(/was not imported: field config\.optim\.batchSize: must be between 1 and 8192/);
     expect(refusal(mutated((e) => ((e.runs as { result: { config: { tricks: unknown } } }[])[0].result.config.tricks = { warpdrive: { enabled: true, params: {} } })))).toMatch(
       /tricks\.warpdrive: unknown trick/,
     );

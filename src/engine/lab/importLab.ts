@@ -111,7 +111,7 @@ function checkConfig(result: RunResult, path: string): void {
   try {
     validateConfig(result.config);
   } catch (err) {
-    if (err instanceof ConfigError) throw new ShapeError(`${path}.config.${err.field}`, err.message.slice(err.field.length + 2));
+    if (err instanceof ConfigError) throw new ShapeError(`${path ? `${path}.` : ''}config.${err.field}`, err.message.slice(err.field.length + 2));
     throw err;
   }
 }

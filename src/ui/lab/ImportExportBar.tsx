@@ -69,7 +69,7 @@ export function ImportExportBar({ lab, notices, runCount, busy }: ImportExportBa
       <ul className="lab-notices" data-testid="lab-notices">
         {notices.map((n) => (
           <li key={n.id} className={n.kind === 'error' ? 'error' : 'field-hint'} role={n.kind === 'error' ? 'alert' : 'status'} data-testid="lab-notice" data-kind={n.kind}>
-            {n.text}{' '}
+            <span data-testid="lab-notice-text">{n.text}</span>{' '}
             <button type="button" aria-label="Dismiss" onClick={() => lab.dismissNotice(n.id)}>
               ×
             </button>
