@@ -13,6 +13,9 @@ test('a run interrupted by a reload resumes from its last epoch checkpoint', asy
   await lab.queuePlan();
   const run = lab.runs.first();
   await expect(run).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
+  // The planned schedule marks where the running run is.
+  await expect(lab.page.getByTestId('lab-schedule-position')).toBeVisible();
+  expect(Number(await lab.page.getByTestId('lab-schedule-position').getAttribute('data-step'))).toBeGreaterThan(0);
   await expect.poll(async () => Number(await run.getAttribute('data-checkpoint')), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
 
   await lab.reload();

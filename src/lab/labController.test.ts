@@ -152,3 +152,29 @@ describe('lab controller', () => {
     expect(exported.environment).toMatchObject({ userAgent: 'vitest', runtime: 'browser' });
   });
 });
+
+describe('lab controller: distillation', () => {
+  it('hands the chosen finished run\'s saved weights to distillation runs as their teacher', async () => {
+    const { lab, sent, deliver } = await setup();
+    lab.setPlan(createPlan(tinyConfig, { tricks: [], seeds: [1] }));
+    lab.enqueuePlan();
+    await flush();
+    const teacherRun = starts(sent)[0];
+    deliver({ type: 'weights', runId: teacherRun.runId, weights: [new Float32Array([7, 8, 9])] });
+    deliver({ type: 'done', runId: teacherRun.runId, result: fakeResult(teacherRun.config, 0.5) });
+    await flush();
+    lab.setTeacher(teacherRun.runId);
+    lab.setPlan(createPlan(tinyConfig, { tricks: ['distillation'], seeds: [1] }));
+    lab.enqueuePlan();
+    await flush();
+    const plain = starts(sent)[1];
+    expect(plain.lab?.teacher).toBeUndefined();
+    deliver({ type: 'done', runId: plain.runId, result: fakeResult(plain.config, 0.4) });
+    await flush();
+    const student = starts(sent)[2];
+    expect(student.config.tricks.distillation?.enabled).toBe(true);
+    expect(student.lab?.teacher?.model).toEqual(teacherRun.config.model);
+    expect(Array.from(student.lab?.teacher?.weights[0] ?? [])).toEqual([7, 8, 9]);
+    expect(lab.getSnapshot().runs.at(-1)?.teacherRunId).toBe(teacherRun.runId);
+  });
+});

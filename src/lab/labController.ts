@@ -142,11 +142,18 @@ export function createLabController(opts: LabControllerOptions): LabController {
     timer = null;
     for (const l of listeners) l();
   };
+  /**
+   * Progress ticks notify at most every notifyIntervalMs; everything else at once (a controlled
+   * checkbox must see its new state in the same event, or React puts the old one back).
+   */
   const set = (next: LabState, throttled = false) => {
     state = next;
-    if (timer !== null && throttled) return;
+    if (throttled) {
+      if (timer === null) timer = setTimeout(emit, opts.notifyIntervalMs ?? 150);
+      return;
+    }
     if (timer !== null) clearTimeout(timer);
-    timer = setTimeout(emit, throttled ? (opts.notifyIntervalMs ?? 150) : 0);
+    emit();
   };
   const report = (err: unknown) => notify('error', `Could not save the lab: ${err instanceof Error ? err.message : String(err)}`);
   const orderOf = (run: LabRun) => state.runs.findIndex((r) => r.id === run.id);
