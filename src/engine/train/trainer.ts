@@ -96,12 +96,14 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
   if (tf.getBackend() === 'webgpu') setCustomKernels(config.run.kernels === 'custom');
   const rng = createRng(config.run.seed);
   const model = createModel(config.model, data.numClasses, rng.fork('init'));
-  // A missing or mismatched teacher fails the run with its message (status 'failed').
+  // A missing or mismatched teacher fails the run with its message (status 'failed'). A teacher
+  // offered to a run that does not distil is not built (it would only take memory).
   let teacher: Teacher | null = null;
   let setupError: string | null = null;
+  const needsTeacher = TRICKS.some((t) => t.needsTeacher && isEnabled(t, config));
   try {
-    if (opts.teacher) teacher = createTeacher(opts.teacher.model, opts.teacher.weights, data.numClasses);
-    else if (TRICKS.some((t) => t.needsTeacher && isEnabled(t, config))) setupError = NO_TEACHER_MESSAGE;
+    if (needsTeacher && opts.teacher) teacher = createTeacher(opts.teacher.model, opts.teacher.weights, data.numClasses);
+    else if (needsTeacher) setupError = NO_TEACHER_MESSAGE;
   } catch (err) {
     setupError = err instanceof Error ? err.message : String(err);
   }

@@ -11,7 +11,7 @@ import type { TeacherSpec } from '../model/teacher';
 import type { Environment } from '../results';
 import { createRng } from '../rng';
 import { startTraining } from '../train/trainer';
-import { NO_TEACHER_MESSAGE } from './distillation';
+import { distillation, NO_TEACHER_MESSAGE } from './distillation';
 import { TRICKS } from './registry';
 import type { Trick } from './types';
 
@@ -82,8 +82,14 @@ describe('training with tricks', () => {
 
   it('fails naming the problem when the teacher\'s weights do not fit its model', async () => {
     const wrong: TeacherSpec = { model: { ...teacher.model, widthMultiplier: 1 }, weights: teacher.weights };
-    const result = await startTraining({ config: tinyRun([], true), dataset, environment, teacher: wrong }).result;
+    const result = await startTraining({ config: tinyRun([distillation], true), dataset, environment, teacher: wrong }).result;
     expect(result.status).toBe('failed');
     expect(result.message).toMatch(/^teacher: weights: tensor 0 has/);
+  });
+
+  it('does not build a teacher for a run without distillation (the worker offers the last run\'s)', async () => {
+    const wrong: TeacherSpec = { model: { ...teacher.model, widthMultiplier: 1 }, weights: teacher.weights };
+    const result = await startTraining({ config: tinyRun([], true), dataset, environment, teacher: wrong }).result;
+    expect(result.status).toBe('finished');
   });
 });
