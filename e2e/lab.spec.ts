@@ -57,6 +57,9 @@ test('plan, run, compare, export, reload, and import into a fresh profile', asyn
   const csv = await lab.download('lab-download-csv');
   expect(csv.text.split('\r\n')[0]).toMatch(/^config,tricks,reference,/);
   expect(csv.text.split('\r\n')).toHaveLength(5);
+  const svg = await lab.download('lab-chart-accuracy-svg');
+  expect(svg.name).toBe('validation-top-1-per-epoch.svg');
+  expect(svg.text).toMatch(/<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
 
   // A reload loses nothing finished.
   await lab.reload();

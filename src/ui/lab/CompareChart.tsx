@@ -66,7 +66,7 @@ export function CompareChart({ title, testId, xLabel, series, hidden, onToggle, 
         ))}
       </ul>
       {controls}
-      <button type="button" className="lab-svg" onClick={saveSvg} disabled={points === 0} aria-label={`Save ${title} as SVG`}>
+      <button type="button" className="lab-svg" onClick={saveSvg} disabled={points === 0} aria-label={`Save ${title} as SVG`} data-testid={`${testId}-svg`}>
         SVG
       </button>
     </div>
