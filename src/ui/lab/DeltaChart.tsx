@@ -7,6 +7,9 @@ export interface DeltaChartProps {
   rows: readonly GroupSummary[];
 }
 
+/** Bars grow from 0, so the axis always includes it. */
+const ZERO_INCLUDED: [(min: number) => number, (max: number) => number] = [(min) => Math.min(0, Math.floor(min)), (max) => Math.max(0, Math.ceil(max))];
+
 export function DeltaChart({ rows }: DeltaChartProps) {
   const data = rows.filter((r) => !r.isReference && r.deltaTop1 !== null).map((r) => ({ label: r.label, delta: 100 * (r.deltaTop1 as number) }));
   return (
@@ -14,7 +17,7 @@ export function DeltaChart({ rows }: DeltaChartProps) {
       <ResponsiveContainer width="100%" height={Math.max(120, 28 * data.length + 40)}>
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" tick={AXIS_STYLE} tickFormatter={(v: number) => v.toFixed(1)} domain={['auto', 'auto']} />
+          <XAxis type="number" tick={AXIS_STYLE} tickFormatter={(v: number) => v.toFixed(1)} domain={ZERO_INCLUDED} />
           <YAxis type="category" dataKey="label" tick={AXIS_STYLE} width={150} />
           <Tooltip formatter={(v) => `${Number(v) >= 0 ? '+' : ''}${Number(v).toFixed(2)} points`} />
           <ReferenceLine x={0} stroke="#6b7280" />
