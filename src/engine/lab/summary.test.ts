@@ -41,6 +41,13 @@ describe('summarise', () => {
     expect(rows[0].deltaTop1).toBeCloseTo(0.55 - 0.65, 12);
   });
 
+  it('without a marked reference, Δ is against the first config', () => {
+    const rows = summarise(runs.map((r) => ({ ...r, reference: false })).reverse());
+    expect(rows[0].label).toBe('+ Mixup training');
+    expect(rows[0].isReference).toBe(true);
+    expect(rows.find((r) => r.label === 'baseline')?.deltaTop1).toBeCloseTo(0.55 - 0.42, 12);
+  });
+
   it('groupKey ignores seed and name but not the rest', () => {
     const a = makeConfig({ name: 'a', run: { seed: 1 } });
     expect(groupKey(a)).toBe(groupKey(makeConfig({ name: 'b', run: { seed: 2 } })));

@@ -53,7 +53,8 @@ export function stat(values: readonly number[]): Stat | null {
 
 /**
  * One row per config, in the order the configs first appear. The reference is the group with
- * key `referenceKey` when given, else the first group holding a run marked `reference`.
+ * key `referenceKey` when given, else the first group holding a run marked `reference`, else
+ * the first group.
  */
 export function summarise(runs: readonly LabRun[], referenceKey?: string | null): GroupSummary[] {
   const byKey = new Map<string, LabRun[]>();
@@ -63,7 +64,8 @@ export function summarise(runs: readonly LabRun[], referenceKey?: string | null)
     list.push(run);
     byKey.set(key, list);
   }
-  const refKey = referenceKey && byKey.has(referenceKey) ? referenceKey : ([...byKey].find(([, rs]) => rs.some((r) => r.reference))?.[0] ?? null);
+  const marked = [...byKey].find(([, rs]) => rs.some((r) => r.reference))?.[0];
+  const refKey = referenceKey && byKey.has(referenceKey) ? referenceKey : (marked ?? [...byKey.keys()][0] ?? null);
   const rows = [...byKey].map(([key, group]): GroupSummary => {
     const done = group.filter((r) => r.status === 'finished' && r.result?.final);
     const finals = done.map((r) => r.result!.final!);
