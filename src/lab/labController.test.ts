@@ -177,4 +177,14 @@ describe('lab controller: distillation', () => {
     expect(Array.from(student.lab?.teacher?.weights[0] ?? [])).toEqual([7, 8, 9]);
     expect(lab.getSnapshot().runs.at(-1)?.teacherRunId).toBe(teacherRun.runId);
   });
+
+  it('fails a distillation run whose teacher has no stored weights, and goes on with the queue', async () => {
+    const { lab, sent } = await setup();
+    lab.setTeacher('gone');
+    lab.setPlan(createPlan(tinyConfig, { mode: 'custom', variants: [{ label: 'student', tricks: ['distillation'] }, { label: 'plain', tricks: [] }], seeds: [1] }));
+    lab.enqueuePlan();
+    await flush();
+    expect(lab.getSnapshot().runs[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/teacher run's weights are no longer stored/) });
+    expect(starts(sent).map((m) => m.config.name)).toEqual(['plain']);
+  });
 });

@@ -190,21 +190,23 @@ export function createLabController(opts: LabControllerOptions): LabController {
       const teacher = run.teacherRunId ? await store.loadWeights(run.teacherRunId) : undefined;
       if (run.teacherRunId && !teacher) {
         update(run.id, { status: 'failed', message: 'the teacher run\'s weights are no longer stored; choose another teacher and retry' });
-        return;
+      } else {
+        const checkpoint = run.checkpointEpoch !== null ? await store.loadCheckpoint(run.id) : undefined;
+        // The metrics shown go back to the checkpoint's: the run continues from there.
+        const progress = checkpoint ? { epochs: checkpoint.epochs, steps: checkpoint.steps, checkpointEpoch: checkpoint.epoch } : { epochs: [], steps: [], checkpointEpoch: null };
+        set({ ...state, activeRunId: run.id, lastStep: null });
+        update(run.id, { status: 'running', message: null, ...progress });
+        port.postMessage({
+          type: 'start',
+          runId: run.id,
+          config: run.config,
+          lab: { checkpoints: true, weights: true, teacher: teacher ? { model: teacher.model, weights: teacher.weights } : undefined, resumeFrom: checkpoint },
+        });
       }
-      const checkpoint = run.checkpointEpoch !== null ? await store.loadCheckpoint(run.id) : undefined;
-      const fresh = checkpoint ? {} : { epochs: [], steps: [], checkpointEpoch: null };
-      set({ ...state, activeRunId: run.id, lastStep: null });
-      update(run.id, { status: 'running', message: null, ...fresh });
-      port.postMessage({
-        type: 'start',
-        runId: run.id,
-        config: run.config,
-        lab: { checkpoints: true, weights: true, teacher: teacher ? { model: teacher.model, weights: teacher.weights } : undefined, resumeFrom: checkpoint },
-      });
     } finally {
       starting = false;
     }
+    // Nothing started (the teacher was missing): try the next run.
     if (!state.activeRunId) void startNext();
   }
 
