@@ -9,13 +9,13 @@
 import type { BackendInfo, EpochEvent, StepEvent } from '../engine/events';
 import { buildExport, type LabExport } from '../engine/lab/exportFormat';
 import { ImportError, parseImport } from '../engine/lab/importLab';
-import { createPlan, expandPlan, type Plan } from '../engine/lab/plan';
-import { validatePlan } from '../engine/lab/validatePlan';
+import { createPlan, type Plan } from '../engine/lab/plan';
 import type { Predictions } from '../engine/lab/predict';
 import { hasEnded, type LabRun } from '../engine/lab/types';
 import { toStepSample } from '../engine/results';
 import type { DatasetInfo, WorkerEvent, WorkerRequest } from '../worker/protocol';
 import type { LabMeta, LabStore } from './labStore';
+import { queuedRuns, reviveRun, storedPlan } from './labRuns';
 import { DEFAULT_LAB_BASELINE } from './labDefaults';
 
 /** The trainer keeps at most this many step samples per run; the live copy does the same. */
@@ -111,20 +111,6 @@ const INITIAL: LabState = {
   lastStep: null,
   notices: [],
 };
-
-/** A run read back from storage: one that was training when the page went away is interrupted. */
-export function reviveRun(run: LabRun): LabRun {
-  return run.status === 'running' ? { ...run, status: 'interrupted', message: `interrupted after epoch ${run.checkpointEpoch ?? 0}` } : run;
-}
-
-/** The stored plan, when it is still a valid plan for this version of the app. */
-function storedPlan(meta: LabMeta | null): Plan | null {
-  try {
-    return meta?.plan ? validatePlan(meta.plan) : null;
-  } catch {
-    return null;
-  }
-}
 
 const epochMetrics = ({ kind: _k, totalEpochs: _t, ...m }: EpochEvent) => m;
 
@@ -310,31 +296,7 @@ export function createLabController(opts: LabControllerOptions): LabController {
       saveMeta();
     },
     enqueuePlan() {
-      const dataset = opts.workerStatus().dataset;
-      const createdAt = new Date().toISOString();
-      const { groups, runs } = expandPlan(state.plan);
-      const queued: LabRun[] = runs.map((p) => {
-        const config = dataset ? { ...p.config, data: { ...p.config.data, dataset: dataset.id } } : p.config;
-        const distils = config.tricks.distillation?.enabled === true;
-        return {
-          id: opts.newId(),
-          label: p.label,
-          planKey: p.key,
-          reference: groups[p.group].isReference,
-          config,
-          status: 'queued',
-          message: null,
-          epochs: [],
-          steps: [],
-          result: null,
-          source: 'local',
-          origin: null,
-          teacherRunId: distils ? state.teacherRunId : null,
-          checkpointEpoch: null,
-          hasWeights: false,
-          createdAt,
-        };
-      });
+      const queued = queuedRuns(state.plan, { datasetId: opts.workerStatus().dataset?.id ?? null, teacherRunId: state.teacherRunId, newId: opts.newId, createdAt: new Date() });
       set({ ...state, runs: [...state.runs, ...queued], queueRunning: true, referenceKey: null });
       saveRuns(queued);
       saveMeta();
