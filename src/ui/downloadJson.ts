@@ -1,13 +1,7 @@
-/** Saves a value as a pretty-printed JSON file through a temporary object URL. */
+/** Saving the app's JSON (the single run's results) through the lab's one text-download helper. */
+import { downloadText } from './lab/downloads';
+
+/** Saves a value as a pretty-printed JSON file. */
 export function downloadJson(value: unknown, filename: string): void {
-  const blob = new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // Revoke after the browser has started the download.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadText(JSON.stringify(value, null, 2), filename, 'application/json');
 }
