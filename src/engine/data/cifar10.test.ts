@@ -6,22 +6,11 @@ import { gzipSync } from 'fflate';
 import { createTar, parseTar } from 'nanotar';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CIFAR10_CLASS_NAMES, CIFAR10_RECORD_BYTES, loadCifar10FromFiles, type InputFile } from './cifar10';
-import { makeRecords, PATTERN, tarEntry, tarOf } from './testFixtures';
-import { DatasetError, type Dataset } from './types';
+import { errorOf, makeRecords, PATTERN, tarEntry, tarOf } from './testFixtures';
+import type { Dataset } from './types';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const SAMPLE = resolve(repoRoot, '../shared/data/cifar10-sample.tar.gz');
-
-/** Runs `load` and returns the DatasetError's message (fails if it does not throw one). */
-function errorOf(load: () => unknown): string {
-  try {
-    load();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DatasetError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a DatasetError');
-}
 
 describe('the real CIFAR-10 sample (.tar.gz)', () => {
   let sampleGz: Uint8Array;

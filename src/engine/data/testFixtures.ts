@@ -2,7 +2,9 @@
  * Test-only helpers: CIFAR-10 and CIFAR-100 records and tar headers built byte by byte, so the loader's
  * tests can state exactly what each file holds (and how it is broken).
  */
+import { expect } from 'vitest';
 import { CIFAR10_RECORD_BYTES } from './cifar10';
+import { DatasetError } from './types';
 
 /**
  * Records in CIFAR-10's binary layout: label byte, then the R, G and B planes (row-major 32×32).
@@ -75,4 +77,15 @@ export function tarOf(...entries: Uint8Array[]): Uint8Array {
     at += e.length;
   }
   return out;
+}
+
+/** Runs `load` and returns the DatasetError's message (fails if it does not throw one). */
+export function errorOf(load: () => unknown): string {
+  try {
+    load();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DatasetError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a DatasetError');
 }

@@ -6,11 +6,11 @@
  * length of each fp32 dot product; values are N(0, 1), so sums are O(√K)).
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CPU_WORKGROUPS, planSplitK } from './conv2dBackpropFilter';
 import { setAdapterClass } from './program';
-import { customKernelsEnabled, setCustomKernels } from './registry';
-import { compare, createRng, randomValues, runOn, startWebGPU } from './testEnv';
+import { customKernelsEnabled } from './registry';
+import { compare, createRng, randomValues, runOn, useCustomKernels } from './testEnv';
 
 interface Case {
   name: string;
@@ -39,14 +39,7 @@ function outSize(c: Case): number {
   return p === null ? Math.ceil(c.size / c.stride) : Math.floor((c.size + 2 * p - c.k) / c.stride) + 1;
 }
 
-beforeAll(async () => {
-  await startWebGPU();
-  setCustomKernels(true);
-});
-afterAll(() => {
-  setCustomKernels(false);
-  setAdapterClass('auto');
-});
+useCustomKernels();
 
 describe('Conv2DBackpropFilter (split-K implicit GEMM)', () => {
   it('is the registered webgpu kernel while enabled', () => {

@@ -8,11 +8,11 @@
  * error seen on SwiftShader is 1.2e-5).
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fusedBatchNorm, usesFusedKernels } from './fusedBatchNorm';
 import { setAdapterClass } from './program';
-import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL, setCustomKernels } from './registry';
-import { compare, createRng, randomValues, runOn, startWebGPU } from './testEnv';
+import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL } from './registry';
+import { compare, createRng, randomValues, runOn, useCustomKernels } from './testEnv';
 
 interface Case {
   name: string;
@@ -32,14 +32,7 @@ const CASES: Case[] = [
   { name: '[8,24,24,64] 72 row slices (> 64 finalize lanes), ReLU', shape: [8, 24, 24, 64], relu: true, offset: 0.2, scale: 1 },
 ];
 
-beforeAll(async () => {
-  await startWebGPU();
-  setCustomKernels(true);
-});
-afterAll(() => {
-  setCustomKernels(false);
-  setAdapterClass('auto');
-});
+useCustomKernels();
 
 describe('fusedBatchNorm', () => {
   it('runs our kernels on webgpu only', async () => {

@@ -5,7 +5,10 @@
  * they never skip, so a CI without Vulkan shows red rather than silently green.
  */
 import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll } from 'vitest';
 import { installNodeWebGPU } from '../../node/webgpu';
+import { setAdapterClass } from './program';
+import { setCustomKernels } from './registry';
 import { createRng, type Rng } from '../rng';
 
 /**
@@ -53,4 +56,19 @@ export function compare(a: Float32Array, b: Float32Array, atol: number, rtol: nu
     worst = Math.max(worst, err / (atol + rtol * Math.abs(b[i])));
   }
   return { worst, maxAbs };
+}
+
+/**
+ * For a suite that tests our kernels: starts WebGPU (Dawn) and registers them before the suite,
+ * restores the stock kernels and the adapter's default work split after it.
+ */
+export function useCustomKernels(): void {
+  beforeAll(async () => {
+    await startWebGPU();
+    setCustomKernels(true);
+  });
+  afterAll(() => {
+    setCustomKernels(false);
+    setAdapterClass('auto');
+  });
 }

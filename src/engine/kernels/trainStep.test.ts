@@ -6,17 +6,12 @@
  * Error bound: |ours − cpu| ≤ 1e-4 + 1e-4·|cpu| for losses, weights and running statistics.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fusedBatchNorm } from './fusedBatchNorm';
-import { setCustomKernels } from './registry';
-import { compare, createRng, randomValues, runOn, startWebGPU } from './testEnv';
+import { compare, createRng, randomValues, runOn, useCustomKernels } from './testEnv';
 import { runningAverageUpdate, sgdMomentumUpdate } from './updates';
 
-beforeAll(async () => {
-  await startWebGPU();
-  setCustomKernels(true);
-});
-afterAll(() => setCustomKernels(false));
+useCustomKernels();
 
 const rng = createRng(42);
 const BATCH = 3;

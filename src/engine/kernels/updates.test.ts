@@ -5,16 +5,11 @@
  * Error bound: |ours − cpu| ≤ 1e-6 + 1e-6·|cpu| (a handful of fp32 operations per element).
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setCustomKernels } from './registry';
-import { compare, createRng, randomValues, runOn, startWebGPU } from './testEnv';
+import { describe, expect, it } from 'vitest';
+import { compare, createRng, randomValues, runOn, useCustomKernels } from './testEnv';
 import { runningAverageUpdate, sgdMomentumUpdate } from './updates';
 
-beforeAll(async () => {
-  await startWebGPU();
-  setCustomKernels(true);
-});
-afterAll(() => setCustomKernels(false));
+useCustomKernels();
 
 const CASES = [
   { name: 'Nesterov, weight decay', nesterov: true, weightDecay: 5e-4, open: true },

@@ -140,7 +140,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
     const inputOptions = { mean: data.mean, std: data.std, resolution: config.data.resolution };
     trainInput = createInputPipeline(data.train, inputOptions);
     valInput = createInputPipeline(data.val, inputOptions);
-    epochLoop: for (let epoch = firstEpoch; epoch <= config.run.epochs; epoch++) {
+    for (let epoch = firstEpoch; epoch <= config.run.epochs; epoch++) {
       const epochStart = performance.now();
       let epochLoss = tf.scalar(0);
       let epochCorrect = tf.scalar(0);
@@ -160,8 +160,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
         if (signal?.aborted) {
           status = 'stopped';
           message = `stopped by the user at step ${globalStep}`;
-          tf.dispose([epochLoss, epochCorrect, windowLoss]);
-          break epochLoop;
+          break;
         }
         const lr = lrAt(globalStep);
         const x = trainInput.input(batch);
@@ -198,15 +197,15 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
           emit(event);
           if (!Number.isFinite(loss)) {
             status = 'diverged';
-            message = `diverged at step ${globalStep}: the training loss is ${loss}`;
-            tf.dispose([epochLoss, epochCorrect, windowLoss]);
-            break epochLoop;
+            message = divergedAt(globalStep, loss);
+            break;
           }
         }
         await yieldToEventLoop();
       }
       const [lossSum, correct] = await Promise.all([epochLoss.data(), epochCorrect.data()]);
       tf.dispose([epochLoss, epochCorrect, windowLoss]);
+      if (status !== 'finished') break; // stopped or diverged mid-epoch: no evaluation
       const evalResult = await evaluate(step, data.val, valInput);
       const seconds = (performance.now() - epochStart) / 1000;
       const metrics: EpochMetrics = {
@@ -222,7 +221,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
       emit({ kind: 'epoch', totalEpochs: config.run.epochs, ...metrics });
       if (!Number.isFinite(metrics.trainLoss)) {
         status = 'diverged';
-        message = `diverged at step ${globalStep}: the training loss is ${metrics.trainLoss}`;
+        message = divergedAt(globalStep, metrics.trainLoss);
         break;
       }
       if (opts.onCheckpoint && epoch < config.run.epochs) {
@@ -255,6 +254,11 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
     final: finalMetrics(epochs),
     timings: { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), wallSeconds, imagesPerSecond: imagesSeen / wallSeconds },
   };
+}
+
+/** The message of a run whose loss stopped being a finite number. */
+function divergedAt(step: number, loss: number): string {
+  return `diverged at step ${step}: the training loss is ${loss}`;
 }
 
 async function evaluate(step: ReturnType<typeof createTrainStep>, val: ImageSplit, input: InputPipeline) {
