@@ -1,9 +1,64 @@
-// Vite: the React app, the training worker as an ES module worker, and Vitest's unit tests.
-import { defineConfig } from 'vitest/config';
+// Vite: the React app, the training worker as an ES module worker, Vitest's unit tests, and the
+// built app's Content-Security-Policy.
+import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
+/**
+ * The Content-Security-Policy of the built app (W3C CSP Level 3), in one place: everything not
+ * named here is refused (default-src 'none'). Why each directive:
+ * - script-src 'self' 'wasm-unsafe-eval': the bundles and their module preloads only; no inline
+ *   script, no eval, no new Function. tfjs's webgpu/webgl/cpu backends compile shaders, not JS
+ *   or wasm, and need neither. 'wasm-unsafe-eval' (compiling WebAssembly, never JS strings) is
+ *   there for `long`, a tfjs-core dependency (hash_util), which compiles a 40-byte wasm
+ *   multiply helper when imported, in the page and in the worker. Refused, it falls back to
+ *   JS and works, but reports a violation on every load, which would drown real ones.
+ * - worker-src 'self': the training worker (an ES module worker under /assets/).
+ * - connect-src 'self' https: — the dataset index and archives under /datasets/, and the
+ *   dataset downloader's other sources: the official CIFAR archives (www.cs.toronto.edu) and
+ *   any https mirror the user types (src/ui/DatasetDownloader.tsx, "Another URL…").
+ * - style-src 'self': the bundled stylesheets. React's and Recharts' `style` props are set
+ *   through the CSSOM, which CSP does not govern, so no 'unsafe-inline' is needed.
+ * - img-src 'self': the browser's favicon request; the app shows no images (charts are SVG
+ *   elements, downloads are blob: links, which are navigations, not loads).
+ * - object-src 'none', base-uri 'none', form-action 'none': no plugins, no <base> hijacking of
+ *   the bundles' relative URLs, no form posts anywhere.
+ * - frame-ancestors 'none': no framing (clickjacking). Browsers ignore it in a <meta> policy,
+ *   so it is sent only as an HTTP header.
+ * The dev server (`npm start`) gets no policy: Vite injects an inline React-refresh preamble.
+ */
+const CSP: readonly (readonly [directive: string, sources: string, headerOnly?: boolean])[] = [
+  ['default-src', "'none'"],
+  ['script-src', "'self' 'wasm-unsafe-eval'"],
+  ['worker-src', "'self'"],
+  ['connect-src', "'self' https:"],
+  ['style-src', "'self'"],
+  ['img-src', "'self'"],
+  ['object-src', "'none'"],
+  ['base-uri', "'none'"],
+  ['form-action', "'none'"],
+  ['frame-ancestors', "'none'", true],
+];
+
+/** The policy as a header value, or as a <meta> tag's content (without header-only directives). */
+function contentSecurityPolicy(delivery: 'header' | 'meta'): string {
+  return CSP.filter(([, , headerOnly]) => delivery === 'header' || !headerOnly)
+    .map(([directive, sources]) => `${directive} ${sources}`)
+    .join('; ');
+}
+
+/** Puts the policy first in every built page's <head>, so a statically hosted dist/ keeps it. */
+function cspMetaTag(): Plugin {
+  return {
+    name: 'trick-lab-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy('meta') }, injectTo: 'head-prepend' },
+    ],
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), cspMetaTag()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',
@@ -12,7 +67,9 @@ export default defineConfig({
     rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
   },
   server: { port: 5173 },
-  preview: { port: 4173, strictPort: true },
+  // `vite preview` (and so the E2E tests) serves the policy as a header too, for every file:
+  // the pages, and the worker script, whose own response carries the worker's policy.
+  preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': contentSecurityPolicy('header') } },
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',

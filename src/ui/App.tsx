@@ -9,6 +9,7 @@ import { makeConfig } from '../engine/config';
 import { SYNTHETIC_DEFAULT } from '../engine/data/synthetic';
 import { BackendPanel, FallbackBanner } from './BackendPanel';
 import { ChartsPanel } from './ChartsPanel';
+import { ConfigFileInput } from './ConfigFileInput';
 import { ConfigForm } from './ConfigForm';
 import { DatasetChooser } from './DatasetChooser';
 import { DatasetDownloader } from './DatasetDownloader';
@@ -78,6 +79,7 @@ export function App({ client, backend }: AppProps) {
           <MemoDatasetChooser dataset={dataset} loading={state.datasetLoading} error={state.datasetError} disabled={live} onUseSynthetic={loadSynthetic} onFiles={loadFiles} />
           <MemoDatasetDownloader origin={location.origin} disabled={live || state.datasetLoading} onArchive={loadFiles} />
           <MemoPresetPicker config={config} onLoad={setConfig} disabled={live} />
+          <ConfigFileInput onLoad={setConfig} disabled={live} />
           <MemoConfigForm config={config} onChange={setConfig} error={runConfigError} disabled={false} />
           <MemoLeversPanel config={config} onChange={setConfig} disabled={false} omit={LEVERS_IN_CONFIG_FORM} />
           {/* ===== TRICK PANEL: toggles generated from src/engine/tricks/registry.ts ===== */}
