@@ -5,6 +5,8 @@
  * events into the runs, and keeps everything in IndexedDB (labStore.ts): metrics at every
  * epoch, a checkpoint at every epoch end, final weights and results when a run ends. After a
  * reload a run that was training shows as interrupted and resumes from its last checkpoint.
+ * Writes go through guardedStore.ts: a failed save (full quota, no IndexedDB) never drops a
+ * run; it is kept here, marked unsaved in `storage`, and written again when storage recovers.
  */
 import type { BackendInfo, EpochEvent, StepEvent } from '../engine/events';
 import { buildExport, type LabExport } from '../engine/lab/exportFormat';
@@ -14,9 +16,11 @@ import type { Predictions } from '../engine/lab/predict';
 import { hasEnded, type LabRun } from '../engine/lab/types';
 import { toStepSample } from '../engine/results';
 import type { DatasetInfo, WorkerEvent, WorkerRequest } from '../worker/protocol';
-import type { LabMeta, LabStore } from './labStore';
+import { createGuardedStore } from './guardedStore';
+import type { LabStore } from './labStore';
 import { queuedRuns, reviveRun, storedPlan } from './labRuns';
 import { DEFAULT_LAB_BASELINE } from './labDefaults';
+import { HEALTHY, type StorageHealth } from './storageHealth';
 
 /** The trainer keeps at most this many step samples per run; the live copy does the same. */
 const MAX_STEP_SAMPLES = 2000;
@@ -43,6 +47,8 @@ export interface LabState {
   /** The active run's latest step (progress bar, ETA, LR marker). */
   lastStep: StepEvent | null;
   notices: Notice[];
+  /** What is not in IndexedDB (the storage banner); HEALTHY while everything is saved. */
+  storage: StorageHealth;
 }
 
 /** What the lab needs to know about the shared worker's other user (the single-run page). */
@@ -110,6 +116,7 @@ const INITIAL: LabState = {
   queueRunning: false,
   lastStep: null,
   notices: [],
+  storage: HEALTHY,
 };
 
 const epochMetrics = ({ kind: _k, totalEpochs: _t, ...m }: EpochEvent) => m;
@@ -141,13 +148,20 @@ export function createLabController(opts: LabControllerOptions): LabController {
     if (timer !== null) clearTimeout(timer);
     emit();
   };
-  const report = (err: unknown) => notify('error', `Could not save the lab: ${err instanceof Error ? err.message : String(err)}`);
-  const orderOf = (run: LabRun) => state.runs.findIndex((r) => r.id === run.id);
-  const saveRuns = (runs: readonly LabRun[]) => void store.saveRuns(runs, orderOf).catch(report);
-  const saveMeta = () => {
-    const meta: LabMeta = { plan: state.plan, referenceKey: state.referenceKey, teacherRunId: state.teacherRunId };
-    void store.saveMeta(meta).catch(report);
-  };
+  const guard = createGuardedStore({
+    store,
+    runs: () => state.runs,
+    order: (run) => state.runs.findIndex((r) => r.id === run.id),
+    meta: () => ({ plan: state.plan, referenceKey: state.referenceKey, teacherRunId: state.teacherRunId }),
+    onChange(storage) {
+      const recovered = state.storage.problem !== null && storage.problem === null;
+      set({ ...state, storage });
+      if (recovered) notify('info', 'Browser storage works again: every run is saved.');
+    },
+    onError: (text) => notify('error', text),
+  });
+  const saveRuns = (runs: readonly LabRun[]) => guard.saveRuns(runs);
+  const saveMeta = () => guard.saveMeta();
   const runById = (id: string) => state.runs.find((r) => r.id === id);
   /** Replaces a run (by id) and optionally saves it. */
   const update = (id: string, patch: Partial<LabRun>, save = true, throttled = false) => {
@@ -173,11 +187,11 @@ export function createLabController(opts: LabControllerOptions): LabController {
     }
     starting = true;
     try {
-      const teacher = run.teacherRunId ? await store.loadWeights(run.teacherRunId) : undefined;
+      const teacher = run.teacherRunId ? await guard.loadWeights(run.teacherRunId) : undefined;
       if (run.teacherRunId && !teacher) {
         update(run.id, { status: 'failed', message: 'the teacher run\'s weights are no longer stored; choose another teacher and retry' });
       } else {
-        const checkpoint = run.checkpointEpoch !== null ? await store.loadCheckpoint(run.id) : undefined;
+        const checkpoint = run.checkpointEpoch !== null ? await guard.loadCheckpoint(run.id) : undefined;
         // The metrics shown go back to the checkpoint's: the run continues from there.
         const progress = checkpoint ? { epochs: checkpoint.epochs, steps: checkpoint.steps, checkpointEpoch: checkpoint.epoch } : { epochs: [], steps: [], checkpointEpoch: null };
         set({ ...state, activeRunId: run.id, lastStep: null });
@@ -200,7 +214,7 @@ export function createLabController(opts: LabControllerOptions): LabController {
     const id = state.activeRunId;
     if (!id) return;
     update(id, { ...patch, checkpointEpoch: null });
-    void store.deleteCheckpoint(id).catch(report);
+    guard.deleteCheckpoint(id);
     set({ ...state, activeRunId: null, lastStep: null });
     void startNext();
   }
@@ -223,21 +237,16 @@ export function createLabController(opts: LabControllerOptions): LabController {
       case 'checkpoint': {
         if (!runById(event.runId)) return;
         const id = event.runId;
-        void store
-          .saveCheckpoint(id, event.checkpoint)
-          .then(() => {
-            if (runById(id)?.status === 'running') update(id, { checkpointEpoch: event.checkpoint.epoch });
-          })
-          .catch(report);
+        void guard.saveCheckpoint(id, event.checkpoint).then((saved) => {
+          if (saved && runById(id)?.status === 'running') update(id, { checkpointEpoch: event.checkpoint.epoch });
+        });
         return;
       }
       case 'weights': {
         const run = runById(event.runId);
         if (!run) return;
-        void store
-          .saveWeights({ runId: run.id, model: run.config.model, weights: event.weights })
-          .then(() => runById(run.id) && update(run.id, { hasWeights: true }))
-          .catch(report);
+        // Held in memory when they can't be saved: hasWeights means usable in this tab.
+        void guard.saveWeights({ runId: run.id, model: run.config.model, weights: event.weights }).then(() => runById(run.id) && update(run.id, { hasWeights: true }));
         return;
       }
       case 'done':
@@ -264,8 +273,9 @@ export function createLabController(opts: LabControllerOptions): LabController {
   port.addEventListener('message', (e) => onEvent(e.data));
 
   // Read the lab back from storage.
-  void Promise.all([store.loadRuns(), store.loadMeta()])
-    .then(([runs, meta]) => {
+  void guard
+    .load()
+    .then(({ runs, meta }) => {
       const revived = runs.map(reviveRun);
       const plan = opts.initialPlan ?? storedPlan(meta) ?? state.plan;
       set({ ...state, ...meta, loaded: true, plan, runs: [...revived, ...state.runs.filter((r) => !revived.some((x) => x.id === r.id))] });
@@ -274,7 +284,8 @@ export function createLabController(opts: LabControllerOptions): LabController {
     })
     .catch((err: unknown) => {
       set({ ...state, loaded: true });
-      notify('error', `Could not read the saved lab (${err instanceof Error ? err.message : String(err)}); runs will not be kept.`);
+      // Storage that can't be opened is the banner's to say; any other failure, a notice.
+      if (!state.storage.inMemory) notify('error', `Could not read the saved lab (${err instanceof Error ? err.message : String(err)}); runs saved before are not shown.`);
     });
 
   const controller: LabController = {
@@ -328,7 +339,7 @@ export function createLabController(opts: LabControllerOptions): LabController {
       const run = runById(id);
       if (!run || run.source !== 'local' || id === state.activeRunId || !(hasEnded(run) || run.status === 'cancelled' || run.status === 'interrupted')) return;
       update(id, { status: 'queued', message: null, epochs: [], steps: [], result: null, checkpointEpoch: null, hasWeights: false });
-      void store.deleteCheckpoint(id).catch(report);
+      guard.restart(id);
       controller.startQueue();
     },
     resume(id) {
@@ -340,12 +351,13 @@ export function createLabController(opts: LabControllerOptions): LabController {
     remove(id) {
       if (id === state.activeRunId) return;
       set({ ...state, runs: state.runs.filter((r) => r.id !== id) });
-      void store.deleteRun(id).catch(report);
+      guard.deleteRun(id);
     },
     async clearAll() {
       if (state.activeRunId) port.postMessage({ type: 'stop', runId: state.activeRunId });
+      const ids = state.runs.map((r) => r.id);
       set({ ...state, runs: [], activeRunId: null, queueRunning: false, lastStep: null, referenceKey: null, teacherRunId: null });
-      await store.clear().catch(report);
+      await guard.clear(ids);
       saveMeta();
     },
     importFiles(files) {
@@ -368,7 +380,7 @@ export function createLabController(opts: LabControllerOptions): LabController {
     },
     async predict(runId, sampleCount) {
       const run = runById(runId);
-      const stored = await store.loadWeights(runId);
+      const stored = await guard.loadWeights(runId);
       if (!run || !stored) throw new Error('This run has no saved weights.');
       const requestId = opts.newId();
       return new Promise<Predictions>((resolve, reject) => {

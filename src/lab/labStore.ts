@@ -3,13 +3,16 @@
  * weights of finished runs (teachers and inspection), the latest epoch checkpoint of each
  * unfinished run (to resume after a reload or a closed tab), and the lab's settings (plan,
  * reference, teacher). Finished work is written as soon as it exists, so a reload loses nothing
- * finished. Float32Arrays are stored as they are (structured clone), not as JSON.
+ * finished. Float32Arrays are stored as they are (structured clone), not as JSON. When the
+ * database can't be opened (no IndexedDB, a private window, storage refused or blocked) the
+ * opening fails with a StorageUnavailableError, and the lab runs in memory (guardedStore.ts).
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ModelConfig } from '../engine/config';
 import type { Plan } from '../engine/lab/plan';
 import type { LabRun } from '../engine/lab/types';
 import type { Checkpoint } from '../engine/train/checkpoint';
+import { StorageUnavailableError } from './storageErrors';
 
 export const LAB_DB_NAME = 'trick-lab';
 const DB_VERSION = 1;
@@ -53,16 +56,34 @@ export interface LabStore {
   close(): void;
 }
 
+/**
+ * Opens the database, or fails with a StorageUnavailableError (its cause: what the browser
+ * said). `indexedDB` may be missing, `open` may throw or fail (SecurityError in a sandboxed or
+ * private context, InvalidStateError in Firefox's private windows), or wait forever while
+ * another tab holds an older version open (`blocked`): that fails too, rather than hanging.
+ */
+async function openDatabase(name: string): Promise<IDBPDatabase<LabDb>> {
+  try {
+    return await new Promise<IDBPDatabase<LabDb>>((resolve, reject) => {
+      openDB<LabDb>(name, DB_VERSION, {
+        upgrade(database) {
+          database.createObjectStore('runs', { keyPath: 'id' });
+          database.createObjectStore('weights', { keyPath: 'runId' });
+          database.createObjectStore('checkpoints', { keyPath: 'runId' });
+          database.createObjectStore('meta');
+        },
+        blocked: () => reject(new StorageUnavailableError('another tab of Trick Lab keeps an older version of the lab\'s database open')),
+      }).then(resolve, reject);
+    });
+  } catch (err) {
+    if (err instanceof StorageUnavailableError) throw err;
+    throw new StorageUnavailableError(`IndexedDB could not be opened (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
+}
+
 /** Opens (creating when needed) the lab's database. */
 export async function openLabStore(name = LAB_DB_NAME): Promise<LabStore> {
-  const db: IDBPDatabase<LabDb> = await openDB<LabDb>(name, DB_VERSION, {
-    upgrade(database) {
-      database.createObjectStore('runs', { keyPath: 'id' });
-      database.createObjectStore('weights', { keyPath: 'runId' });
-      database.createObjectStore('checkpoints', { keyPath: 'runId' });
-      database.createObjectStore('meta');
-    },
-  });
+  const db = await openDatabase(name);
   return {
     async loadRuns() {
       const all = await db.getAll('runs');
