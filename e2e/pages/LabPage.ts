@@ -1,6 +1,7 @@
 /**
  * Page object for the ablation lab (`#view=lab`): the planner, the run queue, the charts, the
- * results table, export and import. Selectors are the lab's data-testid attributes.
+ * results table, export and import, and the storage banner. Selectors are the lab's data-testid
+ * attributes.
  */
 import { readFile } from 'node:fs/promises';
 import { expect, type Locator, type Page } from '@playwright/test';
@@ -24,18 +25,32 @@ export class LabPage {
   readonly resultRows: Locator;
   readonly notices: Locator;
   readonly importInput: Locator;
+  /** Shown while runs exist only in this tab (browser storage full or unavailable). */
+  readonly storageBanner: Locator;
 
   constructor(readonly page: Page) {
     this.runs = page.getByTestId('lab-run');
     this.resultRows = page.getByTestId('lab-result-row');
     this.notices = page.getByTestId('lab-notice');
     this.importInput = page.getByTestId('lab-import');
+    this.storageBanner = page.getByTestId('lab-storage-banner');
   }
 
   /** Opens the lab (`query` e.g. '?backend=cpu') and waits for its saved runs to be read. */
   async open(query = ''): Promise<void> {
     await this.page.goto(`/${query}#view=lab`);
     await expect(this.page.getByTestId('lab-view')).toHaveAttribute('data-loaded', 'true', { timeout: 30_000 });
+  }
+
+  /** Opens a shared link (`#share=<code>`), which shows the lab, and waits for its runs to be read. */
+  async openShared(code: string, query = ''): Promise<void> {
+    await this.page.goto(`/${query}#share=${code}`);
+    await expect(this.page.getByTestId('lab-view')).toHaveAttribute('data-loaded', 'true', { timeout: 30_000 });
+  }
+
+  /** The planner's list of planned configs (their labels). */
+  plannedConfigs(): Locator {
+    return this.page.getByRole('list', { name: 'Planned configs' });
   }
 
   async reload(): Promise<void> {
@@ -91,10 +106,16 @@ export class LabPage {
     return { name: download.suggestedFilename(), text: await readFile(path, 'utf8'), path };
   }
 
-  async exportLab(): Promise<{ data: LabExport; path: string }> {
-    const { text, path, name } = await this.download('lab-export');
+  /** Exports the lab with the export bar's button (`via` 'banner': the storage banner's "Export now"). */
+  async exportLab(via: 'bar' | 'banner' = 'bar'): Promise<{ data: LabExport; path: string }> {
+    const { text, path, name } = await this.download(via === 'bar' ? 'lab-export' : 'lab-storage-export');
     expect(name).toMatch(/^trick-lab-ablation-.+\.json$/);
     return { data: JSON.parse(text) as LabExport, path };
+  }
+
+  /** The storage banner's sentence: "Browser storage is full: 1 finished run is not saved…". */
+  async storageBannerText(): Promise<string> {
+    return (await this.storageBanner.locator('p').innerText()).replace(/\s+/g, ' ').trim();
   }
 
   /** Imports files through the file picker. */

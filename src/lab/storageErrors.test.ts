@@ -25,10 +25,10 @@ describe('classifyStorageError', () => {
   });
 
   it('gives any other error its own message', () => {
-    expect(classifyStorageError(new DOMException('Failed to write blobs.', 'UnknownError'))).toEqual({ kind: 'other', headline: 'Could not save the lab: Failed to write blobs.' });
-    expect(classifyStorageError({ type: 'abort', target: { error: new DOMException('Version change transaction was aborted', 'AbortError') } }).headline).toBe('Could not save the lab: Version change transaction was aborted');
-    expect(classifyStorageError('disk on fire').headline).toBe('Could not save the lab: disk on fire');
-    expect(classifyStorageError(null).headline).toBe('Could not save the lab: unknown storage error');
+    expect(classifyStorageError(new DOMException('Failed to write blobs.', 'UnknownError'))).toEqual({ kind: 'other', headline: 'Could not save the lab (Failed to write blobs)' });
+    expect(classifyStorageError({ type: 'abort', target: { error: new DOMException('Version change transaction was aborted', 'AbortError') } }).headline).toBe('Could not save the lab (Version change transaction was aborted)');
+    expect(classifyStorageError('disk on fire').headline).toBe('Could not save the lab (disk on fire)');
+    expect(classifyStorageError(null).headline).toBe('Could not save the lab (unknown storage error)');
   });
 
   it('stops on cycles and does not look arbitrarily deep', () => {

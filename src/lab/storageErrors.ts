@@ -14,7 +14,7 @@ export type StorageProblemKind = 'full' | 'unavailable' | 'other';
 
 export interface StorageProblem {
   kind: StorageProblemKind;
-  /** One sentence for the user: "Browser storage is full", or the error's own message. */
+  /** For the user: "Browser storage is full", or "Could not save the lab (the error's message)". */
   headline: string;
 }
 
@@ -77,7 +77,7 @@ export function isUnavailableError(err: unknown): boolean {
 
 /** The error's own message (the outermost one that has text), for the `other` case. */
 function messageOf(err: unknown): string {
-  const texts = chain(err).map((e) => (typeof e.message === 'string' ? e.message.trim() : '')).filter((t) => t.length > 0);
+  const texts = chain(err).map((e) => (typeof e.message === 'string' ? e.message.trim().replace(/\.$/, '') : '')).filter((t) => t.length > 0);
   if (texts.length > 0) return texts[0];
   return typeof err === 'string' && err ? err : 'unknown storage error';
 }
@@ -86,5 +86,5 @@ function messageOf(err: unknown): string {
 export function classifyStorageError(err: unknown): StorageProblem {
   if (isQuotaError(err)) return { kind: 'full', headline: STORAGE_FULL };
   if (isUnavailableError(err)) return { kind: 'unavailable', headline: STORAGE_UNAVAILABLE };
-  return { kind: 'other', headline: `Could not save the lab: ${messageOf(err)}` };
+  return { kind: 'other', headline: `Could not save the lab (${messageOf(err)})` };
 }

@@ -25,7 +25,7 @@ describe('storage health', () => {
 
   it('a checkpoint that failed no longer matters once its run ended', () => {
     const h = saveFailed(HEALTHY, { kind: 'checkpoint', id: 'a' }, new Error('disk error'));
-    expect(h.problem).toEqual({ kind: 'other', headline: 'Could not save the lab: disk error' });
+    expect(h.problem).toEqual({ kind: 'other', headline: 'Could not save the lab (disk error)' });
     expect(forgetCheckpoint(h, 'a')).toEqual(HEALTHY);
   });
 

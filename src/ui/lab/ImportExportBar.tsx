@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import { MAX_IMPORT_BYTES } from '../../engine/lab/importLab';
 import type { LabController, Notice } from '../../lab/labController';
-import { downloadText } from './downloads';
+import { downloadLabExport } from './downloads';
 
 export interface ImportExportBarProps {
   lab: LabController;
@@ -27,14 +27,10 @@ async function readFiles(lab: LabController, files: readonly File[]): Promise<vo
 
 export function ImportExportBar({ lab, notices, runCount, busy }: ImportExportBarProps) {
   const [confirming, setConfirming] = useState(false);
-  const exportJson = () => {
-    const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
-    downloadText(JSON.stringify(lab.exportLab(), null, 2), `trick-lab-ablation-${stamp}.json`, 'application/json');
-  };
   return (
     <section className="panel lab-files" aria-label="Export and import">
       <div className="run-controls">
-        <button type="button" onClick={exportJson} disabled={runCount === 0} data-testid="lab-export">
+        <button type="button" onClick={() => downloadLabExport(lab)} disabled={runCount === 0} data-testid="lab-export">
           Export JSON
         </button>
         <label className="lab-import">

@@ -21,6 +21,7 @@ import { PlannerPanel } from './PlannerPanel';
 import { QueuePanel } from './QueuePanel';
 import { ResultsTable } from './ResultsTable';
 import { ScheduleChart } from './ScheduleChart';
+import { StorageBanner } from './StorageBanner';
 import { useLab } from './useLab';
 import './lab.css';
 
@@ -72,6 +73,9 @@ export function LabView({ lab, client, active }: LabViewProps) {
     return [...seen.values()];
   }, [runs, plan, colors, rows.length]);
 
+  // Runs that exist only in this tab (every run when storage never opened).
+  const unsaved = useMemo(() => new Set(state.storage.inMemory ? state.runs.map((r) => r.id) : state.storage.unsavedRuns), [state.storage, state.runs]);
+
   const activeRun = state.activeRunId ? state.runs.find((r) => r.id === state.activeRunId) : undefined;
   const live = activeRun && state.lastStep ? { key: groupKey(activeRun.config), step: state.lastStep.step } : null;
 
@@ -89,6 +93,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
 
   return (
     <div className="lab" data-testid="lab-view" data-loaded={state.loaded}>
+      <StorageBanner lab={lab} storage={state.storage} runs={state.runs} />
       <div className="lab-layout">
         <div className="lab-side">
           <PlannerPanel
@@ -108,6 +113,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
             activeRunId={state.activeRunId}
             queueRunning={state.queueRunning}
             lastStep={state.lastStep}
+            unsaved={unsaved}
             dataset={training.dataset}
             backendName={training.backend?.name ?? null}
           />

@@ -3,6 +3,7 @@
  * status, a progress bar and an ETA (from the live step for the active run, from the planner's
  * estimate for waiting ones), with cancel, reorder, retry, resume (an interrupted run goes on
  * from its last epoch checkpoint) and remove. Imported runs are listed apart: compared, not run.
+ * An ended run that is not in browser storage (see StorageBanner) is tagged "not saved".
  */
 import type { StepEvent } from '../../engine/events';
 import { rateFor, throughputSample, trainImagesFor, type ThroughputSample } from '../../engine/lab/estimate';
@@ -17,6 +18,8 @@ export interface QueuePanelProps {
   activeRunId: string | null;
   queueRunning: boolean;
   lastStep: StepEvent | null;
+  /** Runs that exist only in this tab (their record failed to save). */
+  unsaved: ReadonlySet<string>;
   dataset: DatasetInfo | null;
   backendName: string | null;
 }
@@ -40,6 +43,7 @@ interface RowProps {
   active: boolean;
   lastStep: StepEvent | null;
   estimate: number | null;
+  unsaved: boolean;
 }
 
 function progressOf(run: LabRun, active: boolean, lastStep: StepEvent | null): number {
@@ -48,14 +52,24 @@ function progressOf(run: LabRun, active: boolean, lastStep: StepEvent | null): n
   return run.epochs.length / run.config.run.epochs;
 }
 
-function RunRow({ run, index, last, lab, active, lastStep, estimate }: RowProps) {
+/** The tag on an ended run that only this tab holds. */
+function UnsavedTag() {
+  return (
+    <span className="lab-unsaved" title="Not in browser storage: export the lab to keep it" data-testid="lab-run-unsaved">
+      not saved
+    </span>
+  );
+}
+
+function RunRow({ run, index, last, lab, active, lastStep, estimate, unsaved }: RowProps) {
   const eta = active && lastStep ? etaSeconds(lastStep) : run.status === 'queued' ? estimate : null;
   const final = run.result?.final;
   return (
-    <li className={`lab-run lab-run-${run.status}`} data-testid="lab-run" data-status={run.status} data-run-id={run.id} data-checkpoint={run.checkpointEpoch ?? 0} data-epochs={run.epochs.length}>
+    <li className={`lab-run lab-run-${run.status}`} data-testid="lab-run" data-status={run.status} data-run-id={run.id} data-checkpoint={run.checkpointEpoch ?? 0} data-epochs={run.epochs.length} data-unsaved={unsaved}>
       <div className="lab-run-head">
         <span className="lab-run-label">
           {run.label} <span className="field-hint">seed {run.config.run.seed}</span>
+          {unsaved && run.result ? <UnsavedTag /> : null}
         </span>
         <span className="lab-status" data-testid="lab-run-status">
           {STATUS_TEXT[run.status]}
@@ -105,7 +119,7 @@ function RunRow({ run, index, last, lab, active, lastStep, estimate }: RowProps)
   );
 }
 
-export function QueuePanel({ lab, runs, activeRunId, queueRunning, lastStep, dataset, backendName }: QueuePanelProps) {
+export function QueuePanel({ lab, runs, activeRunId, queueRunning, lastStep, unsaved, dataset, backendName }: QueuePanelProps) {
   const local = runs.filter((r) => r.source === 'local');
   const imported = runs.filter((r) => r.source === 'imported');
   const samples = local.map((r) => (r.result ? throughputSample(r.result) : null)).filter((s): s is ThroughputSample => s !== null && (!backendName || s.backend === backendName));
@@ -132,7 +146,7 @@ export function QueuePanel({ lab, runs, activeRunId, queueRunning, lastStep, dat
       {local.length === 0 ? <p className="field-hint">No runs yet: plan an ablation and queue it.</p> : null}
       <ol className="lab-runs" data-testid="lab-runs">
         {local.map((run, i) => (
-          <RunRow key={run.id} run={run} index={i} last={local.length - 1} lab={lab} active={run.id === activeRunId} lastStep={run.id === activeRunId ? lastStep : null} estimate={estimateOf(run)} />
+          <RunRow key={run.id} run={run} index={i} last={local.length - 1} lab={lab} active={run.id === activeRunId} lastStep={run.id === activeRunId ? lastStep : null} estimate={estimateOf(run)} unsaved={unsaved.has(run.id)} />
         ))}
       </ol>
       {imported.length > 0 ? (
@@ -144,6 +158,7 @@ export function QueuePanel({ lab, runs, activeRunId, queueRunning, lastStep, dat
                 <span className="lab-run-label">
                   {run.label} <span className="field-hint">seed {run.config.run.seed}, {run.status}, from {run.origin}</span>
                 </span>{' '}
+                {unsaved.has(run.id) ? <UnsavedTag /> : null}
                 <button type="button" onClick={() => lab.remove(run.id)}>
                   Remove
                 </button>

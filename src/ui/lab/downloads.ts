@@ -1,8 +1,11 @@
 /**
- * Saving the lab's outputs: text files (JSON, CSV) through a temporary object URL, and a chart
- * as a standalone SVG file (the Recharts <svg> serialised with its computed text styles inlined
- * as attributes, so it renders the same outside the page).
+ * Saving the lab's outputs: text files (JSON, CSV) through a temporary object URL, the lab's
+ * JSON export (the export bar and the storage banner's "Export now"), and a chart as a
+ * standalone SVG file (the Recharts <svg> serialised with its computed text styles inlined as
+ * attributes, so it renders the same outside the page).
  */
+import type { LabController } from '../../lab/labController';
+
 
 /** Saves text as a file. */
 export function downloadText(text: string, filename: string, type: string): void {
@@ -14,6 +17,12 @@ export function downloadText(text: string, filename: string, type: string): void
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Downloads the lab's export (every ended run, the plan, the environment) as a JSON file. */
+export function downloadLabExport(lab: LabController): void {
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  downloadText(JSON.stringify(lab.exportLab(), null, 2), `trick-lab-ablation-${stamp}.json`, 'application/json');
 }
 
 /** The first chart <svg> inside `container` as an SVG document, or null when there is none. */
