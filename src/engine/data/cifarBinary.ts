@@ -16,7 +16,7 @@ export interface InputFile {
 }
 
 export interface CifarLoadOptions {
-  /** Cap on bytes unpacked from any one gzip file (default 400 MB). */
+  /** Cap on bytes unpacked from gzip, all files together (default 400 MB): a pile of files each under the cap cannot fill memory. */
   maxDecompressedBytes?: number;
 }
 
@@ -90,8 +90,9 @@ export function loadCifarFromFiles(files: InputFile[], formats: readonly CifarFo
   const maxBytes = options.maxDecompressedBytes ?? MAX_DECOMPRESSED_BYTES;
   const known = (base: string) => formats.some((f) => isFormatFile(f, base));
   const members = new Map<string, Member>();
+  const unpacked = { bytes: 0 }; // gzip output so far, across files
   for (const file of files) {
-    for (const member of unpack(file, maxBytes, known, formats)) {
+    for (const member of unpack(file, maxBytes, unpacked, known, formats)) {
       const previous = members.get(member.baseName);
       if (previous) {
         throw new DatasetError(`${member.baseName} was given twice (${previous.label} and ${member.label}); pick one copy.`);
@@ -101,7 +102,7 @@ export function loadCifarFromFiles(files: InputFile[], formats: readonly CifarFo
   }
   const present = formats.filter((f) => [...members.keys()].some((name) => f.isTrainFile(name) || name === f.testFile));
   if (present.length > 1) {
-    const example = (f: CifarFormat) => [...members.keys()].find((name) => f.isTrainFile(name) || name === f.testFile);
+    const example = (f: CifarFormat) => [...members.values()].find((m) => f.isTrainFile(m.baseName) || m.baseName === f.testFile)?.label;
     throw new DatasetError(
       `The files mix ${present.map((f) => `${f.title} (${example(f)})`).join(' and ')}; load one dataset at a time.`,
     );
@@ -142,10 +143,13 @@ function noTrainingFileMessage(formats: readonly CifarFormat[], given: string): 
 }
 
 /** The recognised files inside one input: itself, or the members of its gzip/tar. */
-function unpack(file: InputFile, maxBytes: number, known: (base: string) => boolean, formats: readonly CifarFormat[]): Member[] {
+function unpack(
+  file: InputFile, maxBytes: number, unpacked: { bytes: number }, known: (base: string) => boolean, formats: readonly CifarFormat[],
+): Member[] {
   const base = baseNameOf(file.name);
   if (isGzip(file.bytes)) {
-    const inner = gunzipBounded(file.bytes, file.name, maxBytes);
+    const inner = gunzipBounded(file.bytes, file.name, maxBytes, unpacked.bytes);
+    unpacked.bytes += inner.length;
     if (isTar(inner)) return fromTar(inner, file.name, known);
     const innerName = base.replace(/\.gz$/i, '');
     if (known(innerName)) return [{ baseName: innerName, label: file.name, bytes: inner }];
