@@ -4,10 +4,10 @@
  * worker → UI. Files cross as ArrayBuffers (transferred, not copied).
  */
 import type { DatasetId, ExperimentConfig } from '../engine/config';
-import type { BackendInfo, TrainEvent } from '../engine/events';
+import type { BackendInfo, EpochMetrics, TrainEvent } from '../engine/events';
 import type { Predictions } from '../engine/lab/predict';
 import type { TeacherSpec } from '../engine/model/teacher';
-import type { RunResult } from '../engine/results';
+import type { RunResult, StepSample } from '../engine/results';
 import type { Checkpoint } from '../engine/train/checkpoint';
 
 /** Where the worker should take a dataset from. */
@@ -40,8 +40,16 @@ export interface LabRunOptions {
   resumeFrom?: Checkpoint;
 }
 
+/**
+ * Faults the worker provokes in itself when the page was opened with `?faults=1` (robustness
+ * tests and demos; refused otherwise): lose the WebGPU device (`device.destroy()`), stop
+ * answering (as a worker killed by the browser), or throw an uncaught error.
+ */
+export type WorkerFault = 'lose-device' | 'hang' | 'throw';
+
 export type WorkerRequest =
-  | { type: 'init'; backend: ExperimentConfig['run']['backend'] }
+  | { type: 'init'; backend: ExperimentConfig['run']['backend']; allowFaults?: boolean }
+  | { type: 'injectFault'; fault: WorkerFault }
   | { type: 'loadDataset'; source: DatasetSource }
   | { type: 'start'; runId: string; config: ExperimentConfig; lab?: LabRunOptions }
   /** Predict the validation split of `config` with a finished run's weights (the lab's inspector). */
@@ -51,7 +59,17 @@ export type WorkerRequest =
   | { type: 'stop'; runId: string };
 
 export type WorkerEvent =
-  | { type: 'ready'; backend: BackendInfo }
+  /** The backend started; `recovered` when it was brought back after the GPU was lost. */
+  | { type: 'ready'; backend: BackendInfo; recovered?: boolean }
+  /** Sent every second by a live worker (the page restarts one that falls silent). */
+  | { type: 'heartbeat' }
+  /**
+   * The run stopped because the GPU was lost. `checkpointEpoch`: its last checkpoint (null: none,
+   * it restarts from the beginning); `resuming`: the backend is back and the run goes on from it.
+   */
+  | { type: 'interrupted'; runId: string; message: string; checkpointEpoch: number | null; resuming: boolean }
+  /** An interrupted run continues from its checkpoint: the metrics so far are the checkpoint's. */
+  | { type: 'resumed'; runId: string; fromEpoch: number; epochs: EpochMetrics[]; steps: StepSample[] }
   | { type: 'dataset'; info: DatasetInfo }
   | { type: 'progress'; runId: string; event: TrainEvent }
   | { type: 'paused'; runId: string; paused: boolean }

@@ -21,6 +21,7 @@ import { createRng } from '../rng';
 import { NO_TEACHER_MESSAGE } from '../tricks/distillation';
 import { TRICKS } from '../tricks/registry';
 import { isEnabled } from '../tricks/types';
+import { checkFitsDevice, isOutOfMemory, OutOfMemoryError, outOfMemoryDuringRun } from '../outOfMemory';
 import { validateConfig } from '../validateConfig';
 import { captureCheckpoint, restoreCheckpoint, type RunProgress, type RunState } from './checkpoint';
 import { buildLrSchedule, stepsPerEpoch as countSteps } from './schedule';
@@ -132,6 +133,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
 
   try {
     if (setupError) throw new Error(setupError);
+    checkFitsDevice(config);
     if (resumed) {
       const progress = restoreCheckpoint(resumed, config, runState);
       ({ epochs, steps, globalStep, imagesSeen } = progress);
@@ -177,6 +179,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
         imagesSeen += batch.size;
         if (windowSteps === config.run.logEvery || globalStep % perEpoch === 0) {
           const loss = (await windowLoss.data())[0] / windowSteps;
+          opts.healthCheck?.();
           const now = performance.now();
           const event: StepEvent = {
             kind: 'step',
@@ -207,6 +210,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
       tf.dispose([epochLoss, epochCorrect, windowLoss]);
       if (status !== 'finished') break; // stopped or diverged mid-epoch: no evaluation
       const evalResult = await evaluate(step, data.val, valInput);
+      opts.healthCheck?.();
       const seconds = (performance.now() - epochStart) / 1000;
       const metrics: EpochMetrics = {
         epoch,
@@ -233,6 +237,8 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
   } catch (err) {
     status = 'failed';
     message = err instanceof Error ? err.message : String(err);
+    // A failed allocation says which setting to lower.
+    if (isOutOfMemory(err) && !(err instanceof OutOfMemoryError)) message = outOfMemoryDuringRun(config, message).message;
   } finally {
     step.dispose();
     trainInput?.dispose();

@@ -33,6 +33,12 @@ export interface TrainOptions {
   onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
   /** Continue a run of the same config from a checkpoint instead of starting it afresh. */
   resumeFrom?: Checkpoint;
+  /**
+   * Called after every read-back from the device (each logged step and each evaluation); throwing
+   * ends the run as 'failed' with the error's message. The worker uses it to stop at once when the
+   * GPU reported running out of memory or was lost (gpuDevice.ts).
+   */
+  healthCheck?: () => void;
 }
 
 export interface TrainingRun {
