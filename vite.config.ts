@@ -13,9 +13,11 @@ import react from '@vitejs/plugin-react';
  *   multiply helper when imported, in the page and in the worker. Refused, it falls back to
  *   JS and works, but reports a violation on every load, which would drown real ones.
  * - worker-src 'self': the training worker (an ES module worker under /assets/).
- * - connect-src 'self' https: — the dataset index and archives under /datasets/, and the
- *   dataset downloader's other sources: the official CIFAR archives (www.cs.toronto.edu) and
- *   any https mirror the user types (src/ui/DatasetDownloader.tsx, "Another URL…").
+ * - connect-src 'self' https: http://localhost:* http://127.0.0.1:* — the dataset index and
+ *   archives under /datasets/, and the dataset downloader's other sources: the official CIFAR
+ *   archives (www.cs.toronto.edu), any https mirror the user types (src/ui/DatasetDownloader.tsx,
+ *   "Another URL…"), and a mirror on this machine (loopback http is as trustworthy as https;
+ *   the E2E download tests serve one). Plain http to anywhere else is refused.
  * - style-src 'self': the bundled stylesheets. React's and Recharts' `style` props are set
  *   through the CSSOM, which CSP does not govern, so no 'unsafe-inline' is needed.
  * - img-src 'self': the browser's favicon request; the app shows no images (charts are SVG
@@ -30,7 +32,7 @@ const CSP: readonly (readonly [directive: string, sources: string, headerOnly?: 
   ['default-src', "'none'"],
   ['script-src', "'self' 'wasm-unsafe-eval'"],
   ['worker-src', "'self'"],
-  ['connect-src', "'self' https:"],
+  ['connect-src', "'self' https: http://localhost:* http://127.0.0.1:*"],
   ['style-src', "'self'"],
   ['img-src', "'self'"],
   ['object-src', "'none'"],

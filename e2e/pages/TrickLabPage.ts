@@ -18,8 +18,8 @@ export interface TinyRun {
   logEvery: number;
 }
 
-/** The preview server of playwright.config.ts. */
-export const BASE_URL = 'http://localhost:4173';
+/** The preview server of playwright.config.ts (E2E_PORT, as there). */
+export const BASE_URL = `http://localhost:${process.env.E2E_PORT ?? 4173}`;
 
 export const TINY: TinyRun = { depth: 8, width: 0.25, resolution: 16, epochs: 1, batchSize: 32, trainLimit: 128, valLimit: 32, logEvery: 1 };
 
@@ -44,6 +44,8 @@ export class TrickLabPage {
   readonly resumeButton: Locator;
   readonly stopButton: Locator;
   readonly downloadButton: Locator;
+  readonly configFileInput: Locator;
+  readonly configFileMessage: Locator;
 
   constructor(readonly page: Page) {
     const id = (testId: string) => page.getByTestId(testId);
@@ -65,6 +67,8 @@ export class TrickLabPage {
     this.resumeButton = page.getByRole('button', { name: 'Resume' });
     this.stopButton = page.getByRole('button', { name: 'Stop' });
     this.downloadButton = page.getByRole('button', { name: 'Download results JSON' });
+    this.configFileInput = page.getByLabel('Open config…');
+    this.configFileMessage = id('config-file-message');
   }
 
   /**
@@ -151,6 +155,11 @@ export class TrickLabPage {
       return dt;
     }, files.map((f) => ({ name: f.name, bytes: [...f.bytes] })));
     await this.page.getByTestId('dataset-drop-zone').dispatchEvent('drop', { dataTransfer });
+  }
+
+  /** Opens a config (or results) JSON with "Open config…", as a file named `name`. */
+  async openConfigFile(name: string, content: string): Promise<void> {
+    await this.configFileInput.setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
   }
 
   /** Chooses dataset files with the file picker. */

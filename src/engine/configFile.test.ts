@@ -32,6 +32,12 @@ describe('parseConfigFile', () => {
     expect(parseConfigFile(JSON.stringify(config, null, 2), 'tiny.json')).toEqual({ kind: 'config', config });
   });
 
+  it('merges a partial config over the defaults, as npm run train does', () => {
+    const partial = { model: { depth: 8 }, run: { epochs: 2 } };
+    expect(parseConfigFile(JSON.stringify(partial), 'run.json').config).toEqual(makeConfig(partial));
+    expect(refusal('{"schemaVersion": 2}').message).toBe('bad.json was not opened: field schemaVersion: must be 1 (got 2); this app reads config schema 1');
+  });
+
   it("takes the config of a run's results JSON", () => {
     const result = fakeResult(config, 0.42);
     expect(parseConfigFile(JSON.stringify(result), 'run.json')).toEqual({ kind: 'run-result', config });
@@ -48,7 +54,7 @@ describe('parseConfigFile', () => {
     expect(err.message).toBe('deep.json was not opened: field model.depth: must be 6n+2 for a CIFAR ResNet (20, 32, 44, 56, 110; got 21)');
     expect(refusal(withField('optim.lr', -1)).field).toBe('optim.lr');
     expect(refusal(withField('model.colour', 'red')).message).toBe('bad.json was not opened: field model.colour: unknown key');
-    expect(refusal(withField('run', undefined)).message).toBe('bad.json was not opened: field run: is missing');
+    expect(refusal(withField('run', 'fast')).message).toBe('bad.json was not opened: field run: must be an object');
     expect(refusal(withField('tricks.mixup', { enabled: true, params: { alpha: 99 } })).field).toBe('tricks.mixup.params.alpha');
   });
 

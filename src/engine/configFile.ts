@@ -1,14 +1,15 @@
 /**
  * Opening an experiment config from a file (the single-run page's "Open config…"): either a
- * config JSON, or a run's results JSON (from the page's download or `npm run train`), whose
- * config is taken. The file is untrusted, so it goes through the lab import's guards first
- * (importLab.ts: a size limit, JSON syntax, then nesting depth and the prototype-polluting
- * keys __proto__, constructor and prototype, before anything reads a field), then through
- * validateConfig, exactly as a config made in the form. A refused file changes nothing and
+ * config JSON, partial ones merged over the defaults as `npm run train --config` does, or a
+ * run's results JSON (from the page's download or `npm run train`), whose config is taken. The
+ * file is untrusted, so it goes through the lab import's guards first (importLab.ts: a size
+ * limit, JSON syntax, then nesting depth and the prototype-polluting keys __proto__,
+ * constructor and prototype, before anything reads a field), then through validateConfig,
+ * exactly as a config made in the form. A refused file changes nothing and
  * gets one message that names the file and the field at fault. The result is data only: the UI
  * shows its strings as text, never as HTML.
  */
-import type { ExperimentConfig } from './config';
+import { makeConfig, type DeepPartial, type ExperimentConfig } from './config';
 import { EXPORT_FORMAT } from './lab/exportFormat';
 import { checkStructure, MAX_IMPORT_BYTES } from './lab/importLab';
 import { isPlainObject, ShapeError } from './lab/shape';
@@ -66,7 +67,9 @@ export function parseConfigFile(text: string, fileName: string): ConfigFile {
   }
   const prefix = isResult ? 'config.' : '';
   try {
-    return { kind: isResult ? 'run-result' : 'config', config: validateConfig(isResult ? data.config : data) };
+    // makeConfig fills what is missing and copies the rest, unknown keys included, for validateConfig to name.
+    const config = makeConfig((isResult ? data.config : data) as DeepPartial<ExperimentConfig>);
+    return { kind: isResult ? 'run-result' : 'config', config: validateConfig(config) };
   } catch (err) {
     if (err instanceof ConfigError) {
       // validateConfig calls the config itself '(config)' when it is not an object at all.

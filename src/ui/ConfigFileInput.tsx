@@ -1,10 +1,11 @@
 /**
  * "Open config…" on the single-run page: loads the run settings from a JSON file, either a
- * config or a run's results (the page's "Download results JSON" or `npm run train`), whose
- * config it takes. The file is untrusted: parseConfigFile (src/engine/configFile.ts) applies
- * the lab import's guards and validateConfig, as for a config made in the form. A refused file
- * leaves the current settings untouched and says which file and field are at fault. Messages
- * are React text, never HTML, so a name like "<img onerror=…>" shows as those characters.
+ * config (a partial one is merged over the defaults, as for `npm run train --config`) or a
+ * run's results (the page's "Download results JSON" or `npm run train`), whose config it
+ * takes. The file is untrusted: parseConfigFile (src/engine/configFile.ts) applies the lab
+ * import's guards and validateConfig, as for a config made in the form. A refused file leaves
+ * the current settings untouched and says which file and field are at fault. Messages are
+ * React text, never HTML, so a name like "<img onerror=…>" shows as those characters.
  */
 import { memo, useId, useState } from 'react';
 import type { ExperimentConfig } from '../engine/config';
@@ -40,8 +41,8 @@ export const ConfigFileInput = memo(function ConfigFileInput({ onLoad, disabled 
   const id = useId();
   const [message, setMessage] = useState<Message | null>(null);
   return (
-    <section className="panel config-file" aria-labelledby={`${id}-label`} data-testid="config-file">
-      <label id={`${id}-label`} htmlFor={`${id}-input`}>
+    <section className="panel config-file" aria-label="Config file" data-testid="config-file">
+      <label htmlFor={`${id}-input`}>
         Open config…
       </label>
       <input
@@ -56,7 +57,7 @@ export const ConfigFileInput = memo(function ConfigFileInput({ onLoad, disabled 
           if (file) void openFile(file, onLoad).then(setMessage);
         }}
       />
-      <span className="field-hint">A config JSON, or a run’s results JSON (its config is used).</span>
+      <span className="field-hint">A config JSON (missing settings take their defaults, as for npm run train), or a run’s results JSON (its config).</span>
       {message ? (
         <p className={message.kind === 'error' ? 'error' : 'field-hint'} role={message.kind === 'error' ? 'alert' : 'status'} data-kind={message.kind} data-testid="config-file-message">
           {message.text}
