@@ -52,41 +52,42 @@ export function nested(depth: number, kind: 'array' | 'object', inner: Json = 0)
  * The document passed in is not changed.
  */
 export function mutateJson(rng: Rng, doc: Json): { value: Json; what: string } {
-  const root = { doc: JSON.parse(JSON.stringify(doc)) as Json };
-  const paths = jsonPaths(root.doc);
+  const copy = JSON.parse(JSON.stringify(doc)) as Json;
+  const paths = jsonPaths(copy);
   const path = pick(rng, paths);
   const parentPath = path.slice(0, -1);
-  const key = path.length > 0 ? path[path.length - 1] : 'doc';
-  let parent = (path.length > 0 ? parentPath.reduce<Json>((v, k) => (v as Record<string, Json>)[k], root.doc) : root) as Record<string, Json>;
   const where = path.join('.') || '(root)';
+  if (path.length === 0) return { value: pick(rng, HOSTILE_VALUES), what: 'replace the whole document' };
+  const key = path[path.length - 1];
+  let parent = parentPath.reduce<Json>((v, k) => (v as Record<string, Json>)[k], copy) as Record<string, Json>;
   switch (rng.int(6)) {
     case 0:
     case 1: {
       const value = pick(rng, HOSTILE_VALUES);
       parent[key] = value;
-      return { value: root.doc, what: `${where} = ${JSON.stringify(value)?.slice(0, 40)}` };
+      return { value: copy, what: `${where} = ${JSON.stringify(value)?.slice(0, 40)}` };
     }
     case 2:
       if (Array.isArray(parent)) parent.splice(key as number, 1);
       else delete parent[key];
-      return { value: root.doc, what: `delete ${where}` };
+      return { value: copy, what: `delete ${where}` };
     case 3: {
       // An extra key beside the node (or in it, when it is an object).
       const target = parent[key];
       if (target !== null && typeof target === 'object' && !Array.isArray(target)) parent = target as Record<string, Json>;
       const extra = rng.next() < 0.5 ? pick(rng, HOSTILE_KEYS) : 'unexpected';
-      if (Array.isArray(parent)) return { value: root.doc, what: 'no-op' };
+      if (Array.isArray(parent)) return { value: copy, what: 'no-op' };
       defineOwn(parent, extra, rng.next() < 0.5 ? { polluted: true } : pick(rng, HOSTILE_VALUES));
-      return { value: root.doc, what: `add key ${extra} at ${where}` };
+      return { value: copy, what: `add key ${extra} at ${where}` };
     }
     case 4:
       parent[key] = nested(1 + rng.int(60), rng.next() < 0.5 ? 'array' : 'object', parent[key]);
-      return { value: root.doc, what: `nest ${where}` };
+      return { value: copy, what: `nest ${where}` };
     default: {
       // Splice in another node of the same document.
       const other = pick(rng, paths).reduce<Json>((v, k) => (v as Record<string, Json>)[k], JSON.parse(JSON.stringify(doc)) as Json);
       parent[key] = other;
-      return { value: root.doc, what: `replace ${where} with another node` };
+      return { value: copy, what: `replace ${where} with another node` };
     }
   }
 }

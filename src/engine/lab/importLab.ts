@@ -4,14 +4,15 @@
  * nothing and gets one clear message: size limit, JSON syntax, nesting depth and hostile keys
  * (__proto__, constructor, prototype) before anything else looks at it, then the format and a
  * schema version this app can read, then the exact shape of every field, then every config
- * through validateConfig and the plan through validatePlan.
+ * through validateConfig and the plan through validatePlan. Nesting depth and the number of
+ * objects and arrays are also counted on the text, before JSON.parse spends time building them.
  */
 import { canonicalJson } from '../canonicalJson';
 import { RESULTS_SCHEMA_VERSION, type RunResult } from '../results';
 import { ConfigError, validateConfig } from '../validateConfig';
 import { EXPORT_FORMAT, EXPORT_SCHEMA_VERSION, fromExportedRun, type LabExport } from './exportFormat';
 import type { Plan } from './plan';
-import { anything, arrayOf, bool, int, isPlainObject, nullable, num, object, oneOf, ShapeError, str, type Check } from './shape';
+import { anything, arrayOf, bool, clipReason, int, isPlainObject, nullable, num, object, oneOf, ShapeError, str, type Check } from './shape';
 import type { LabRun } from './types';
 import { PlanError, validatePlan } from './validatePlan';
 
@@ -19,6 +20,8 @@ import { PlanError, validatePlan } from './validatePlan';
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 /** Deepest nesting of objects and arrays (a real export is about 8 deep). */
 export const MAX_DEPTH = 32;
+/** Most objects and arrays in one file: the largest real export (500 runs × 2,000 step samples) has about a million. */
+export const MAX_CONTAINERS = 2_000_000;
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 /** Why a file was refused; `message` is meant for the user and names the file. */
@@ -33,6 +36,33 @@ export interface ImportedFile {
   kind: 'lab-export' | 'run-result';
   plan: Plan | null;
   runs: LabRun[];
+}
+
+/**
+ * One pass over the text before JSON.parse, skipping strings: the reason to refuse it, or null.
+ * JSON.parse builds every object and array before anything can look at them, and a hostile file
+ * is mostly brackets: 64 MB of `[[],[],…]` is 21 million arrays and a minute of parsing (a real
+ * export of that size takes about 3 s), and 32 million nested `[` as long. So nesting beyond
+ * MAX_DEPTH and more than MAX_CONTAINERS objects and arrays are refused here, in milliseconds.
+ */
+export function prescan(text: string): string | null {
+  let depth = 0;
+  let containers = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: skip to its closing quote, past escaped characters
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH) return `it is nested more than ${MAX_DEPTH} levels deep.`;
+      if (++containers > MAX_CONTAINERS) return `it holds more than ${MAX_CONTAINERS.toLocaleString('en-US')} objects and lists; a Trick Lab file holds at most about a million.`;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return null;
 }
 
 /** Walks parsed JSON without recursion: refuses deep nesting and prototype-polluting keys. */
@@ -142,9 +172,11 @@ function classify(data: unknown): 'lab-export' | 'run-result' {
 /** Parses and checks one file's text; throws ImportError (with the file's name) on any problem. */
 export function parseImport(text: string, fileName: string): ImportedFile {
   const fail = (why: string): never => {
-    throw new ImportError(`${fileName} was not imported: ${why}`);
+    throw new ImportError(`${fileName} was not imported: ${clipReason(why)}`);
   };
   if (text.length > MAX_IMPORT_BYTES) fail(`it is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
+  const tooComplex = prescan(text);
+  if (tooComplex) fail(tooComplex);
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -16,6 +16,19 @@ export class ShapeError extends Error {
   }
 }
 
+/** Longest reason shown for a refused file or link, characters: longer ones are cut. */
+export const MAX_REASON_CHARS = 500;
+
+/**
+ * A refusal's reason, cut to MAX_REASON_CHARS: validateConfig quotes the value it got, and a
+ * hostile file can make that value megabytes long.
+ */
+export function clipReason(reason: string): string {
+  if (reason.length <= MAX_REASON_CHARS) return reason;
+  const end = /[\uD800-\uDBFF]/.test(reason[MAX_REASON_CHARS - 2]) ? MAX_REASON_CHARS - 2 : MAX_REASON_CHARS - 1; // not half a surrogate pair
+  return `${reason.slice(0, end)}…`;
+}
+
 /** Checks a value at a path; throws ShapeError. */
 export type Check = (value: unknown, path: string) => void;
 

@@ -11,7 +11,7 @@ import type { ExperimentConfig } from '../config';
 import { ConfigError, validateConfig } from '../validateConfig';
 import { checkStructure } from './importLab';
 import type { Plan } from './plan';
-import { ShapeError } from './shape';
+import { clipReason, ShapeError } from './shape';
 import { PlanError, validatePlan } from './validatePlan';
 
 /** The fragment parameter holding the state. */
@@ -94,7 +94,7 @@ export function decodeSetup(code: string): SharedSetup {
   } catch (err) {
     if (err instanceof ConfigError || err instanceof PlanError || err instanceof ShapeError) {
       const where = err instanceof ConfigError ? 'config.' : err instanceof PlanError ? 'plan.' : '';
-      throw new ShareLinkError(`the link's settings are not valid (${where}${err.message}).`);
+      throw new ShareLinkError(`the link's settings are not valid (${clipReason(`${where}${err.message}`)}).`);
     }
     throw err;
   }
