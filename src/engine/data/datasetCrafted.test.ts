@@ -192,6 +192,7 @@ describe('just over each limit', () => {
 
 afterAll(() => {
   console.log(fuzzSummary([tally]));
+  expect(tally.inputs).toBeGreaterThanOrEqual(50);
   expect(tally.crashes).toEqual([]);
   expect(prototypeSnapshot()).toEqual(protoBefore);
 });

@@ -143,8 +143,9 @@ describe('dataset importer fuzz', () => {
 });
 
 afterAll(() => {
-  const line = fuzzSummary(tallies);
-  console.log(line);
+  console.log(fuzzSummary(tallies));
+  expect(tallies.reduce((n, t) => n + t.inputs, 0)).toBeGreaterThanOrEqual(5000);
+  expect(tallies.reduce((n, t) => n + t.crashCount, 0)).toBe(0);
   expect(prototypeSnapshot()).toEqual(protoBefore);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });

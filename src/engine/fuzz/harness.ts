@@ -98,7 +98,7 @@ export function fuzzSummary(tallies: readonly FuzzTally[]): string {
   return `fuzz: ${n(inputs)} inputs, ${n(crashes)} crashes (${parts.join('; ')})`;
 }
 
-/** Own property names of the built-in prototypes, to show after a run that none was added. */
+/** Own property names of the built-in prototypes and the global object, to show after a run that none was added. */
 export function prototypeSnapshot(): string[] {
-  return [Object.prototype, Array.prototype, Function.prototype].map((p) => Object.getOwnPropertyNames(p).sort().join(','));
+  return [Object.prototype, Array.prototype, Function.prototype, globalThis].map((p) => Object.getOwnPropertyNames(p).sort().join(','));
 }

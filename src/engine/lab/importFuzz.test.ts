@@ -245,6 +245,8 @@ describe('results importer fuzz', () => {
 
 afterAll(() => {
   console.log(fuzzSummary(tallies));
+  expect(tallies.reduce((n, t) => n + t.inputs, 0)).toBeGreaterThanOrEqual(9000);
+  expect(tallies.reduce((n, t) => n + t.crashCount, 0)).toBe(0);
   expect(prototypeSnapshot()).toEqual(protoBefore);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });

@@ -182,6 +182,8 @@ describe('configs from a link or a file are validated like hand-made ones', () =
 
 afterAll(() => {
   console.log(fuzzSummary(tallies));
+  expect(tallies.reduce((n, t) => n + t.inputs, 0)).toBeGreaterThanOrEqual(6500);
+  expect(tallies.reduce((n, t) => n + t.crashCount, 0)).toBe(0);
   expect(prototypeSnapshot()).toEqual(protoBefore);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
