@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from './config';
 import { ConfigFileError, MAX_CONFIG_FILE_BYTES, parseConfigFile } from './configFile';
-import { MAX_DEPTH } from './lab/importLab';
+import { MAX_CONTAINERS, MAX_DEPTH } from './lab/importLab';
+import { MAX_REASON_CHARS } from './lab/shape';
 import { fakeResult } from './lab/testRuns';
 
 const config = makeConfig({ name: 'tiny', model: { depth: 8, widthMultiplier: 0.25 }, data: { resolution: 16, trainLimit: 64 }, optim: { batchSize: 32 } });
@@ -74,10 +75,18 @@ describe('parseConfigFile', () => {
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
 
-  it('refuses nesting deeper than the import limit without overflowing the stack', () => {
+  it('refuses deep nesting and masses of objects before parsing, as the lab import does', () => {
     const deep = `{"name": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
-    const err = refusal(deep);
-    expect(err.message).toMatch(new RegExp(`^bad\\.json was not opened: field name(\\.0)+: is nested more than ${MAX_DEPTH} levels deep$`));
+    expect(refusal(deep).message).toBe(`bad.json was not opened: it is nested more than ${MAX_DEPTH} levels deep.`);
+    const many = `{"name": [${'[],'.repeat(MAX_CONTAINERS)}[]]}`;
+    expect(refusal(many).message).toMatch(/^bad\.json was not opened: it holds more than 2,000,000 objects and lists/);
+  });
+
+  it('clips a refusal that quotes a huge value to a readable length', () => {
+    const err = refusal(withField('model.family', 'x'.repeat(100_000)));
+    expect(err.field).toBe('model.family');
+    expect(err.message.length).toBeLessThanOrEqual('bad.json was not opened: '.length + MAX_REASON_CHARS);
+    expect(err.message).toMatch(/^bad\.json was not opened: field model\.family: must be one of cifar-resnet, resnet18, resnet50 \(got "x+…$/);
   });
 
   it('refuses a file over the size limit before parsing it', () => {

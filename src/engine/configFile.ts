@@ -3,16 +3,16 @@
  * config JSON, partial ones merged over the defaults as `npm run train --config` does, or a
  * run's results JSON (from the page's download or `npm run train`), whose config is taken. The
  * file is untrusted, so it goes through the lab import's guards first (importLab.ts: a size
- * limit, JSON syntax, then nesting depth and the prototype-polluting keys __proto__,
- * constructor and prototype, before anything reads a field), then through validateConfig,
- * exactly as a config made in the form. A refused file changes nothing and
- * gets one message that names the file and the field at fault. The result is data only: the UI
- * shows its strings as text, never as HTML.
+ * limit; nesting depth and object count on the text, before JSON.parse; JSON syntax; then the
+ * prototype-polluting keys __proto__, constructor and prototype, before anything reads a
+ * field), then through validateConfig, exactly as a config made in the form. A refused file
+ * changes nothing and gets one message that names the file and the field at fault. The result
+ * is data only: the UI shows its strings as text, never as HTML.
  */
 import { makeConfig, type DeepPartial, type ExperimentConfig } from './config';
 import { EXPORT_FORMAT } from './lab/exportFormat';
-import { checkStructure, MAX_IMPORT_BYTES } from './lab/importLab';
-import { isPlainObject, ShapeError } from './lab/shape';
+import { checkStructure, MAX_IMPORT_BYTES, prescan } from './lab/importLab';
+import { clipReason, isPlainObject, ShapeError } from './lab/shape';
 import { APP_NAME } from './results';
 import { ConfigError, validateConfig } from './validateConfig';
 
@@ -30,7 +30,8 @@ export class ConfigFileError extends Error {
     readonly field: string | null,
     reason: string,
   ) {
-    super(`${fileName} was not opened: ${field === null ? reason : `field ${field}: ${reason}`}`);
+    // Clipped: validateConfig quotes the value it got, which a hostile file can make megabytes long.
+    super(`${fileName} was not opened: ${clipReason(field === null ? reason : `field ${field}: ${reason}`)}`);
     this.name = 'ConfigFileError';
   }
 }
@@ -47,6 +48,8 @@ export interface ConfigFile {
  */
 export function parseConfigFile(text: string, fileName: string): ConfigFile {
   if (text.length > MAX_CONFIG_FILE_BYTES) throw new ConfigFileError(fileName, null, `it is larger than ${MAX_CONFIG_FILE_BYTES / 1024 / 1024} MiB.`);
+  const tooComplex = prescan(text);
+  if (tooComplex) throw new ConfigFileError(fileName, null, tooComplex);
   let data: unknown;
   try {
     data = JSON.parse(text);
