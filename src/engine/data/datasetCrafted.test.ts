@@ -145,6 +145,20 @@ describe('crafted tar entries', () => {
     expect(outcome('c.tar.gz', gz)).toEqual([8]);
     expect(outcome('c.tar.gz', flipped)).toBe('c.tar.gz is damaged: what it unpacks to does not match its checksum (a corrupted download?).');
   });
+
+  it('a multi-member gzip is read whole, each member checked against its own trailer', () => {
+    const records = makeRecords([1, 2, 3], PATTERN);
+    const parts = [records.subarray(0, 1000), records.subarray(1000, 5000), records.subarray(5000)].map((p) => gzipSync(p, { level: 0 }));
+    const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
+    expect(outcome('data_batch_1.bin.gz', joined)).toEqual([1, 2, 3]);
+    const damaged = joined.slice();
+    damaged[500] ^= 1; // inside the first member's stored bytes
+    expect(outcome('data_batch_1.bin.gz', damaged)).toMatch(/^data_batch_1\.bin\.gz is damaged: /);
+    const shortened = joined.slice();
+    shortened.set([0, 0, 0, 0], parts[0].length - 4); // the first member's size field
+    expect(outcome('data_batch_1.bin.gz', shortened)).toMatch(/^data_batch_1\.bin\.gz ends in the middle of its compressed data/);
+  });
 });
 
 describe('just over each limit', () => {
