@@ -2,7 +2,9 @@
  * Entry point: starts the training worker (an ES module worker, so tfjs never runs on the main
  * thread), asks it for a backend and the embedded synthetic data, and renders the app: the
  * single-run page and the ablation lab, as tabs.
- * `?backend=webgl|cpu` forces a backend (to see the fallback path).
+ * `?backend=webgl|cpu` forces a backend (to see the fallback path). `?faults=1` lets the worker
+ * provoke its own faults (robustness tests: a lost GPU, a hung or crashing worker), and with it
+ * `&watchdog=ms` shortens how long a silent worker is waited for.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -11,15 +13,27 @@ import { SYNTHETIC_DEFAULT } from './engine/data/synthetic';
 import { createBrowserLab } from './lab/browserLab';
 import { Shell, viewFromHash } from './ui/Shell';
 import { createTrainingClient } from './ui/trainingClient';
+import { createWorkerHost } from './ui/workerHost';
 import './ui/app.css';
 
 const BACKENDS: readonly ('auto' | BackendName)[] = ['auto', 'webgpu', 'webgl', 'cpu'];
-const requested = new URLSearchParams(location.search).get('backend');
+const params = new URLSearchParams(location.search);
+const requested = params.get('backend');
 const backend = BACKENDS.find((b) => b === requested) ?? 'auto';
+const allowFaults = params.get('faults') === '1';
+/** A worker silent this long on a GPU backend is restarted (tfjs-cpu steps block it for minutes). */
+const WATCHDOG_MS = (allowFaults && Number(params.get('watchdog'))) || 60_000;
 
-const worker = new Worker(new URL('./worker/trainingWorker.ts', import.meta.url), { type: 'module' });
+const worker = createWorkerHost({
+  create: () => new Worker(new URL('./worker/trainingWorker.ts', import.meta.url), { type: 'module' }),
+  // Never while the worker initialises, decodes a dataset or trains on the CPU (synchronous work).
+  silenceMs: () => {
+    const s = client.getSnapshot();
+    return !s.backend || s.backend.name === 'cpu' || s.datasetLoading ? Infinity : WATCHDOG_MS;
+  },
+});
 const client = createTrainingClient(worker);
-client.init(backend);
+client.init(backend, allowFaults);
 client.loadSynthetic(SYNTHETIC_DEFAULT);
 // The ablation lab shares the worker; `#view=lab` opens it, `#share=…` carries a plan.
 const lab = createBrowserLab(worker, client, location.hash);

@@ -219,6 +219,15 @@ export function createLabController(opts: LabControllerOptions): LabController {
     void startNext();
   }
 
+  /** The active run stops without ending: it stays 'interrupted' with its checkpoint, to resume. */
+  function interruptActive(message: string) {
+    const id = state.activeRunId;
+    if (!id) return;
+    update(id, { status: 'interrupted', message });
+    set({ ...state, activeRunId: null, lastStep: null });
+    void startNext();
+  }
+
   function onEvent(event: WorkerEvent) {
     switch (event.type) {
       case 'progress': {
@@ -255,8 +264,31 @@ export function createLabController(opts: LabControllerOptions): LabController {
         return;
       case 'error':
         if (event.runId === null || event.runId !== state.activeRunId) return;
-        finishActive({ status: 'failed', message: event.message });
+        // A lost GPU that could not be brought back: the run keeps its checkpoint to resume later.
+        if (runById(event.runId)?.status === 'interrupted') interruptActive(event.message);
+        else finishActive({ status: 'failed', message: event.message });
         return;
+      case 'interrupted':
+        if (event.runId !== state.activeRunId) return;
+        // The worker brings the GPU back and resumes the run itself; the checkpoint stays stored.
+        if (event.resuming) update(event.runId, { status: 'interrupted', message: event.message });
+        else interruptActive(event.message);
+        return;
+      case 'resumed':
+        if (event.runId !== state.activeRunId) return;
+        update(event.runId, { status: 'running', message: `resumed after epoch ${event.fromEpoch} (the GPU was lost)`, epochs: event.epochs, steps: event.steps });
+        return;
+      case 'workerRestarted': {
+        for (const [id, pending] of predictions) {
+          pending.reject(new Error(event.message));
+          predictions.delete(id);
+        }
+        const run = state.activeRunId ? runById(state.activeRunId) : undefined;
+        if (!run) return;
+        const from = run.checkpointEpoch ? `from its checkpoint after epoch ${run.checkpointEpoch}` : 'from the beginning';
+        interruptActive(`${event.message} The run was interrupted; Resume continues it ${from}.`);
+        return;
+      }
       case 'predictions':
       case 'predictError': {
         const pending = predictions.get(event.requestId);

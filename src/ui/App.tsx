@@ -103,6 +103,11 @@ export function App({ client, backend }: AppProps) {
                 {state.runError.message}
               </p>
             ) : null}
+            {state.runNotice && state.runNotice !== state.runError?.message ? (
+              <p className="notice" role="status" data-testid="run-notice">
+                {state.runNotice}
+              </p>
+            ) : null}
             {result?.message ? (
               <p className={result.status === 'failed' || result.status === 'diverged' ? 'error' : 'field-hint'} data-testid="run-message">
                 {result.message}

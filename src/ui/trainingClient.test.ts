@@ -124,3 +124,46 @@ describe('createTrainingClient', () => {
     expect(client.getSnapshot().datasetLoading).toBe(true);
   });
 });
+
+describe('faults', () => {
+  const running = { ...INITIAL_STATE, backend, dataset: synthetic, runId: 'r1', phase: 'running' as const, steps: [step(1), step(2), step(3)], epochs: [epoch] };
+
+  it('shows a lost GPU, the new device and the resume, and takes the charts back to the checkpoint', () => {
+    let s = reduce(running, { type: 'interrupted', runId: 'r1', message: 'The GPU was lost (the device was destroyed) at step 3. The run resumes from its checkpoint after epoch 1.', checkpointEpoch: 1, resuming: true });
+    expect(s.phase).toBe('running');
+    s = reduce(s, { type: 'ready', backend, recovered: true });
+    s = reduce(s, { type: 'resumed', runId: 'r1', fromEpoch: 1, fromStep: 2, epochs: [], steps: [] });
+    expect(s.runNotice).toBe('The GPU was lost (the device was destroyed) at step 3. The run resumes from its checkpoint after epoch 1. The backend was restarted on a new GPU device. Resumed after epoch 1.');
+    expect(s.steps.map((x) => x.step)).toEqual([1, 2]);
+    expect(s.runError).toBeNull();
+  });
+
+  it('ends the run with the message when the GPU cannot be resumed', () => {
+    const s = reduce(running, { type: 'interrupted', runId: 'r1', message: 'lost 3 times', checkpointEpoch: 1, resuming: false });
+    expect(s.phase).toBe('done');
+    expect(s.runError).toEqual({ message: 'lost 3 times' });
+  });
+
+  it('re-initialises a restarted worker and reloads its dataset, marking the live run interrupted', () => {
+    vi.useFakeTimers();
+    const { port, sent, emit } = fakeWorker();
+    const client = createTrainingClient(port, 0);
+    client.init('webgpu', true);
+    client.loadSynthetic({ seed: 1, trainCount: 500, testCount: 100 });
+    emit({ type: 'ready', backend });
+    emit({ type: 'dataset', info: synthetic });
+    client.start(makeConfig({}));
+    emit({ type: 'progress', runId: client.getSnapshot().runId ?? '', event: step(4) });
+    sent.length = 0;
+    emit({ type: 'workerRestarted', message: 'The training worker stopped (it threw an uncaught error: boom) and was restarted.' });
+    const s = client.getSnapshot();
+    expect(s.phase).toBe('done');
+    expect(s.backend).toBeNull();
+    expect(s.runError?.message).toBe('The training worker stopped (it threw an uncaught error: boom) and was restarted. The run was interrupted at step 4; start it again.');
+    expect(sent.map((x) => x.message)).toEqual([
+      { type: 'init', backend: 'webgpu', allowFaults: true },
+      { type: 'loadDataset', source: { kind: 'synthetic', seed: 1, trainCount: 500, testCount: 100 } },
+    ]);
+    vi.useRealTimers();
+  });
+});

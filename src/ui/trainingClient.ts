@@ -10,7 +10,7 @@
 import type { ExperimentConfig } from '../engine/config';
 import type { BackendInfo, EpochEvent, StepEvent } from '../engine/events';
 import type { RunResult } from '../engine/results';
-import type { DatasetInfo, DatasetSource, WorkerEvent, WorkerRequest } from '../worker/protocol';
+import type { DatasetInfo, DatasetSource, WorkerEvent, WorkerFault, WorkerRequest } from '../worker/protocol';
 
 /** Where the current (or last) run is. */
 export type RunPhase = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'done';
@@ -41,6 +41,11 @@ export interface TrainingState {
   result: RunResult | null;
   /** A run or config error (config errors name the field). */
   runError: UserError | null;
+  /**
+   * What happened to the run besides its own progress: the GPU was lost and the run resumed from
+   * its checkpoint, or the worker was restarted. Cleared when the next run starts.
+   */
+  runNotice: string | null;
 }
 
 /** The part of a Worker the client uses (a fake in unit tests). */
@@ -53,7 +58,8 @@ export interface WorkerPort {
 export interface TrainingClient {
   subscribe(listener: () => void): () => void;
   getSnapshot(): TrainingState;
-  init(backend: ExperimentConfig['run']['backend']): void;
+  /** `allowFaults`: the worker accepts injectFault (pages opened with ?faults=1). */
+  init(backend: ExperimentConfig['run']['backend'], allowFaults?: boolean): void;
   loadSynthetic(source: { seed: number; trainCount: number; testCount: number }): void;
   /** Reads the files as ArrayBuffers (async, off the render path) and transfers them. */
   loadFiles(files: readonly File[]): Promise<void>;
@@ -61,6 +67,8 @@ export interface TrainingClient {
   pause(): void;
   resume(): void;
   stop(): void;
+  /** Provokes a fault in the worker (only when initialised with allowFaults). */
+  injectFault(fault: WorkerFault): void;
 }
 
 export const INITIAL_STATE: TrainingState = {
@@ -76,13 +84,43 @@ export const INITIAL_STATE: TrainingState = {
   epochs: [],
   result: null,
   runError: null,
+  runNotice: null,
 };
+
+const joinNotice = (a: string | null, b: string): string => (a ? `${a} ${b}` : b);
 
 /** Folds one worker event into the state (pure, so it is unit-tested on its own). */
 export function reduce(state: TrainingState, event: WorkerEvent): TrainingState {
   switch (event.type) {
     case 'ready':
+      if (event.recovered) return { ...state, backend: event.backend, initError: null, runNotice: joinNotice(state.runNotice, 'The backend was restarted on a new GPU device.') };
       return { ...state, backend: event.backend, initError: null };
+    case 'interrupted': {
+      if (event.runId !== state.runId) return state;
+      if (event.resuming) return { ...state, runNotice: event.message };
+      return { ...state, phase: 'done', runNotice: event.message, runError: { message: event.message } };
+    }
+    case 'resumed':
+      if (event.runId !== state.runId) return state;
+      // The charts go back to the checkpoint: the run continues from there.
+      return {
+        ...state,
+        steps: state.steps.filter((s) => s.step <= event.fromStep),
+        epochs: state.epochs.filter((e) => e.epoch <= event.fromEpoch),
+        runNotice: joinNotice(state.runNotice, `Resumed after epoch ${event.fromEpoch}.`),
+      };
+    case 'workerRestarted': {
+      const live = state.phase === 'starting' || state.phase === 'running' || state.phase === 'paused' || state.phase === 'stopping';
+      const message = live ? `${event.message} The run was interrupted at step ${state.steps.at(-1)?.step ?? 0}; start it again.` : event.message;
+      return {
+        ...state,
+        backend: null,
+        datasetLoading: false,
+        phase: live ? 'done' : state.phase,
+        runError: live ? { message } : state.runError,
+        runNotice: message,
+      };
+    }
     case 'dataset':
       return { ...state, dataset: event.info, datasetLoading: false, datasetError: null };
     case 'progress': {
@@ -147,7 +185,24 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
   };
   const send = (message: WorkerRequest, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
 
-  worker.addEventListener('message', (e) => set(reduce(state, e.data), e.data.type === 'progress'));
+  /** What the worker was asked to set up, replayed when a restarted worker needs it again. */
+  let initRequest: WorkerRequest | null = null;
+  type DataRequest = { kind: 'synthetic'; seed: number; trainCount: number; testCount: number } | { kind: 'files'; files: readonly File[] };
+  let requestedData: DataRequest | null = null;
+  let loadedData: DataRequest | null = null;
+
+  worker.addEventListener('message', (e) => {
+    const event = e.data;
+    if (event.type === 'heartbeat') return;
+    if (event.type === 'dataset') loadedData = requestedData;
+    set(reduce(state, event), event.type === 'progress');
+    if (event.type === 'workerRestarted') {
+      // A new worker knows nothing: initialise it and load the dataset the old one had.
+      if (initRequest) send(initRequest);
+      if (loadedData?.kind === 'synthetic') client.loadSynthetic(loadedData);
+      else if (loadedData?.kind === 'files') void client.loadFiles(loadedData.files);
+    }
+  });
   worker.addEventListener('error', (e) => {
     // A worker that fails to load or throws at top level: say so instead of hanging.
     const message = `The training worker failed: ${e.message || 'unknown error'}`;
@@ -159,19 +214,23 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
     send({ type: 'loadDataset', source }, transfer);
   };
 
-  return {
+  const client: TrainingClient = {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     getSnapshot: () => state,
-    init(backend) {
-      send({ type: 'init', backend });
+    init(backend, allowFaults = false) {
+      initRequest = { type: 'init', backend, allowFaults };
+      send(initRequest);
     },
     loadSynthetic({ seed, trainCount, testCount }) {
+      requestedData = { kind: 'synthetic', seed, trainCount, testCount };
       loadSource({ kind: 'synthetic', seed, trainCount, testCount });
     },
     async loadFiles(files) {
+      // File objects are handles, not copies: keeping them costs nothing.
+      requestedData = { kind: 'files', files };
       set({ ...state, datasetLoading: true, datasetError: null });
       try {
         const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
@@ -182,7 +241,7 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
     },
     start(config) {
       const runId = newRunId();
-      set({ ...state, runId, phase: 'starting', runConfig: config, steps: [], epochs: [], result: null, runError: null });
+      set({ ...state, runId, phase: 'starting', runConfig: config, steps: [], epochs: [], result: null, runError: null, runNotice: null });
       send({ type: 'start', runId, config });
     },
     pause() {
@@ -196,5 +255,9 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
       send({ type: 'stop', runId: state.runId });
       set({ ...state, phase: 'stopping' });
     },
+    injectFault(fault) {
+      send({ type: 'injectFault', fault });
+    },
   };
+  return client;
 }

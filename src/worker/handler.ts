@@ -194,7 +194,7 @@ export function createWorkerHandler(opts: HandlerOptions): WorkerHandler {
         throw new Error(`The GPU was lost and could not be restarted (${messageOf(err)}). Reload the page to go on; the lab keeps its runs and checkpoints.`);
       }
       if (!resuming) return;
-      post({ type: 'resumed', runId, fromEpoch: resumeFrom?.epoch ?? 0, epochs: resumeFrom?.epochs ?? [], steps: resumeFrom?.steps ?? [] });
+      post({ type: 'resumed', runId, fromEpoch: resumeFrom?.epoch ?? 0, fromStep: resumeFrom?.globalStep ?? 0, epochs: resumeFrom?.epochs ?? [], steps: resumeFrom?.steps ?? [] });
       await start(runId, config, { ...lab, resumeFrom: resumeFrom ?? undefined }, recoveries + 1);
     } finally {
       watch?.close();

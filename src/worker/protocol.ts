@@ -68,8 +68,17 @@ export type WorkerEvent =
    * it restarts from the beginning); `resuming`: the backend is back and the run goes on from it.
    */
   | { type: 'interrupted'; runId: string; message: string; checkpointEpoch: number | null; resuming: boolean }
-  /** An interrupted run continues from its checkpoint: the metrics so far are the checkpoint's. */
-  | { type: 'resumed'; runId: string; fromEpoch: number; epochs: EpochMetrics[]; steps: StepSample[] }
+  /**
+   * An interrupted run continues from its checkpoint (after `fromEpoch`, at optimiser step
+   * `fromStep`): the metrics so far are the checkpoint's.
+   */
+  | { type: 'resumed'; runId: string; fromEpoch: number; fromStep: number; epochs: EpochMetrics[]; steps: StepSample[] }
+  /**
+   * Made by the page's WorkerHost (src/ui/workerHost.ts), not by the worker: the worker threw an
+   * uncaught error or fell silent, was terminated and a new one started (not yet initialised):
+   * the run in progress, if any, is interrupted.
+   */
+  | { type: 'workerRestarted'; message: string }
   | { type: 'dataset'; info: DatasetInfo }
   | { type: 'progress'; runId: string; event: TrainEvent }
   | { type: 'paused'; runId: string; paused: boolean }
