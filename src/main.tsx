@@ -14,6 +14,7 @@ import { createBrowserLab } from './lab/browserLab';
 import { Shell, viewFromHash } from './ui/Shell';
 import { createTrainingClient } from './ui/trainingClient';
 import { createWorkerHost } from './ui/workerHost';
+import type { WorkerFault } from './worker/protocol';
 import './ui/app.css';
 
 const BACKENDS: readonly ('auto' | BackendName)[] = ['auto', 'webgpu', 'webgl', 'cpu'];
@@ -34,6 +35,8 @@ const worker = createWorkerHost({
 });
 const client = createTrainingClient(worker);
 client.init(backend, allowFaults);
+// Robustness tests provoke faults from the page: `await window.trickLabFaults('lose-device')`.
+if (allowFaults) Object.assign(window, { trickLabFaults: (fault: WorkerFault) => client.injectFault(fault) });
 client.loadSynthetic(SYNTHETIC_DEFAULT);
 // The ablation lab shares the worker; `#view=lab` opens it, `#share=…` carries a plan.
 const lab = createBrowserLab(worker, client, location.hash);
