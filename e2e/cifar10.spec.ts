@@ -1,8 +1,12 @@
 // Real CIFAR-10 from a file: the shared sample (10,000 training images in the official binary
 // layout) loads and trains; a truncated archive shows a clear message, leaves the previous
-// dataset loaded, and the app still trains; files dropped on the page take the same path.
+// dataset loaded, and the app still trains; files dropped on the page take the same path; a
+// gzip bomb and a tar entry that climbs out of the archive are refused the same way.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { createTar } from 'nanotar';
+import { gzipBomb } from '../src/engine/fuzz/bombs';
 import { expect, test } from './fixtures';
 
 /** ../shared/data from the repository root. */
@@ -36,4 +40,22 @@ test('dropped files go to the same loader', async ({ app }) => {
   await app.dropFiles([{ name: 'data_batch_1.bin', bytes: Buffer.alloc(100, 7) }]);
   await expect(app.datasetError).toContainText('data_batch_1.bin', { timeout: 30_000 });
   await expect(app.datasetName).toContainText('synthetic');
+});
+
+test('hostile archives (a gzip bomb, a tar entry climbing out with ../) are refused; the page keeps its dataset and trains', async ({ app }) => {
+  const bomb = Buffer.from(gzipBomb(1024 ** 3)); // 1 GiB of zeros in about 1 MB
+  const started = Date.now();
+  await app.chooseFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: bomb });
+  await expect(app.datasetError).toHaveText(/cifar-10-binary\.tar\.gz unpacks to more than 400 MB, more than any CIFAR-10\/100 download; refusing to unpack it further\./, { timeout: 60_000 });
+  expect(Date.now() - started).toBeLessThan(60_000);
+  await expect(app.datasetName).toContainText('synthetic');
+
+  const record = Buffer.alloc(3073, 3);
+  const climbing = gzipSync(createTar([{ name: '../data_batch_1.bin', data: new Uint8Array(record) }]));
+  await app.chooseFiles({ name: 'evil.tar.gz', mimeType: 'application/gzip', buffer: climbing });
+  await expect(app.datasetError).toContainText('evil.tar.gz', { timeout: 30_000 });
+  await expect(app.datasetName).toContainText('synthetic');
+
+  await app.configure({ trainLimit: 64 });
+  await app.runToCompletion();
 });

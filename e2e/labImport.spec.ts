@@ -31,7 +31,7 @@ const BAD: { name: string; text: () => string; message: RegExp }[] = [
   { name: 'wrong-shape.json', text: () => JSON.stringify({ ...result, epochs: 'all of them' }), message: /field epochs: must be a list/ },
   { name: 'future.json', text: () => JSON.stringify({ format: 'trick-lab-ablation', schemaVersion: 99, runs: [] }), message: /newer version of Trick Lab \(export schema 99; this app reads 1\)/ },
   { name: 'hostile.json', text: () => JSON.stringify(result).replace('"config":', '"__proto__": {"admin": true}, "config":'), message: /field __proto__: is not an allowed key/ },
-  { name: 'deep.json', text: () => `${'['.repeat(5000)}${']'.repeat(5000)}`, message: /nested more than 32 levels deep/ },
+  { name: 'deep.json', text: () => `${'['.repeat(10_000)}${']'.repeat(10_000)}`, message: /nested more than 32 levels deep/ },
   { name: 'bad-config.json', text: () => JSON.stringify({ ...result, config: { ...config, optim: { ...config.optim, batchSize: 0 } } }), message: /field config\.optim\.batchSize: must be between 1 and 8192/ },
 ];
 
@@ -54,6 +54,9 @@ test('bad imports are refused with a message and change nothing; a good one is i
   await expect(lab.lastNoticeText()).toHaveText(/^huge\.json was not imported: it is larger than 64 MiB/);
   await expect(lab.resultRows).toHaveCount(0);
   expect(await lab.page.evaluate(() => ({} as Record<string, unknown>).admin)).toBeUndefined();
+  // Nothing was written: after a reload the lab is as empty as before.
+  await lab.reload();
+  await expect(lab.page.getByTestId('lab-imported-run')).toHaveCount(0);
 
   await lab.importFiles([json('results.json', JSON.stringify(result))]);
   await expect(lab.lastNoticeText()).toHaveText('results.json: 1 run imported.');
