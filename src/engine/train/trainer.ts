@@ -130,6 +130,10 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
   // Batches are built on the GPU from resident uint8 images on WebGPU, else in JavaScript.
   let trainInput: InputPipeline | null = null;
   let valInput: InputPipeline | null = null;
+  // The epoch's on-device sums (freed in `finally` too, when a step throws mid-epoch).
+  let epochLoss: tf.Scalar | null = null;
+  let epochCorrect: tf.Scalar | null = null;
+  let windowLoss: tf.Scalar | null = null;
 
   try {
     if (setupError) throw new Error(setupError);
@@ -144,9 +148,9 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
     valInput = createInputPipeline(data.val, inputOptions);
     for (let epoch = firstEpoch; epoch <= config.run.epochs; epoch++) {
       const epochStart = performance.now();
-      let epochLoss = tf.scalar(0);
-      let epochCorrect = tf.scalar(0);
-      let windowLoss = tf.scalar(0);
+      epochLoss = tf.scalar(0);
+      epochCorrect = tf.scalar(0);
+      windowLoss = tf.scalar(0);
       let windowSteps = 0;
       let windowStart = performance.now();
       let epochImages = 0;
@@ -170,8 +174,9 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
         const prepared = step.prepare({ x, targets: y });
         const out = step.run(prepared, lr);
         tf.dispose([x, y, prepared.x, prepared.targets]);
-        const next = tf.tidy(() => [tf.add(epochLoss, tf.mul(out.loss, batch.size)), tf.add(epochCorrect, out.correct), tf.add(windowLoss, out.loss)]);
-        tf.dispose([epochLoss, epochCorrect, windowLoss, out.loss, out.correct]);
+        const sums = [epochLoss, epochCorrect, windowLoss] as tf.Scalar[];
+        const next = tf.tidy(() => [tf.add(sums[0], tf.mul(out.loss, batch.size)), tf.add(sums[1], out.correct), tf.add(sums[2], out.loss)]);
+        tf.dispose([...sums, out.loss, out.correct]);
         [epochLoss, epochCorrect, windowLoss] = next as tf.Scalar[];
         globalStep++;
         windowSteps++;
@@ -240,6 +245,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
     // A failed allocation says which setting to lower.
     if (isOutOfMemory(err) && !(err instanceof OutOfMemoryError)) message = outOfMemoryDuringRun(config, message).message;
   } finally {
+    for (const t of [epochLoss, epochCorrect, windowLoss]) t?.dispose();
     step.dispose();
     trainInput?.dispose();
     valInput?.dispose();
