@@ -2,6 +2,21 @@
 // built app's Content-Security-Policy.
 import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/** Minutes-long suites (2,000-step soak, lost-device recovery) start first, beside the rest. */
+const SLOW_SUITES = ['longRun.test.ts', 'handler.test.ts', 'archiveBomb.test.ts'];
+
+class SlowFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification) => {
+      const i = SLOW_SUITES.findIndex((name) => f.moduleId.endsWith(name));
+      return i < 0 ? SLOW_SUITES.length : i;
+    };
+    return sorted.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+  }
+}
 
 /**
  * The Content-Security-Policy of the built app (W3C CSP Level 3), in one place: everything not
@@ -78,5 +93,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    sequence: { sequencer: SlowFirst },
   },
 });
