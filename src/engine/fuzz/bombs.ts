@@ -5,6 +5,7 @@
  * needed) and repeated, so building a 1 GiB bomb costs one 1 MiB compression, not a gigabyte.
  */
 import { constants, crc32, deflateRawSync, gzipSync } from 'node:zlib';
+import { concat } from './mutate';
 
 const MiB = 1024 * 1024;
 const GZIP_HEADER = Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
@@ -36,21 +37,11 @@ export function gzipBomb(zeros: number, prefix: Uint8Array = new Uint8Array(0)):
   trailer.setUint32(0, crc >>> 0, true);
   trailer.setUint32(4, (prefix.length + zeros) % 2 ** 32, true);
   parts.push(new Uint8Array(trailer.buffer));
-  return concat(parts);
+  return concat(...parts);
 }
 
 /** `members` concatenated gzip members of 1 MiB of zeros each (multi-member gzip is valid). */
 export function multiMemberBomb(members: number): Uint8Array {
   const one = gzipSync(new Uint8Array(MiB));
-  return concat(Array.from({ length: members }, () => one));
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(...Array.from({ length: members }, () => one));
 }

@@ -5,6 +5,7 @@
  * it: another error type (a TypeError, a RangeError such as a stack overflow), an empty message,
  * one that does not name the file, one too long to read, or a run over the time limit.
  */
+import { afterAll, expect } from 'vitest';
 
 export interface FuzzOptions {
   /** The importer's own error class (DatasetError, ImportError, ShareLinkError). */
@@ -101,4 +102,28 @@ export function fuzzSummary(tallies: readonly FuzzTally[]): string {
 /** Own property names of the built-in prototypes and the global object, to show after a run that none was added. */
 export function prototypeSnapshot(): string[] {
   return [Object.prototype, Array.prototype, Function.prototype, globalThis].map((p) => Object.getOwnPropertyNames(p).sort().join(','));
+}
+
+/**
+ * A fuzz test file's tallies: `track(name)` starts one; after the file, the summary line is
+ * printed and it is asserted that at least `minInputs` inputs were tried, none crashed, and no
+ * built-in prototype or global gained a property.
+ */
+export function fuzzSuite(minInputs: number): { track(name: string): FuzzTally } {
+  const tallies: FuzzTally[] = [];
+  const protoBefore = prototypeSnapshot();
+  afterAll(() => {
+    console.log(fuzzSummary(tallies));
+    expect(tallies.reduce((n, t) => n + t.inputs, 0)).toBeGreaterThanOrEqual(minInputs);
+    expect(tallies.reduce((n, t) => n + t.crashCount, 0)).toBe(0);
+    expect(prototypeSnapshot()).toEqual(protoBefore);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+  return {
+    track(name) {
+      const tally = createTally(name);
+      tallies.push(tally);
+      return tally;
+    },
+  };
 }

@@ -21,7 +21,8 @@ export function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[rng.int(items.length)];
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
+/** The parts, one after another, in one new array. */
+export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

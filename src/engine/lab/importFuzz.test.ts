@@ -6,9 +6,9 @@
  * validatePlan like a hand-made config) or refused with an ImportError that names the file and
  * stays short; never another error, never slow, never a change to Object.prototype.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../config';
-import { createTally, fuzzOne, fuzzSummary, prototypeSnapshot, type FuzzTally } from '../fuzz/harness';
+import { fuzzOne, fuzzSuite, type FuzzTally } from '../fuzz/harness';
 import { importChecked } from '../fuzz/labTargets';
 import { mutateText, pick, truncationPoints } from '../fuzz/mutate';
 import { HOSTILE_KEYS, HTML_PAYLOAD, jsonPaths, mutateJson, type Json } from '../fuzz/mutateJson';
@@ -39,14 +39,7 @@ const TOKENS = [
   `"${HTML_PAYLOAD}"`, ' ', '\n', '\u2028', '\ufeff', '"runs":[]', '"format":"trick-lab-ablation"', '"schemaVersion":2',
 ];
 
-const tallies: FuzzTally[] = [];
-const protoBefore = prototypeSnapshot();
-
-function track(name: string): FuzzTally {
-  const tally = createTally(name);
-  tallies.push(tally);
-  return tally;
-}
+const { track } = fuzzSuite(9000);
 
 function fuzzImport(tally: FuzzTally, label: string, text: string, fileName = NAME) {
   return fuzzOne(tally, label, () => importChecked(text, fileName), { ownError: ImportError, mentions: fileName });
@@ -243,10 +236,3 @@ describe('results importer fuzz', () => {
   });
 });
 
-afterAll(() => {
-  console.log(fuzzSummary(tallies));
-  expect(tallies.reduce((n, t) => n + t.inputs, 0)).toBeGreaterThanOrEqual(9000);
-  expect(tallies.reduce((n, t) => n + t.crashCount, 0)).toBe(0);
-  expect(prototypeSnapshot()).toEqual(protoBefore);
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-});
