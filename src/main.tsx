@@ -22,15 +22,19 @@ const params = new URLSearchParams(location.search);
 const requested = params.get('backend');
 const backend = BACKENDS.find((b) => b === requested) ?? 'auto';
 const allowFaults = params.get('faults') === '1';
-/** A worker silent this long on a GPU backend is restarted (tfjs-cpu steps block it for minutes). */
+/**
+ * A worker silent this long on WebGPU is restarted. On WebGL and the CPU the worker's own work
+ * is synchronous (shader linking, CPU kernels) and may block it for minutes, so only its errors
+ * are watched there.
+ */
 const WATCHDOG_MS = (allowFaults && Number(params.get('watchdog'))) || 60_000;
 
 const worker = createWorkerHost({
   create: () => new Worker(new URL('./worker/trainingWorker.ts', import.meta.url), { type: 'module' }),
-  // Never while the worker initialises, decodes a dataset or trains on the CPU (synchronous work).
+  // Never while the worker initialises or decodes a dataset (synchronous work either).
   silenceMs: () => {
     const s = client.getSnapshot();
-    return !s.backend || s.backend.name === 'cpu' || s.datasetLoading ? Infinity : WATCHDOG_MS;
+    return s.backend?.name !== 'webgpu' || s.datasetLoading ? Infinity : WATCHDOG_MS;
   },
 });
 const client = createTrainingClient(worker);
