@@ -1,5 +1,5 @@
 // A config the worker rejects comes back naming its field: the message shows beside that
-// input and in the run panel, and nothing starts.
+// input and in the run panel, and nothing starts; so does a run too big for the device.
 import { expect, test } from './fixtures';
 
 test('a rejected setting is named beside its field and nothing starts', async ({ app }) => {
@@ -11,4 +11,18 @@ test('a rejected setting is named beside its field and nothing starts', async ({
   await expect(app.page.getByText(/optim\.batchSize: 1000 is larger than/).first()).toBeVisible();
   await app.expectPhase('idle');
   await expect(app.startButton).toBeEnabled();
+});
+
+test('a run too big for the device is refused beside the batch size, with a size to try', async ({ app }) => {
+  // 4,096 images of 64×64 at width ×8: an 8 GiB first activation, over any WebGPU buffer limit.
+  await app.configure({ batchSize: 4096, trainLimit: 4096, resolution: 64, width: 8 });
+  await app.start();
+  await expect(app.page.getByLabel('Batch size')).toHaveAttribute('aria-invalid', 'true');
+  await expect(app.runError).toHaveText(
+    /^Out of memory: a batch of 4096 images at 64×64 needs a 8\.0 GiB activation buffer, and this device allows [\d.]+ (GiB|MiB) per buffer\. To fit it, lower the batch size \(optim\.batchSize, now 4096; try \d+\)/,
+  );
+  await app.expectPhase('idle');
+  // The page carries on: a run that fits trains.
+  await app.configure({ trainLimit: 64 });
+  await app.runToCompletion();
 });
