@@ -36,6 +36,7 @@ interface GpuErrorEventLike {
 
 interface GpuDeviceLike {
   lost: Promise<{ reason?: string; message?: string }>;
+  limits?: { maxStorageBufferBindingSize?: number; maxBufferSize?: number };
   destroy(): void;
   addEventListener?(type: 'uncapturederror', listener: (e: GpuErrorEventLike) => void): void;
   removeEventListener?(type: 'uncapturederror', listener: (e: GpuErrorEventLike) => void): void;
@@ -49,7 +50,7 @@ export function currentDevice(): GpuDeviceLike | null {
 }
 
 /** Whether a GPU error event is an out-of-memory error (by class, or by message on older stacks). */
-function isOutOfMemory(e: GpuErrorEventLike): boolean {
+function isOutOfMemoryEvent(e: GpuErrorEventLike): boolean {
   return e.error.constructor.name === 'GPUOutOfMemoryError' || /out of memory/i.test(e.error.message);
 }
 
@@ -64,7 +65,7 @@ export function watchDevice(): DeviceWatch | null {
     return loss;
   });
   const onError = (e: GpuErrorEventLike) => {
-    if (isOutOfMemory(e)) outOfMemory.push(e.error.message);
+    if (isOutOfMemoryEvent(e)) outOfMemory.push(e.error.message);
   };
   device.addEventListener?.('uncapturederror', onError);
   return {

@@ -6,8 +6,8 @@
  * the device's maxStorageBufferBindingSize / maxBufferSize; tfjs 4.22 does not check, so a
  * larger activation would fail with a validation error and silent zeros instead of a message.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from './config';
+import { currentDevice } from './gpuDevice';
 import { CIFAR_WIDTHS, scaledWidth } from './model/cifarResnet';
 import { BOTTLENECK_EXPANSION, IMAGENET_WIDTHS } from './model/imagenetResnet';
 
@@ -39,12 +39,10 @@ export function largestActivationBytes(config: ExperimentConfig): number {
 
 /** The largest buffer the current backend can hold, bytes. */
 export function deviceBufferLimit(): number {
-  if (tf.getBackend() === 'webgpu') {
-    const limits = (tf.backend() as unknown as { device?: { limits?: { maxStorageBufferBindingSize?: number; maxBufferSize?: number } } }).device?.limits;
-    const binding = limits?.maxStorageBufferBindingSize ?? HOST_TENSOR_LIMIT_BYTES;
-    return Math.min(binding, limits?.maxBufferSize ?? binding);
-  }
-  return HOST_TENSOR_LIMIT_BYTES;
+  const limits = currentDevice()?.limits;
+  if (!limits) return HOST_TENSOR_LIMIT_BYTES;
+  const binding = limits.maxStorageBufferBindingSize ?? HOST_TENSOR_LIMIT_BYTES;
+  return Math.min(binding, limits.maxBufferSize ?? binding);
 }
 
 const mib = (bytes: number): string => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${Math.ceil(bytes / 2 ** 20)} MiB`);

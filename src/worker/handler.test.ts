@@ -2,7 +2,8 @@
  * The worker's fault handling, on a real WebGPU device (Dawn on SwiftShader in Node): a run too
  * big for the device is refused naming the setting to lower and the worker carries on; a device
  * destroyed mid-run interrupts the run, the backend comes back on a new device and the run
- * resumes from its last checkpoint, ending as the uninterrupted run does.
+ * resumes from its last checkpoint, ending as the uninterrupted run does; a device that reports
+ * running out of memory mid-run ends the run with the setting to lower.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -102,5 +103,24 @@ describe('the worker on a run too big for the device', () => {
 
     await handler.handle({ type: 'start', runId: 'next', config: tinyConfig() });
     expect(doneOf(events, 'next')?.status).toBe('finished');
+  });
+
+  it('ends a run as failed with the same advice when the device reports running out of memory mid-run', { timeout: 120_000 }, async () => {
+    let reported = false;
+    const { handler, events } = await startHandler((e) => {
+      if (reported || e.type !== 'progress' || e.event.kind !== 'step') return;
+      reported = true;
+      // What Dawn or Chrome raises when an allocation fails: an uncaptured GPUOutOfMemoryError.
+      const g = globalThis as unknown as { GPUUncapturedErrorEvent: new (type: string, init: { error: unknown }) => Event; GPUOutOfMemoryError: new (message: string) => unknown };
+      const device = currentDevice() as unknown as EventTarget;
+      device.dispatchEvent(new g.GPUUncapturedErrorEvent('uncapturederror', { error: new g.GPUOutOfMemoryError('Allocation failed') }));
+    });
+    await handler.handle({ type: 'start', runId: 'oom', config: tinyConfig() });
+    const result = doneOf(events, 'oom');
+    expect(result?.status).toBe('failed');
+    expect(result?.message).toBe(
+      'Out of memory during training (Allocation failed). To fit it, lower the batch size (optim.batchSize, now 16; try 8), or the input resolution (data.resolution, now 8) or the width (model.widthMultiplier, now 0.25).',
+    );
+    expect(result?.epochs).toEqual([]);
   });
 });
