@@ -88,7 +88,7 @@ export default defineConfig({
   // the pages, and the worker script, whose own response carries the worker's policy.
   preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': contentSecurityPolicy('header') } },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createTar } from 'nanotar';
-import { gzipBomb } from '../src/engine/fuzz/bombs';
+import { gzipBomb } from '../test/support/fuzz/bombs';
 import { expect, test } from './fixtures';
 
 /** ../shared/data from the repository root. */

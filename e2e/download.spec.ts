@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { startTestServer, type TestServer } from '../src/data/testServer';
+import { startTestServer, type TestServer } from '../test/support/testServer';
 import { BASE_URL } from './pages/TrickLabPage';
 
 const SAMPLE = fileURLToPath(new URL('../../shared/data/cifar10-sample.tar.gz', import.meta.url));

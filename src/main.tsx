@@ -12,8 +12,8 @@ import type { BackendName } from './engine/config';
 import { SYNTHETIC_DEFAULT } from './engine/data/synthetic';
 import { createBrowserLab } from './lab/browserLab';
 import { Shell, viewFromHash } from './ui/Shell';
-import { createTrainingClient } from './ui/trainingClient';
-import { createWorkerHost } from './ui/workerHost';
+import { createTrainingClient } from './client/trainingClient';
+import { createWorkerHost } from './client/workerHost';
 import type { WorkerFault } from './worker/protocol';
 import './ui/app.css';
 

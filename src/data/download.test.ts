@@ -6,7 +6,7 @@ import { loadAnyCifarFromFiles } from '../engine/data/cifar';
 import { fetchDatasetIndex, IndexError, parseDatasetIndex, withEntry, type IndexEntry } from './datasetIndex';
 import { listStored, loadArchive, removeStored, type ByteCache } from './datasetStore';
 import { downloadBytes, DownloadError, type DownloadProgress } from './download';
-import { startTestServer, type TestServer } from './testServer';
+import { startTestServer, type TestServer } from '../../test/support/testServer';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const SAMPLE = new Uint8Array(readFileSync(resolve(repoRoot, '../shared/data/cifar10-sample.tar.gz')));

@@ -3,7 +3,7 @@ import { makeConfig } from './config';
 import { ConfigFileError, MAX_CONFIG_FILE_BYTES, parseConfigFile } from './configFile';
 import { MAX_CONTAINERS, MAX_DEPTH } from './lab/importLab';
 import { MAX_REASON_CHARS } from './lab/shape';
-import { fakeResult } from './lab/testRuns';
+import { fakeResult } from '../../test/support/testRuns';
 
 const config = makeConfig({ name: 'tiny', model: { depth: 8, widthMultiplier: 0.25 }, data: { resolution: 16, trainLimit: 64 }, optim: { batchSize: 32 } });
 

@@ -6,7 +6,7 @@
  */
 import { createPlan, type Plan } from '../engine/lab/plan';
 import { decodeSetup, shareCodeFromHash } from '../engine/lab/shareLink';
-import type { TrainingClient } from '../ui/trainingClient';
+import type { TrainingClient } from '../client/trainingClient';
 import { createLabController, type LabController, type LabPort } from './labController';
 import { openLabStore, type LabStore } from './labStore';
 

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { EpochEvent, StepEvent } from '../engine/events';
 import { createPlan } from '../engine/lab/plan';
-import { fakeResult, tinyConfig } from '../engine/lab/testRuns';
+import { fakeResult, tinyConfig } from '../../test/support/testRuns';
 import type { Checkpoint } from '../engine/train/checkpoint';
 import type { WorkerEvent, WorkerRequest } from '../worker/protocol';
 import { createLabController, type LabController, type LabPort, type WorkerStatus } from './labController';

@@ -4,7 +4,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPlan } from '../engine/lab/plan';
-import { fakeResult, tinyConfig } from '../engine/lab/testRuns';
+import { fakeResult, tinyConfig } from '../../test/support/testRuns';
 import type { Checkpoint } from '../engine/train/checkpoint';
 import type { WorkerEvent, WorkerRequest } from '../worker/protocol';
 import { lazyLabStore } from './browserLab';

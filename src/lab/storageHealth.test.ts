@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeResult, labRun, tinyConfig } from '../engine/lab/testRuns';
+import { fakeResult, labRun, tinyConfig } from '../../test/support/testRuns';
 import { forgetCheckpoint, forgetRuns, hasUnsaved, HEALTHY, openFailed, saveFailed, saveSucceeded, storageBanner } from './storageHealth';
 
 const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');

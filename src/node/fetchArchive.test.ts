@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OFFICIAL_ARCHIVES } from '../data/datasetIndex';
-import { startTestServer, type TestServer } from '../data/testServer';
-import { makeCifar100Records, PATTERN, tarEntry, tarOf } from '../engine/data/testFixtures';
+import { startTestServer, type TestServer } from '../../test/support/testServer';
+import { makeCifar100Records, PATTERN, tarEntry, tarOf } from '../../test/support/testFixtures';
 import { loadDatasetFromPath } from './loadDataset';
 import { fetchArchive, FetchArchiveError, type ArchiveProgress } from './fetchArchive';
 

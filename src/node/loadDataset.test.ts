@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { gzipSync } from 'fflate';
 import { parseTar } from 'nanotar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCifar100Records, makeRecords, PATTERN, tarEntry, tarOf } from '../engine/data/testFixtures';
+import { makeCifar100Records, makeRecords, PATTERN, tarEntry, tarOf } from '../../test/support/testFixtures';
 import { DatasetError, type Dataset } from '../engine/data/types';
 import { loadDatasetFromPath } from './loadDataset';
 

@@ -5,7 +5,7 @@ import type { LabExport } from '../engine/lab/exportFormat';
 import { parseImport } from '../engine/lab/importLab';
 import { createPlan } from '../engine/lab/plan';
 import { summarise } from '../engine/lab/summary';
-import { testDataset, testEnvironment, tinyConfig, trainTiny } from '../engine/lab/testRuns';
+import { testDataset, testEnvironment, tinyConfig, trainTiny } from '../../test/support/testRuns';
 import { runAblation, runsToDo } from './runAblation';
 
 const schema = JSON.parse(readFileSync(new URL('../../docs/lab-export.schema.json', import.meta.url), 'utf8'));

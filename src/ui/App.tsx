@@ -19,7 +19,7 @@ import { downloadJson } from './downloadJson';
 import { RunControls } from './RunControls';
 import { RunProgress } from './RunProgress';
 import { plannedStepsPerEpoch } from './runPlan';
-import type { TrainingClient } from './trainingClient';
+import type { TrainingClient } from '../client/trainingClient';
 import { TrickPanel } from './TrickPanel';
 import { useLrSchedulePoints } from './useLrSchedule';
 import { useTraining } from './useTraining';

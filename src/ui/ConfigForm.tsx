@@ -6,7 +6,7 @@
 import type { ExperimentConfig } from '../engine/config';
 import { NumberField } from './NumberField';
 import { SelectField } from './SelectField';
-import type { UserError } from './trainingClient';
+import type { UserError } from '../client/trainingClient';
 
 /** CIFAR ResNet depths are 6n+2 (He et al. 2016, section 4.2). */
 const DEPTHS = [8, 14, 20, 32, 44, 56, 110].map((d) => ({ value: d, label: `ResNet-${d}` }));

@@ -1,5 +1,5 @@
 /** Start, Pause/Resume, Stop, and the download of the finished run's results JSON. */
-import type { RunPhase } from './trainingClient';
+import type { RunPhase } from '../client/trainingClient';
 
 export interface RunControlsProps {
   phase: RunPhase;

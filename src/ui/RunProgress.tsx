@@ -1,7 +1,7 @@
 /** The run's progress: phase, a progress bar, epoch, step, ETA and throughput. */
 import type { EpochEvent, StepEvent } from '../engine/events';
 import { etaSeconds, formatDuration } from './runPlan';
-import type { RunPhase } from './trainingClient';
+import type { RunPhase } from '../client/trainingClient';
 
 export interface RunProgressProps {
   phase: RunPhase;

@@ -8,7 +8,7 @@ import type { BackendName } from '../engine/config';
 import type { LabController } from '../lab/labController';
 import { App } from './App';
 import { LabView } from './lab/LabView';
-import type { TrainingClient } from './trainingClient';
+import type { TrainingClient } from '../client/trainingClient';
 
 export type View = 'single' | 'lab';
 

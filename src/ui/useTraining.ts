@@ -3,7 +3,7 @@
  * state snapshot with useSyncExternalStore (no effects, no tearing).
  */
 import { useSyncExternalStore } from 'react';
-import type { TrainingClient, TrainingState } from './trainingClient';
+import type { TrainingClient, TrainingState } from '../client/trainingClient';
 
 /** The current training state; re-renders when the client notifies (throttled during a run). */
 export function useTraining(client: TrainingClient): TrainingState {

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, type ExperimentConfig } from '../engine/config';
 import type { EpochMetrics } from '../engine/events';
 import { currentDevice } from '../engine/gpuDevice';
-import { startWebGPU } from '../engine/kernels/testEnv';
+import { startWebGPU } from '../../test/support/testEnv';
 import type { RunResult } from '../engine/results';
 import { createWorkerHandler } from './handler';
 import type { WorkerEvent } from './protocol';

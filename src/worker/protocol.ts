@@ -74,7 +74,7 @@ export type WorkerEvent =
    */
   | { type: 'resumed'; runId: string; fromEpoch: number; fromStep: number; epochs: EpochMetrics[]; steps: StepSample[] }
   /**
-   * Made by the page's WorkerHost (src/ui/workerHost.ts), not by the worker: the worker threw an
+   * Made by the page's WorkerHost (src/client/workerHost.ts), not by the worker: the worker threw an
    * uncaught error or fell silent, was terminated and a new one started (not yet initialised):
    * the run in progress, if any, is interrupted.
    */

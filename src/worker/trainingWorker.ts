@@ -2,7 +2,7 @@
  * The training worker: all of tfjs runs here, off the main thread, so the page never blocks
  * while a ResNet trains. The requests of protocol.ts are answered by handler.ts; this file only
  * connects it to the worker scope, sends a heartbeat every second (the page restarts a worker
- * that falls silent, see src/ui/workerHost.ts), and reports uncaught errors.
+ * that falls silent, see src/client/workerHost.ts), and reports uncaught errors.
  */
 /// <reference lib="webworker" />
 import { createWorkerHandler } from './handler';

@@ -7,12 +7,12 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { gzipBomb, multiMemberBomb } from '../fuzz/bombs';
-import { loadChecked } from '../fuzz/datasetTarget';
-import { measurePeakRss } from '../fuzz/peakRss';
+import { gzipBomb, multiMemberBomb } from '../../../test/support/fuzz/bombs';
+import { loadChecked } from '../../../test/support/fuzz/datasetTarget';
+import { measurePeakRss } from '../../../test/support/fuzz/peakRss';
 import { MAX_DECOMPRESSED_BYTES } from './archive';
 import { CIFAR10_RECORD_BYTES } from './cifar10';
-import { tarEntry } from './testFixtures';
+import { tarEntry } from '../../../test/support/testFixtures';
 import { DatasetError } from './types';
 
 const MiB = 1024 * 1024;

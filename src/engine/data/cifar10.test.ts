@@ -6,7 +6,7 @@ import { gzipSync } from 'fflate';
 import { createTar, parseTar } from 'nanotar';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CIFAR10_CLASS_NAMES, CIFAR10_RECORD_BYTES, loadCifar10FromFiles, type InputFile } from './cifar10';
-import { errorOf, makeRecords, PATTERN, tarEntry, tarOf } from './testFixtures';
+import { errorOf, makeRecords, PATTERN, tarEntry, tarOf } from '../../../test/support/testFixtures';
 import type { Dataset } from './types';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));

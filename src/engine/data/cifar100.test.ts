@@ -4,7 +4,7 @@ import { createRng } from '../rng';
 import { loadAnyCifarFromFiles } from './cifar';
 import { CIFAR100_CLASS_NAMES, CIFAR100_COARSE_NAMES, CIFAR100_RECORD_BYTES, loadCifar100FromFiles } from './cifar100';
 import { limitSplit, withValidationSplit } from './split';
-import { errorOf, makeCifar100Records, makeRecords, PATTERN, tarEntry, tarOf } from './testFixtures';
+import { errorOf, makeCifar100Records, makeRecords, PATTERN, tarEntry, tarOf } from '../../../test/support/testFixtures';
 
 const text = (lines: string[]) => new TextEncoder().encode(lines.join('\n') + '\n');
 /** [coarse, fine] pairs consistent with CIFAR-100 (apple 0 and orange 53 are fruit_and_vegetables 4; worm 99 is non-insect_invertebrates 13). */

@@ -1,6 +1,6 @@
 import { crc32 as nodeCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { randomBytes } from '../fuzz/mutate';
+import { randomBytes } from '../../../test/support/fuzz/mutate';
 import { createRng } from '../rng';
 import { crc32 } from './crc32';
 

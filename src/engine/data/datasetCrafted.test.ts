@@ -7,12 +7,12 @@
  */
 import { gzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fuzzDatasetFile, loadChecked } from '../fuzz/datasetTarget';
-import { createTally, fuzzOne, fuzzSummary, prototypeSnapshot } from '../fuzz/harness';
-import { HTML_PAYLOAD } from '../fuzz/mutateJson';
+import { fuzzDatasetFile, loadChecked } from '../../../test/support/fuzz/datasetTarget';
+import { createTally, fuzzOne, fuzzSummary, prototypeSnapshot } from '../../../test/support/fuzz/harness';
+import { HTML_PAYLOAD } from '../../../test/support/fuzz/mutateJson';
 import { CIFAR10_CLASS_NAMES } from './cifar10';
 import type { CifarLoadOptions } from './cifarBinary';
-import { makeCifar100Records, makeRecords, PATTERN, tarEntry, tarOf } from './testFixtures';
+import { makeCifar100Records, makeRecords, PATTERN, tarEntry, tarOf } from '../../../test/support/testFixtures';
 import { DatasetError } from './types';
 
 const text = (s: string) => new TextEncoder().encode(s);

@@ -10,14 +10,14 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { fuzzDatasetFile as fuzzFile, loadChecked } from '../fuzz/datasetTarget';
-import { fuzzSuite } from '../fuzz/harness';
-import { mutateBytes, pick, randomBytes, truncationPoints } from '../fuzz/mutate';
+import { fuzzDatasetFile as fuzzFile, loadChecked } from '../../../test/support/fuzz/datasetTarget';
+import { fuzzSuite } from '../../../test/support/fuzz/harness';
+import { mutateBytes, pick, randomBytes, truncationPoints } from '../../../test/support/fuzz/mutate';
 import { createRng } from '../rng';
 import { gunzipBounded } from './archive';
 import { CIFAR10_CLASS_NAMES } from './cifar10';
 import { CIFAR100_CLASS_NAMES, CIFAR100_COARSE_NAMES } from './cifar100';
-import { makeCifar100Records, makeRecords, PATTERN, tarEntry, tarOf } from './testFixtures';
+import { makeCifar100Records, makeRecords, PATTERN, tarEntry, tarOf } from '../../../test/support/testFixtures';
 
 const SAMPLE = resolve(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/data/cifar10-sample.tar.gz');
 const text = (s: string) => new TextEncoder().encode(s);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compare, startWebGPU } from '../kernels/testEnv';
+import { compare, startWebGPU } from '../../../test/support/testEnv';
 import { createRng } from '../rng';
 import { assembleBatch, createPlanIterator, packCrop, type BatchPlan } from './batches';
 import { createDeviceImages, shardImages } from './deviceImages';

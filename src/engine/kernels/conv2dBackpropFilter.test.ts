@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CPU_WORKGROUPS, planSplitK } from './conv2dBackpropFilter';
 import { setAdapterClass } from './program';
 import { customKernelsEnabled } from './registry';
-import { compare, createRng, randomValues, runOn, useCustomKernels } from './testEnv';
+import { compare, createRng, randomValues, runOn, useCustomKernels } from '../../../test/support/testEnv';
 
 interface Case {
   name: string;

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { fusedBatchNorm, usesFusedKernels } from './fusedBatchNorm';
 import { setAdapterClass } from './program';
 import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL } from './registry';
-import { compare, createRng, randomValues, runOn, useCustomKernels } from './testEnv';
+import { compare, createRng, randomValues, runOn, useCustomKernels } from '../../../test/support/testEnv';
 
 interface Case {
   name: string;

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BN_STATS_KERNEL, customKernelNames, customKernelsEnabled, setCustomKernels } from './registry';
-import { startWebGPU } from './testEnv';
+import { startWebGPU } from '../../../test/support/testEnv';
 
 beforeAll(startWebGPU);
 

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { fusedBatchNorm } from './fusedBatchNorm';
-import { compare, createRng, randomValues, runOn, useCustomKernels } from './testEnv';
+import { compare, createRng, randomValues, runOn, useCustomKernels } from '../../../test/support/testEnv';
 import { runningAverageUpdate, sgdMomentumUpdate } from './updates';
 
 useCustomKernels();

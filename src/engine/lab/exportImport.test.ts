@@ -7,7 +7,7 @@ import { buildExport, EXPORT_SCHEMA_VERSION, type LabExport } from './exportForm
 import { ImportError, MAX_DEPTH, MAX_IMPORT_BYTES, parseImport } from './importLab';
 import { createPlan, expandPlan } from './plan';
 import { summarise } from './summary';
-import { labRun, testEnvironment, tinyConfig, trainTiny } from './testRuns';
+import { labRun, testEnvironment, tinyConfig, trainTiny } from '../../../test/support/testRuns';
 
 const schema = JSON.parse(readFileSync(new URL('../../../docs/lab-export.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true });

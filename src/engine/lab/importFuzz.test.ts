@@ -8,16 +8,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../config';
-import { fuzzOne, fuzzSuite, type FuzzTally } from '../fuzz/harness';
-import { importChecked } from '../fuzz/labTargets';
-import { mutateText, pick, truncationPoints } from '../fuzz/mutate';
-import { HOSTILE_KEYS, HTML_PAYLOAD, jsonPaths, mutateJson, type Json } from '../fuzz/mutateJson';
+import { fuzzOne, fuzzSuite, type FuzzTally } from '../../../test/support/fuzz/harness';
+import { importChecked } from '../../../test/support/fuzz/labTargets';
+import { mutateText, pick, truncationPoints } from '../../../test/support/fuzz/mutate';
+import { HOSTILE_KEYS, HTML_PAYLOAD, jsonPaths, mutateJson, type Json } from '../../../test/support/fuzz/mutateJson';
 import { createRng } from '../rng';
 import { buildExport } from './exportFormat';
 import { ImportError, MAX_CONTAINERS, MAX_DEPTH, MAX_IMPORT_BYTES, prescan } from './importLab';
 import { createPlan } from './plan';
 import { MAX_REASON_CHARS } from './shape';
-import { fakeResult, labRun, testEnvironment, tinyConfig } from './testRuns';
+import { fakeResult, labRun, testEnvironment, tinyConfig } from '../../../test/support/testRuns';
 
 const config = makeConfig({ ...tinyConfig, tricks: { labelSmoothing: { enabled: true, params: { epsilon: 0.1 } } } });
 const plan = createPlan(tinyConfig, { tricks: ['labelSmoothing', 'mixup'], seeds: [1, 2] });

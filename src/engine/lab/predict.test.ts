@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IMAGE_BYTES } from '../data/types';
 import { prepareData } from '../train/trainer';
 import { confusionMatrix, predictValidation } from './predict';
-import { testDataset, tinyConfig, trainTiny } from './testRuns';
+import { testDataset, tinyConfig, trainTiny } from '../../../test/support/testRuns';
 
 describe('predictions for a finished run', () => {
   it('counts a confusion matrix by hand', () => {

@@ -10,16 +10,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../config';
-import { fuzzOne, fuzzSuite, type FuzzTally } from '../fuzz/harness';
-import { codeOf, decodeChecked, importChecked } from '../fuzz/labTargets';
-import { mutateText, pick, randomBytes, truncationPoints } from '../fuzz/mutate';
-import { HOSTILE_KEYS, HTML_PAYLOAD, jsonPaths, mutateJson, type Json } from '../fuzz/mutateJson';
+import { fuzzOne, fuzzSuite, type FuzzTally } from '../../../test/support/fuzz/harness';
+import { codeOf, decodeChecked, importChecked } from '../../../test/support/fuzz/labTargets';
+import { mutateText, pick, randomBytes, truncationPoints } from '../../../test/support/fuzz/mutate';
+import { HOSTILE_KEYS, HTML_PAYLOAD, jsonPaths, mutateJson, type Json } from '../../../test/support/fuzz/mutateJson';
 import { createRng } from '../rng';
 import { ConfigError, validateConfig } from '../validateConfig';
 import { ImportError } from './importLab';
 import { createPlan } from './plan';
 import { encodeSetup, MAX_SHARE_CHARS, MAX_SHARE_JSON_BYTES, ShareLinkError, type SharedSetup } from './shareLink';
-import { fakeResult } from './testRuns';
+import { fakeResult } from '../../../test/support/testRuns';
 
 const config = makeConfig({
   name: 'tiny', model: { depth: 8, widthMultiplier: 0.25 }, run: { seed: 42 },

@@ -4,7 +4,7 @@ import { csvField, resultsCsv } from './csv';
 import { band, runSeries, smooth } from './curves';
 import { createPlan, expandPlan } from './plan';
 import { groupKey, sortRows, stat, summarise } from './summary';
-import { fakeResult, labRun, tinyConfig } from './testRuns';
+import { fakeResult, labRun, tinyConfig } from '../../../test/support/testRuns';
 
 // Baseline + cosine alone + mixup alone, seeds 1 and 2, with hand-picked accuracies.
 const { runs: planned } = expandPlan(createPlan(tinyConfig, { tricks: ['cosine', 'mixup'], seeds: [1, 2] }));

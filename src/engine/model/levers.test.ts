@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type ExperimentConfig, type ModelConfig } from '../config';
-import { runOneStep, tinyConfig } from '../tricks/testHarness';
+import { runOneStep, tinyConfig } from '../../../test/support/testHarness';
 import { validateConfig } from '../validateConfig';
 import { getLever, leverValue, LEVERS, withLever } from './levers';
 

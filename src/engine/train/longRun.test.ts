@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { startWebGPU } from '../kernels/testEnv';
+import { startWebGPU } from '../../../test/support/testEnv';
 import type { BackendInfo } from '../events';
 import { soak, type SoakReport } from './soak';
 

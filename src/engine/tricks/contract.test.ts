@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Teacher } from '../model/teacher';
 import { validateConfig } from '../validateConfig';
 import { TRICKS } from './registry';
-import { BATCH, makeTeacher, NUM_CLASSES, runOneStep, SIDE, tinyConfig, withTrick, type StepResult } from './testHarness';
+import { BATCH, makeTeacher, NUM_CLASSES, runOneStep, SIDE, tinyConfig, withTrick, type StepResult } from '../../../test/support/testHarness';
 
 let teacher: Teacher;
 let baseline: StepResult;

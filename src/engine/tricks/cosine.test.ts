@@ -4,7 +4,7 @@ import { makeConfig } from '../config';
 import { buildLrSchedule } from '../train/schedule';
 import { cosine, cosineSchedule } from './cosine';
 import { linearScaling } from './linearScaling';
-import { withTrick } from './testHarness';
+import { withTrick } from '../../../test/support/testHarness';
 import { warmup } from './warmup';
 
 // 10 epochs × 10 steps = 100 steps, η = 0.1.

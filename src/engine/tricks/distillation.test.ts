@@ -8,7 +8,7 @@ import { opsBatchNorm } from '../model/layers';
 import { createRng } from '../rng';
 import { softCrossEntropy } from '../train/losses';
 import { distillation, distillationTerm, NO_TEACHER_MESSAGE } from './distillation';
-import { NUM_CLASSES, TEACHER_MODEL, tinyConfig } from './testHarness';
+import { NUM_CLASSES, TEACHER_MODEL, tinyConfig } from '../../../test/support/testHarness';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -7,9 +7,9 @@ import { createModel, disposeModel, readWeights } from '../model';
 import { createRng } from '../rng';
 import { createTrainStep } from '../train/step';
 import { createFp16Numerics, fp16, roundHalf, roundHalfOps } from './fp16';
-import { HALF_CASES, halfReference, sampleValues } from './halfReference';
+import { HALF_CASES, halfReference, sampleValues } from '../../../test/support/halfReference';
 import { TRICKS } from './registry';
-import { fixedBatch, NUM_CLASSES, tinyConfig, withTrick } from './testHarness';
+import { fixedBatch, NUM_CLASSES, tinyConfig, withTrick } from '../../../test/support/testHarness';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

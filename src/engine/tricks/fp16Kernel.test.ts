@@ -4,15 +4,15 @@
 // one FP16 train step on WebGPU.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startWebGPU } from '../kernels/testEnv';
+import { startWebGPU } from '../../../test/support/testEnv';
 import { createModel, disposeModel } from '../model';
 import { createRng } from '../rng';
 import { createTrainStep } from '../train/step';
 import { fp16, roundHalf, roundHalfOps } from './fp16';
 import { ROUND_HALF_KERNEL, roundHalfWebGPU } from './fp16Kernel';
-import { HALF_CASES, halfReference, sampleValues } from './halfReference';
+import { HALF_CASES, halfReference, sampleValues } from '../../../test/support/halfReference';
 import { TRICKS } from './registry';
-import { fixedBatch, NUM_CLASSES, tinyConfig, withTrick } from './testHarness';
+import { fixedBatch, NUM_CLASSES, tinyConfig, withTrick } from '../../../test/support/testHarness';
 
 beforeAll(async () => {
   await startWebGPU();

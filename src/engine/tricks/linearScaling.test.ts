@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../config';
 import { buildLrSchedule } from '../train/schedule';
 import { linearScaledLr, linearScaling } from './linearScaling';
-import { withTrick } from './testHarness';
+import { withTrick } from '../../../test/support/testHarness';
 
 const config = (batchSize: number, lr = 0.1) => withTrick(linearScaling, true, makeConfig({ optim: { batchSize, lr }, run: { epochs: 10 } }));
 

@@ -8,7 +8,7 @@ import { createTrainStep } from '../train/step';
 import { labelSmoothing } from './labelSmoothing';
 import { mixBatch, mixup } from './mixup';
 import { TRICKS } from './registry';
-import { fixedBatch, NUM_CLASSES, tinyConfig, withTrick } from './testHarness';
+import { fixedBatch, NUM_CLASSES, tinyConfig, withTrick } from '../../../test/support/testHarness';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -6,7 +6,7 @@ import { createModel, disposeModel } from '../model';
 import { createRng } from '../rng';
 import { createSgd } from '../train/optimizer';
 import { noBiasDecay } from './noBiasDecay';
-import { NUM_CLASSES, tinyConfig, withTrick } from './testHarness';
+import { NUM_CLASSES, tinyConfig, withTrick } from '../../../test/support/testHarness';
 import { isEnabled, trickParams, type ParamInfo } from './types';
 
 beforeAll(async () => {

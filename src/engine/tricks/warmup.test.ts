@@ -4,7 +4,7 @@ import { makeConfig } from '../config';
 import { buildLrSchedule } from '../train/schedule';
 import { isEnabled } from './types';
 import { warmup, withWarmup } from './warmup';
-import { withTrick } from './testHarness';
+import { withTrick } from '../../../test/support/testHarness';
 
 // 10 epochs of 10 steps, constant η = 0.1; warmup 5 epochs = m = 50 steps.
 const config = (patch: Parameters<typeof makeConfig>[0] = {}) =>

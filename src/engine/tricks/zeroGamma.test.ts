@@ -7,7 +7,7 @@ import { createModel, disposeModel } from '../model';
 import { createRng } from '../rng';
 import { createTrainStep } from '../train/step';
 import { TRICKS } from './registry';
-import { NUM_CLASSES, tinyConfig, withTrick } from './testHarness';
+import { NUM_CLASSES, tinyConfig, withTrick } from '../../../test/support/testHarness';
 import { zeroGamma } from './zeroGamma';
 
 beforeAll(async () => {

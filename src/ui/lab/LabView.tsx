@@ -11,7 +11,7 @@ import { groupKey, summarise } from '../../engine/lab/summary';
 import { hasEnded, type LabRun } from '../../engine/lab/types';
 import { validatePlan } from '../../engine/lab/validatePlan';
 import type { LabController } from '../../lab/labController';
-import type { TrainingClient } from '../trainingClient';
+import type { TrainingClient } from '../../client/trainingClient';
 import { useTraining } from '../useTraining';
 import { ComparisonCharts } from './ComparisonCharts';
 import { ImportExportBar } from './ImportExportBar';

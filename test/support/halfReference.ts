@@ -4,7 +4,7 @@
  * value rounds to the nearer neighbour in the table, ties to the even bit pattern, and to Inf
  * from 65520 (65504 + half its spacing of 32) on. Used by fp16.test.ts and fp16Kernel.test.ts.
  */
-import type { Rng } from '../rng';
+import type { Rng } from '../../src/engine/rng';
 
 /** Value of the non-negative half with bits h (0 ≤ h ≤ 0x7bff). */
 export function decodeHalf(h: number): number {

@@ -5,7 +5,7 @@
  * reproducible from their seed and leave their input alone.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../rng';
+import { createRng } from '../../../src/engine/rng';
 import { createTally, fuzzOne, fuzzSummary, prototypeSnapshot } from './harness';
 import { mutateBytes, mutateText, randomBytes, truncationPoints } from './mutate';
 import { jsonPaths, mutateJson, nested, type Json } from './mutateJson';

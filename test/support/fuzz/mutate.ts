@@ -4,7 +4,7 @@
  * duplicate a chunk, splice, truncate), without the coverage feedback. Every draw comes from the
  * project's seeded Rng, so a failing input is rebuilt from its seed and its index in the loop.
  */
-import type { Rng } from '../rng';
+import type { Rng } from '../../../src/engine/rng';
 
 /** Byte values parsers tend to mishandle: 0, sign and ASCII boundaries, and tar's octal digits. */
 const INTERESTING_BYTES = [0x00, 0x01, 0x20, 0x2f, 0x2e, 0x30, 0x37, 0x38, 0x7f, 0x80, 0xff];

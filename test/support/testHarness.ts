@@ -5,14 +5,14 @@
  * effect (or absence of effect) shows in plain numbers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { makeConfig, type ExperimentConfig, type ModelConfig } from '../config';
-import { countParams, createModel, disposeModel, readWeights } from '../model';
-import { createTeacher, type Teacher } from '../model/teacher';
-import { createRng } from '../rng';
-import { buildLrSchedule } from '../train/schedule';
-import { createTrainStep } from '../train/step';
-import { TRICKS } from './registry';
-import type { Batch, Trick } from './types';
+import { makeConfig, type ExperimentConfig, type ModelConfig } from '../../src/engine/config';
+import { countParams, createModel, disposeModel, readWeights } from '../../src/engine/model';
+import { createTeacher, type Teacher } from '../../src/engine/model/teacher';
+import { createRng } from '../../src/engine/rng';
+import { buildLrSchedule } from '../../src/engine/train/schedule';
+import { createTrainStep } from '../../src/engine/train/step';
+import { TRICKS } from '../../src/engine/tricks/registry';
+import type { Batch, Trick } from '../../src/engine/tricks/types';
 
 export const NUM_CLASSES = 10;
 export const BATCH = 8;

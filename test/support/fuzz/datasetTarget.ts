@@ -4,9 +4,9 @@
  * to be unchanged afterwards (the importer is pure: it returns a value and writes nothing).
  * A broken promise is thrown as a plain Error, which the harness counts as a crash.
  */
-import { loadAnyCifarFromFiles } from '../data/cifar';
-import type { CifarLoadOptions } from '../data/cifarBinary';
-import { DatasetError, IMAGE_BYTES, type Dataset, type ImageSplit } from '../data/types';
+import { loadAnyCifarFromFiles } from '../../../src/engine/data/cifar';
+import type { CifarLoadOptions } from '../../../src/engine/data/cifarBinary';
+import { DatasetError, IMAGE_BYTES, type Dataset, type ImageSplit } from '../../../src/engine/data/types';
 import { fuzzOne, type FuzzOutcome, type FuzzTally } from './harness';
 
 /** FNV-1a of the bytes: cheap proof that an input was not written to. */

@@ -6,10 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll } from 'vitest';
-import { installNodeWebGPU } from '../../node/webgpu';
-import { setAdapterClass } from './program';
-import { setCustomKernels } from './registry';
-import { createRng, type Rng } from '../rng';
+import { installNodeWebGPU } from '../../src/node/webgpu';
+import { setAdapterClass } from '../../src/engine/kernels/program';
+import { setCustomKernels } from '../../src/engine/kernels/registry';
+import { createRng, type Rng } from '../../src/engine/rng';
 
 /**
  * Starts tfjs's WebGPU backend on Dawn: the driver VK_ICD_FILENAMES names, else SwiftShader

@@ -4,7 +4,7 @@
  * add an unknown or a prototype-polluting key beside it, or bury it under deep nesting. Byte
  * mutations mostly test the JSON parser; these reach the field checks behind it.
  */
-import type { Rng } from '../rng';
+import type { Rng } from '../../../src/engine/rng';
 import { pick } from './mutate';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

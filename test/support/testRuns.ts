@@ -3,11 +3,11 @@
  * 32 training images), and LabRun records made from them or from hand-written numbers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { makeConfig, type ExperimentConfig } from '../config';
-import { createSyntheticDataset } from '../data/synthetic';
-import type { Environment, RunResult } from '../results';
-import { startTraining } from '../train/trainer';
-import type { LabRun } from './types';
+import { makeConfig, type ExperimentConfig } from '../../src/engine/config';
+import { createSyntheticDataset } from '../../src/engine/data/synthetic';
+import type { Environment, RunResult } from '../../src/engine/results';
+import { startTraining } from '../../src/engine/train/trainer';
+import type { LabRun } from '../../src/engine/lab/types';
 
 export const testEnvironment: Environment = { backend: { name: 'cpu', fallbackReason: null, adapter: null }, userAgent: 'vitest', runtime: 'node' };
 export const testDataset = createSyntheticDataset({ seed: 4, trainCount: 96, testCount: 32 });

@@ -3,8 +3,8 @@
  * tests can state exactly what each file holds (and how it is broken).
  */
 import { expect } from 'vitest';
-import { CIFAR10_RECORD_BYTES } from './cifar10';
-import { DatasetError } from './types';
+import { CIFAR10_RECORD_BYTES } from '../../src/engine/data/cifar10';
+import { DatasetError } from '../../src/engine/data/types';
 
 /**
  * Records in CIFAR-10's binary layout: label byte, then the R, G and B planes (row-major 32×32).

@@ -6,10 +6,10 @@
  * which the harness counts as a crash.
  */
 import { deflateSync, strToU8 } from 'fflate';
-import { validateConfig } from '../validateConfig';
-import { parseImport, type ImportedFile } from '../lab/importLab';
-import { decodeSetup, type SharedSetup } from '../lab/shareLink';
-import { validatePlan } from '../lab/validatePlan';
+import { validateConfig } from '../../../src/engine/validateConfig';
+import { parseImport, type ImportedFile } from '../../../src/engine/lab/importLab';
+import { decodeSetup, type SharedSetup } from '../../../src/engine/lab/shareLink';
+import { validatePlan } from '../../../src/engine/lab/validatePlan';
 
 function revalidate(what: string, check: () => unknown): void {
   try {
