@@ -18,15 +18,33 @@ describe('createRng', () => {
     const z = Array.from({ length: n }, () => r.normal());
     const b = Array.from({ length: n }, () => r.beta(0.2, 0.2));
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-    const variance = (xs: number[]) => mean(xs.map((x) => (x - mean(xs)) ** 2));
+    const variance = (xs: number[]) => {
+      const m = mean(xs);
+      return mean(xs.map((x) => (x - m) ** 2));
+    };
     expect(mean(u)).toBeCloseTo(0.5, 1);
     expect(mean(z)).toBeCloseTo(0, 1);
     expect(variance(z)).toBeCloseTo(1, 1);
-    // Beta(a, a): mean 1/2, variance 1/(4(2a+1)) = 0.1786 for a = 0.2.
-    expect(mean(b)).toBeCloseTo(0.5, 1);
-    expect(variance(b)).toBeCloseTo(1 / (4 * 1.4), 1);
     expect(Math.min(...b)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...b)).toBeLessThanOrEqual(1);
+  });
+
+  it('draws Beta(α, α) with variance 1/(4(2α + 1)), tight enough to tell α = 0.2 from 0.4', () => {
+    // Var = 0.1786 at α = 0.2 and 0.1389 at α = 0.4 (0.04 apart). With 40,000 draws the sample
+    // variance's standard error is below 0.001, so a ±0.004 band holds one and excludes the other.
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    const variance = (xs: number[]) => {
+      const m = mean(xs);
+      return mean(xs.map((x) => (x - m) ** 2));
+    };
+    const r = createRng(11);
+    for (const alpha of [0.2, 0.4, 1, 3]) {
+      const xs = Array.from({ length: 40000 }, () => r.beta(alpha, alpha));
+      expect(Math.abs(mean(xs) - 0.5), `mean at α = ${alpha}`).toBeLessThan(0.006);
+      expect(Math.abs(variance(xs) - 1 / (4 * (2 * alpha + 1))), `variance at α = ${alpha}`).toBeLessThan(0.004);
+    }
+    // An asymmetric one checks the two gammas are not swapped: Beta(2, 5) has mean 2/7.
+    expect(Math.abs(mean(Array.from({ length: 40000 }, () => r.beta(2, 5))) - 2 / 7)).toBeLessThan(0.004);
   });
 
   it('permutes every index exactly once; forks are independent and repeatable', () => {

@@ -25,11 +25,10 @@ import { checkFitsDevice, isOutOfMemory, OutOfMemoryError, outOfMemoryDuringRun 
 import { validateConfig } from '../validateConfig';
 import { captureCheckpoint, restoreCheckpoint, type RunProgress, type RunState } from './checkpoint';
 import { buildLrSchedule, stepsPerEpoch as countSteps } from './schedule';
+import { evaluateSplit } from './evaluate';
 import { createTrainStep } from './step';
 import type { TrainingRun, TrainOptions } from './types';
 
-/** Evaluation batch size (no gradients, so larger than training batches is fine). */
-const EVAL_BATCH = 256;
 /** At most this many step samples are kept in the results (every k-th logged step beyond it). */
 const MAX_STEP_SAMPLES = 2000;
 
@@ -214,7 +213,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
       const [lossSum, correct] = await Promise.all([epochLoss.data(), epochCorrect.data()]);
       tf.dispose([epochLoss, epochCorrect, windowLoss]);
       if (status !== 'finished') break; // stopped or diverged mid-epoch: no evaluation
-      const evalResult = await evaluate(step, data.val, valInput);
+      const evalResult = await evaluateSplit(step, data.val, valInput);
       opts.healthCheck?.();
       const seconds = (performance.now() - epochStart) / 1000;
       const metrics: EpochMetrics = {
@@ -271,24 +270,6 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
 /** The message of a run whose loss stopped being a finite number. */
 function divergedAt(step: number, loss: number): string {
   return `diverged at step ${step}: the training loss is ${loss}`;
-}
-
-async function evaluate(step: ReturnType<typeof createTrainStep>, val: ImageSplit, input: InputPipeline) {
-  // Sums stay on the device; one read-back per evaluation.
-  let sums = tf.zeros([3]);
-  const batches = createPlanIterator(val, { batchSize: EVAL_BATCH, shuffle: false, dropLast: false, augment: { crop: false, padding: 0, flip: false } });
-  for (const batch of batches) {
-    const x = input.input(batch);
-    const labels = tf.tensor1d(batch.labels, 'int32');
-    const out = step.evaluate(x, labels);
-    const next = tf.tidy(() => tf.add(sums, tf.stack([out.lossSum, out.top1, out.top5])));
-    tf.dispose([x, labels, out.lossSum, out.top1, out.top5, sums]);
-    sums = next;
-  }
-  const [lossSum, top1, top5] = await sums.data();
-  sums.dispose();
-  const n = val.count;
-  return { valLoss: lossSum / n, valTop1: top1 / n, valTop5: top5 / n };
 }
 
 function finalMetrics(epochs: EpochMetrics[]): FinalMetrics | null {
