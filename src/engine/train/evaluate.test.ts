@@ -11,7 +11,7 @@ import { createModel, disposeModel } from '../model';
 import { opsBatchNorm } from '../model/layers';
 import { createRng } from '../rng';
 import { TRICKS } from '../tricks/registry';
-import { fixedBatch } from '../tricks/testHarness';
+import { fixedBatch } from '../../../test/support/testHarness';
 import { evaluateSplit } from './evaluate';
 import { createTrainStep } from './step';
 
