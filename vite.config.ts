@@ -35,8 +35,10 @@ class SlowFirst extends BaseSequencer {
  *   the E2E download tests serve one). Plain http to anywhere else is refused.
  * - style-src 'self': the bundled stylesheets. React's and Recharts' `style` props are set
  *   through the CSSOM, which CSP does not govern, so no 'unsafe-inline' is needed.
- * - img-src 'self': the browser's favicon request; the app shows no images (charts are SVG
- *   elements, downloads are blob: links, which are navigations, not loads).
+ * - img-src 'self': the favicon and the icons in public/; the app shows no other images (charts
+ *   are SVG elements, downloads are blob: links, which are navigations, not loads).
+ * - manifest-src 'self': the web app manifest (public/manifest.webmanifest), for a pinned tab or
+ *   an installed app; without it default-src 'none' refuses the manifest.
  * - object-src 'none', base-uri 'none', form-action 'none': no plugins, no <base> hijacking of
  *   the bundles' relative URLs, no form posts anywhere.
  * - frame-ancestors 'none': no framing (clickjacking). Browsers ignore it in a <meta> policy,
@@ -50,6 +52,7 @@ const CSP: readonly (readonly [directive: string, sources: string, headerOnly?: 
   ['connect-src', "'self' https: http://localhost:* http://127.0.0.1:*"],
   ['style-src', "'self'"],
   ['img-src', "'self'"],
+  ['manifest-src', "'self'"],
   ['object-src', "'none'"],
   ['base-uri', "'none'"],
   ['form-action', "'none'"],

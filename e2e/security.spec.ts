@@ -52,6 +52,7 @@ test('both pages are served with the policy, as a header and as a meta tag', asy
     expect(directives.get('script-src')).toBe("'self' 'wasm-unsafe-eval'");
     expect(directives.get('style-src')).toBe("'self'");
     expect(directives.get('connect-src')).toBe("'self' https: http://localhost:* http://127.0.0.1:*");
+    expect(directives.get('manifest-src')).toBe("'self'");
     expect(directives.get('object-src')).toBe("'none'");
     expect(directives.get('base-uri')).toBe("'none'");
     expect(directives.get('frame-ancestors')).toBe("'none'");
@@ -80,6 +81,26 @@ test('the app loads, trains a tiny run and opens the lab without a violation', a
   await expect(page.getByTestId('lab-view')).toHaveAttribute('data-loaded', 'true', { timeout: 30_000 });
   await expect(new LabPage(page).plannedConfigs()).toBeVisible();
 
+  expect(await csp.violations()).toEqual([]);
+  expect(csp.cspConsole).toEqual([]);
+});
+
+test('the manifest and the icons in public/ load under the policy', async ({ page, request }) => {
+  const csp = await watch(page);
+  await page.goto('/?backend=cpu');
+  await expect(new TrickLabPage(page).backendName).toHaveText(/cpu/, { timeout: 60_000 });
+  // Chromium fetches the manifest on demand (installability): ask for it as DevTools does.
+  const cdp = await page.context().newCDPSession(page);
+  const manifest = (await cdp.send('Page.getAppManifest')) as { url: string; errors: unknown[]; data?: string };
+  expect(manifest.url).toMatch(/\/manifest\.webmanifest$/);
+  expect(manifest.errors).toEqual([]);
+  expect(JSON.parse(manifest.data ?? '{}').name).toBe('Trick Lab');
+  for (const [path, type] of [['/favicon.svg', 'image/svg+xml'], ['/icon-192.png', 'image/png'], ['/icon-512.png', 'image/png'], ['/datasets/index.json', 'application/json']]) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(200);
+    expect(response.headers()['content-type'], path).toContain(type);
+  }
+  expect(await page.evaluate(() => [...document.querySelectorAll('link[rel~="icon"]')].map((l) => (l as HTMLLinkElement).getAttribute('href')))).toEqual(['/favicon.svg', '/icon-192.png']);
   expect(await csp.violations()).toEqual([]);
   expect(csp.cspConsole).toEqual([]);
 });
