@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { parseDatasetIndex } from './data/datasetIndex';
+import { parseDatasetIndex } from '../src/data/datasetIndex';
 
 const PUBLIC = resolve(__dirname, '..', 'public');
 const read = (name: string) => readFileSync(resolve(PUBLIC, name));
