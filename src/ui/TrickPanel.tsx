@@ -7,7 +7,7 @@
  */
 import type { ExperimentConfig, TrickSetting } from '../engine/config';
 import { TRICKS } from '../engine/tricks/registry';
-import type { Trick } from '../engine/tricks/types';
+import { recipeOf, trickParams, type Trick } from '../engine/tricks/types';
 import { NumberField } from './NumberField';
 
 export interface TrickPanelProps {
@@ -55,6 +55,7 @@ export function TrickPanel({ config, onChange, disabled, tricks = TRICKS }: Tric
                       testId={`trick-${trick.id}-${p.key}`}
                     />
                   ))}
+                  {trick.recipes ? <TrickRecipes trick={trick} config={config} onPick={(params) => setSetting(trick, { ...setting, params: { ...params } })} /> : null}
                 </div>
               ) : null}
             </li>
@@ -62,5 +63,22 @@ export function TrickPanel({ config, onChange, disabled, tricks = TRICKS }: Tric
         })}
       </ul>
     </fieldset>
+  );
+}
+
+/** The published settings of a trick's parameters; the one in use (if any) is named. */
+function TrickRecipes({ trick, config, onPick }: { trick: Trick; config: ExperimentConfig; onPick: (params: Record<string, number>) => void }) {
+  const current = recipeOf(trick, trickParams(trick, config));
+  return (
+    <p className="field-hint trick-recipes" data-testid={`trick-${trick.id}-recipe`}>
+      {current ? `Recipe: ${current.label}, ${current.source}.` : 'A setting of your own.'}{' '}
+      {trick.recipes
+        ?.filter((r) => r !== current)
+        .map((r) => (
+          <button key={r.label} type="button" title={r.source} onClick={() => onPick(r.params)}>
+            Use {r.label}
+          </button>
+        ))}
+    </p>
   );
 }

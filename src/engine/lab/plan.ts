@@ -25,6 +25,8 @@ export const PLAN_MODES: readonly PlanMode[] = ['each-alone', 'cumulative', 'lea
 export interface PlanVariant {
   label: string;
   tricks: string[];
+  /** Images per step of this entry when it differs from the baseline's (large-batch designs). */
+  batchSize?: number;
 }
 
 export interface Plan {
@@ -93,8 +95,15 @@ export function seedRange(first: number, count: number): number[] {
 
 const shortName = (id: string): string => getTrick(id)?.name ?? id;
 
+interface Design {
+  label: string;
+  tricks: string[];
+  isReference: boolean;
+  batchSize?: number;
+}
+
 /** The trick sets, labels and reference flag of each config, before seeds. */
-function designs(plan: Plan): { label: string; tricks: string[]; isReference: boolean }[] {
+function designs(plan: Plan): Design[] {
   const t = plan.tricks;
   switch (plan.mode) {
     case 'each-alone':
@@ -110,7 +119,7 @@ function designs(plan: Plan): { label: string; tricks: string[]; isReference: bo
         ...t.map((id) => ({ label: `− ${shortName(id)}`, tricks: t.filter((x) => x !== id), isReference: false })),
       ];
     case 'custom':
-      return plan.variants.map((v, i) => ({ label: v.label, tricks: [...v.tricks], isReference: i === 0 }));
+      return plan.variants.map((v, i) => ({ label: v.label, tricks: [...v.tricks], isReference: i === 0, batchSize: v.batchSize }));
   }
 }
 
@@ -128,19 +137,27 @@ export function configWith(plan: Plan, on: readonly string[], label: string, see
   return config;
 }
 
+/** A design's config with `seed`: configWith plus the entry's own batch size. */
+function designConfig(plan: Plan, d: Design, seed: number): ExperimentConfig {
+  const config = configWith(plan, d.tricks, d.label, seed);
+  if (d.batchSize !== undefined) config.optim.batchSize = d.batchSize;
+  return config;
+}
+
 /** Lists every config and run of the plan (pure; validate the plan first). */
 export function expandPlan(plan: Plan): ExpandedPlan {
-  const groups: PlannedGroup[] = designs(plan).map((d, index) => ({
+  const list = designs(plan);
+  const groups: PlannedGroup[] = list.map((d, index) => ({
     index,
     label: d.label,
     isReference: d.isReference,
     tricks: d.tricks,
-    config: configWith(plan, d.tricks, d.label, plan.seeds[0] ?? plan.baseline.run.seed),
+    config: designConfig(plan, d, plan.seeds[0] ?? plan.baseline.run.seed),
   }));
   const runs: PlannedRun[] = [];
   for (const seed of plan.seeds) {
     for (const g of groups) {
-      runs.push({ key: `g${g.index}-s${seed}`, group: g.index, label: g.label, seed, config: configWith(plan, g.tricks, g.label, seed) });
+      runs.push({ key: `g${g.index}-s${seed}`, group: g.index, label: g.label, seed, config: designConfig(plan, list[g.index], seed) });
     }
   }
   return { groups, runs };

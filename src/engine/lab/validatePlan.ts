@@ -3,6 +3,7 @@
  * file, `npm run ablate -- --plan`). As for configs: unknown keys are an error, every message
  * names the field by its dotted path, and the baseline goes through validateConfig.
  */
+import type { ExperimentConfig } from '../config';
 import { ConfigError, validateConfig } from '../validateConfig';
 import { TRICKS } from '../tricks/registry';
 import { PLAN_MODES, PLAN_SCHEMA_VERSION, type Plan, type PlanMode } from './plan';
@@ -37,6 +38,20 @@ function trickList(value: unknown, field: string): string[] {
   return value as string[];
 }
 
+/**
+ * Validates a variation of the (valid) baseline; a problem in the varied config field `varied` is
+ * reported at `field` of the plan, any other at its own path.
+ */
+function baselineWith(field: string, varied: string, config: ExperimentConfig): void {
+  try {
+    validateConfig(config);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const message = err.message.slice(err.field.length + 2);
+    throw new PlanError(err.field === varied ? field : `${field} (${err.field})`, message);
+  }
+}
+
 /** Checks `value` is a complete plan and returns it typed; throws PlanError naming the field. */
 export function validatePlan(value: unknown): Plan {
   if (!isPlainObject(value)) throw new PlanError('(plan)', 'must be an object');
@@ -60,9 +75,13 @@ export function validatePlan(value: unknown): Plan {
   value.variants.forEach((v: unknown, i: number) => {
     const field = `variants.${i}`;
     if (!isPlainObject(v)) throw new PlanError(field, 'must be { label, tricks }');
-    for (const key of Object.keys(v)) if (key !== 'label' && key !== 'tricks') throw new PlanError(`${field}.${key}`, 'unknown key');
+    for (const key of Object.keys(v)) if (key !== 'label' && key !== 'tricks' && key !== 'batchSize') throw new PlanError(`${field}.${key}`, 'unknown key');
     if (typeof v.label !== 'string' || v.label.length === 0 || v.label.length > 100) throw new PlanError(`${field}.label`, 'must be a string of 1 to 100 characters');
     trickList(v.tricks, `${field}.tricks`);
+    if (v.batchSize !== undefined) {
+      const baseline = value.baseline as ExperimentConfig;
+      baselineWith(`${field}.batchSize`, 'optim.batchSize', { ...baseline, optim: { ...baseline.optim, batchSize: v.batchSize as number } });
+    }
   });
   const seeds = value.seeds;
   if (!Array.isArray(seeds) || seeds.length < 1 || seeds.length > PLAN_LIMITS.seeds) throw new PlanError('seeds', `must list 1 to ${PLAN_LIMITS.seeds} seeds`);

@@ -50,6 +50,16 @@ for (const trick of TRICKS) {
       }
     });
 
+    it('offers recipes that set every declared parameter within its range, the first one the defaults', () => {
+      const recipes = trick.recipes ?? [];
+      for (const r of recipes) {
+        expect(Object.keys(r.params).sort()).toEqual(trick.params.map((p) => p.key).sort());
+        for (const p of trick.params) expect(r.params[p.key]).toBeGreaterThanOrEqual(p.min);
+        for (const p of trick.params) expect(r.params[p.key]).toBeLessThanOrEqual(p.max);
+      }
+      if (recipes.length > 0) expect(recipes[0].params).toEqual(Object.fromEntries(trick.params.map((p) => [p.key, p.default])));
+    });
+
     it('round-trips its config through JSON and validateConfig', () => {
       const config = withTrick(trick);
       expect(validateConfig(JSON.parse(JSON.stringify(config)))).toEqual(config);

@@ -31,6 +31,15 @@ export interface TrickParam {
   unit?: string;
 }
 
+/** A published setting of a trick's parameters, shown with the recipe it comes from. */
+export interface TrickRecipe {
+  /** Short, e.g. '0.1 per 256'. */
+  label: string;
+  /** Paper and setting, e.g. 'He et al. 2019 (ImageNet, ResNet-50)'. */
+  source: string;
+  params: Params;
+}
+
 /** The learning rate at a global step (0-based), a pure function. */
 export type LrSchedule = (step: number) => number;
 
@@ -105,6 +114,8 @@ export interface Trick {
   /** Citation: paper and section. */
   reference: string;
   params: TrickParam[];
+  /** Published parameter settings the UI offers (the first is the declared defaults). */
+  recipes?: readonly TrickRecipe[];
   phases: TrickPhase[];
   /** The run needs a teacher model (TrainOptions.teacher); without one it fails with a message. */
   needsTeacher?: boolean;
@@ -134,6 +145,11 @@ export function trickParams(trick: Trick, config: ExperimentConfig): Params {
   const out: Params = {};
   for (const p of trick.params) out[p.key] = set[p.key] ?? p.default;
   return out;
+}
+
+/** The recipe whose parameters `params` are, or null for a setting of one's own. */
+export function recipeOf(trick: Trick, params: Params): TrickRecipe | null {
+  return trick.recipes?.find((r) => Object.entries(r.params).every(([k, v]) => params[k] === v)) ?? null;
 }
 
 /** Whether a trick is switched on (and applicable) in a config. */

@@ -15,6 +15,7 @@ import { formatDuration } from '../runPlan';
 import { SelectField } from '../SelectField';
 import { BaselineFields } from './BaselineFields';
 import { downloadText } from './downloads';
+import { LinearScalingPanel } from './LinearScalingPanel';
 import { TrickChooser } from './TrickChooser';
 
 export interface PlannerPanelProps {
@@ -61,6 +62,7 @@ export function PlannerPanel(props: PlannerPanelProps) {
   const distils = expanded?.groups.some((g) => g.config.tricks.distillation?.enabled) ?? false;
   const inapplicable = problem ? [] : inapplicableTricks(plan);
   const count = expanded?.runs.length ?? 0;
+  const scales = [...plan.tricks, ...plan.variants.flatMap((v) => v.tricks)].includes('linearScaling');
 
   const copyLink = () => {
     void navigator.clipboard?.writeText(shareUrl).then(() => setCopied(true), () => setCopied(false));
@@ -71,6 +73,7 @@ export function PlannerPanel(props: PlannerPanelProps) {
       <SelectField label="Design" value={plan.mode} options={MODES} testId="lab-mode" onChange={(mode) => onChange({ ...plan, mode })} />
       <BaselineFields plan={plan} onChange={onChange} disabled={false} error={problem} />
       <TrickChooser plan={plan} onChange={onChange} disabled={false} />
+      {scales ? <LinearScalingPanel plan={plan} valid={!problem} onChange={onChange} /> : null}
       {distils ? (
         <SelectField
           label="Teacher for distillation"
