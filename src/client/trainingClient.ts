@@ -4,9 +4,9 @@
  * useSyncExternalStore (the tldraw pattern: the engine has no UI, the UI has one bridge).
  *
  * Progress events can arrive many times a second; listeners are notified at most once per
- * `notifyIntervalMs` so a busy run never floods React with renders (the main thread must stay
- * free of long tasks while training).
+ * `notifyIntervalMs` (createStore.ts).
  */
+import { createStore } from '../client/createStore';
 import type { ExperimentConfig } from '../engine/config';
 import type { BackendInfo, EpochEvent, StepEvent } from '../engine/events';
 import type { RunResult } from '../engine/results';
@@ -159,30 +159,8 @@ function newRunId(): string {
 
 /** Wraps a worker (or any WorkerPort) in a subscribable store. */
 export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150): TrainingClient {
-  let state = INITIAL_STATE;
-  const listeners = new Set<() => void>();
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let lastNotify = 0;
-
-  const notifyNow = () => {
-    timer = null;
-    lastNotify = Date.now();
-    for (const l of listeners) l();
-  };
-  /** Immediate for user-visible transitions; throttled for progress ticks. */
-  const notify = (throttled: boolean) => {
-    if (timer !== null) {
-      if (throttled) return;
-      clearTimeout(timer);
-    }
-    const wait = throttled ? Math.max(0, notifyIntervalMs - (Date.now() - lastNotify)) : 0;
-    timer = setTimeout(notifyNow, wait);
-  };
-  const set = (next: TrainingState, throttled = false) => {
-    if (next === state) return;
-    state = next;
-    notify(throttled);
-  };
+  const store = createStore(INITIAL_STATE, notifyIntervalMs);
+  const set = (next: TrainingState, throttled = false) => store.set(next, throttled);
   const send = (message: WorkerRequest, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
 
   /** What the worker was asked to set up, replayed when a restarted worker needs it again. */
@@ -195,7 +173,7 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
     const event = e.data;
     if (event.type === 'heartbeat') return;
     if (event.type === 'dataset') loadedData = requestedData;
-    set(reduce(state, event), event.type === 'progress');
+    set(reduce(store.get(), event), event.type === 'progress');
     if (event.type === 'workerRestarted') {
       // A new worker knows nothing: initialise it and load the dataset the old one had.
       if (initRequest) send(initRequest);
@@ -206,20 +184,18 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
   worker.addEventListener('error', (e) => {
     // A worker that fails to load or throws at top level: say so instead of hanging.
     const message = `The training worker failed: ${e.message || 'unknown error'}`;
+    const state = store.get();
     set({ ...state, phase: state.runId ? 'done' : state.phase, runError: { message }, datasetLoading: false });
   });
 
   const loadSource = (source: DatasetSource, transfer: Transferable[] = []) => {
-    set({ ...state, datasetLoading: true, datasetError: null });
+    set({ ...store.get(), datasetLoading: true, datasetError: null });
     send({ type: 'loadDataset', source }, transfer);
   };
 
   const client: TrainingClient = {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    getSnapshot: () => state,
+    subscribe: store.subscribe,
+    getSnapshot: store.get,
     init(backend, allowFaults = false) {
       initRequest = { type: 'init', backend, allowFaults };
       send(initRequest);
@@ -231,29 +207,32 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
     async loadFiles(files) {
       // File objects are handles, not copies: keeping them costs nothing.
       requestedData = { kind: 'files', files };
-      set({ ...state, datasetLoading: true, datasetError: null });
+      set({ ...store.get(), datasetLoading: true, datasetError: null });
       try {
         const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
         loadSource({ kind: 'cifar10-files', files: read }, read.map((f) => f.bytes));
       } catch (err) {
-        set({ ...state, datasetLoading: false, datasetError: `Could not read the file: ${err instanceof Error ? err.message : String(err)}` });
+        set({ ...store.get(), datasetLoading: false, datasetError: `Could not read the file: ${err instanceof Error ? err.message : String(err)}` });
       }
     },
     start(config) {
       const runId = newRunId();
-      set({ ...state, runId, phase: 'starting', runConfig: config, steps: [], epochs: [], result: null, runError: null, runNotice: null });
+      set({ ...store.get(), runId, phase: 'starting', runConfig: config, steps: [], epochs: [], result: null, runError: null, runNotice: null });
       send({ type: 'start', runId, config });
     },
     pause() {
-      if (state.runId && (state.phase === 'running' || state.phase === 'starting')) send({ type: 'pause', runId: state.runId });
+      const { runId, phase } = store.get();
+      if (runId && (phase === 'running' || phase === 'starting')) send({ type: 'pause', runId });
     },
     resume() {
-      if (state.runId && state.phase === 'paused') send({ type: 'resume', runId: state.runId });
+      const { runId, phase } = store.get();
+      if (runId && phase === 'paused') send({ type: 'resume', runId });
     },
     stop() {
-      if (!state.runId || (state.phase !== 'running' && state.phase !== 'paused' && state.phase !== 'starting')) return;
-      send({ type: 'stop', runId: state.runId });
-      set({ ...state, phase: 'stopping' });
+      const { runId, phase } = store.get();
+      if (!runId || (phase !== 'running' && phase !== 'paused' && phase !== 'starting')) return;
+      send({ type: 'stop', runId });
+      set({ ...store.get(), phase: 'stopping' });
     },
     injectFault(fault) {
       send({ type: 'injectFault', fault });

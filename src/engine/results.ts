@@ -50,6 +50,12 @@ export interface RunResult {
   timings: { startedAt: string; finishedAt: string; wallSeconds: number; imagesPerSecond: number };
 }
 
+/**
+ * A run keeps at most this many step samples (the trainer in its results, the lab in its live
+ * copy); later logged steps are still emitted and charted live, but not stored.
+ */
+export const MAX_STEP_SAMPLES = 2000;
+
 /** Converts a step event into the sample kept in results. */
 export function toStepSample(e: StepEvent): StepSample {
   return { step: e.step, epoch: e.epoch, loss: e.loss, lr: e.lr, imagesPerSecond: e.imagesPerSecond };

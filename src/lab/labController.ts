@@ -1,63 +1,28 @@
 /**
- * The ablation lab's state and run queue on the main thread: a subscribable store (read by
- * React through useSyncExternalStore, as trainingClient.ts) that turns a plan into queued
- * runs, starts them one after another in the shared training worker, folds the worker's
- * events into the runs, and keeps everything in IndexedDB (labStore.ts): metrics at every
- * epoch, a checkpoint at every epoch end, final weights and results when a run ends. After a
- * reload a run that was training shows as interrupted and resumes from its last checkpoint.
- * Writes go through guardedStore.ts: a failed save (full quota, no IndexedDB) never drops a
- * run; it is kept here, marked unsaved in `storage`, and written again when storage recovers.
+ * The ablation lab on the main thread: a store that React reads through useSyncExternalStore
+ * (createStore.ts, as the training client), the user's actions on the plan and the queue, and
+ * the wiring of three parts: worker events folded into the runs (foldLabEvent.ts, pure), the
+ * queue runner that starts runs in the shared worker (queueRunner.ts), and storage in IndexedDB
+ * (labStore.ts behind guardedStore.ts: metrics at every epoch, a checkpoint at every epoch end,
+ * final weights and results when a run ends). After a reload a run that was training shows as
+ * interrupted and resumes from its last checkpoint. A failed save never drops a run: it is kept
+ * here, marked unsaved in `storage`, and written again when storage recovers.
  */
-import type { BackendInfo, EpochEvent, StepEvent } from '../engine/events';
+import { createStore } from '../client/createStore';
 import { buildExport, type LabExport } from '../engine/lab/exportFormat';
 import { ImportError, parseImport } from '../engine/lab/importLab';
-import { createPlan, type Plan } from '../engine/lab/plan';
+import type { Plan } from '../engine/lab/plan';
 import type { Predictions } from '../engine/lab/predict';
 import { hasEnded, type LabRun } from '../engine/lab/types';
-import { toStepSample } from '../engine/results';
-import type { DatasetInfo, WorkerEvent, WorkerRequest } from '../worker/protocol';
+import type { WorkerEvent, WorkerRequest } from '../worker/protocol';
+import { foldLabEvent, INITIAL_LAB_STATE, patchRun, type LabState, type Notice } from './foldLabEvent';
 import { createGuardedStore } from './guardedStore';
-import type { LabStore } from './labStore';
 import { queuedRuns, reviveRun, storedPlan } from './labRuns';
-import { DEFAULT_LAB_BASELINE } from './labDefaults';
-import { HEALTHY, type StorageHealth } from './storageHealth';
+import type { LabStore } from './labStore';
+import { createQueueRunner, type WorkerStatus } from './queueRunner';
 
-/** The trainer keeps at most this many step samples per run; the live copy does the same. */
-const MAX_STEP_SAMPLES = 2000;
-
-export interface Notice {
-  id: number;
-  kind: 'error' | 'info';
-  text: string;
-}
-
-export interface LabState {
-  /** False until the runs were read from IndexedDB. */
-  loaded: boolean;
-  plan: Plan;
-  /** The finished run whose weights teach distillation runs of the next plan queued. */
-  teacherRunId: string | null;
-  /** The results table's reference config (null: the plan's reference). */
-  referenceKey: string | null;
-  /** Every run, local and imported, in queue order. */
-  runs: LabRun[];
-  activeRunId: string | null;
-  /** Whether queued runs start by themselves. */
-  queueRunning: boolean;
-  /** The active run's latest step (progress bar, ETA, LR marker). */
-  lastStep: StepEvent | null;
-  notices: Notice[];
-  /** What is not in IndexedDB (the storage banner); HEALTHY while everything is saved. */
-  storage: StorageHealth;
-}
-
-/** What the lab needs to know about the shared worker's other user (the single-run page). */
-export interface WorkerStatus {
-  backend: BackendInfo | null;
-  dataset: DatasetInfo | null;
-  /** The worker is loading a dataset or running the single-run page's run. */
-  busy: boolean;
-}
+export type { LabState, Notice } from './foldLabEvent';
+export type { WorkerStatus } from './queueRunner';
 
 export interface LabPort {
   postMessage(message: WorkerRequest, transfer?: Transferable[]): void;
@@ -106,146 +71,63 @@ export interface LabControllerOptions {
   notifyIntervalMs?: number;
 }
 
-const INITIAL: LabState = {
-  loaded: false,
-  plan: createPlan(DEFAULT_LAB_BASELINE, { tricks: [] }),
-  teacherRunId: null,
-  referenceKey: null,
-  runs: [],
-  activeRunId: null,
-  queueRunning: false,
-  lastStep: null,
-  notices: [],
-  storage: HEALTHY,
-};
-
-const epochMetrics = ({ kind: _k, totalEpochs: _t, ...m }: EpochEvent) => m;
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Creates the controller and starts reading the lab from storage. */
 export function createLabController(opts: LabControllerOptions): LabController {
-  const { port, store } = opts;
-  let state: LabState = opts.initialPlan ? { ...INITIAL, plan: opts.initialPlan } : INITIAL;
-  let starting = false;
+  const { port } = opts;
+  const store = createStore<LabState>(opts.initialPlan ? { ...INITIAL_LAB_STATE, plan: opts.initialPlan } : INITIAL_LAB_STATE, opts.notifyIntervalMs ?? 150);
+  const state = store.get;
+  const set = store.set;
   let noticeId = 0;
-  const listeners = new Set<() => void>();
   const predictions = new Map<string, { resolve: (p: Predictions) => void; reject: (e: Error) => void }>();
-  let timer: ReturnType<typeof setTimeout> | null = null;
 
-  const emit = () => {
-    timer = null;
-    for (const l of listeners) l();
-  };
-  /**
-   * Progress ticks notify at most every notifyIntervalMs; everything else at once (a controlled
-   * checkbox must see its new state in the same event, or React puts the old one back).
-   */
-  const set = (next: LabState, throttled = false) => {
-    state = next;
-    if (throttled) {
-      if (timer === null) timer = setTimeout(emit, opts.notifyIntervalMs ?? 150);
-      return;
-    }
-    if (timer !== null) clearTimeout(timer);
-    emit();
-  };
   const guard = createGuardedStore({
-    store,
-    runs: () => state.runs,
-    order: (run) => state.runs.findIndex((r) => r.id === run.id),
-    meta: () => ({ plan: state.plan, referenceKey: state.referenceKey, teacherRunId: state.teacherRunId }),
+    store: opts.store,
+    runs: () => state().runs,
+    order: (run) => state().runs.findIndex((r) => r.id === run.id),
+    meta: () => ({ plan: state().plan, referenceKey: state().referenceKey, teacherRunId: state().teacherRunId }),
     onChange(storage) {
-      const recovered = state.storage.problem !== null && storage.problem === null;
-      set({ ...state, storage });
+      const recovered = state().storage.problem !== null && storage.problem === null;
+      set({ ...state(), storage });
       if (recovered) notify('info', 'Browser storage works again: every run is saved.');
     },
     onError: (text) => notify('error', text),
   });
-  const saveRuns = (runs: readonly LabRun[]) => guard.saveRuns(runs);
-  const saveMeta = () => guard.saveMeta();
-  const runById = (id: string) => state.runs.find((r) => r.id === id);
-  /** Replaces a run (by id) and optionally saves it. */
-  const update = (id: string, patch: Partial<LabRun>, save = true, throttled = false) => {
-    const runs = state.runs.map((r) => (r.id === id ? { ...r, ...patch } : r));
-    set({ ...state, runs }, throttled);
-    const changed = runs.find((r) => r.id === id);
-    if (save && changed) saveRuns([changed]);
+  const runById = (id: string) => state().runs.find((r) => r.id === id);
+  /** Shows `next` and writes the runs with these ids. */
+  const commit = (next: LabState, save: readonly string[], throttled = false) => {
+    set(next, throttled);
+    const runs = next.runs.filter((r) => save.includes(r.id));
+    guard.saveRuns(runs);
   };
+  const update = (id: string, patch: Partial<LabRun>) => commit(patchRun(state(), id, patch), [id]);
+  const runner = createQueueRunner({
+    get: state,
+    commit,
+    workerStatus: opts.workerStatus,
+    loadWeights: guard.loadWeights,
+    loadCheckpoint: guard.loadCheckpoint,
+    send: (request) => port.postMessage(request),
+  });
+  const startNext = () => void runner.next();
 
   function notify(kind: Notice['kind'], text: string) {
     noticeId += 1;
-    set({ ...state, notices: [...state.notices.slice(-4), { id: noticeId, kind, text }] });
-  }
-
-  async function startNext(): Promise<void> {
-    if (!state.loaded || !state.queueRunning || state.activeRunId || starting) return;
-    const env = opts.workerStatus();
-    if (!env.backend || !env.dataset || env.busy) return;
-    const run = state.runs.find((r) => r.status === 'queued');
-    if (!run) {
-      set({ ...state, queueRunning: false });
-      return;
-    }
-    starting = true;
-    try {
-      const teacher = run.teacherRunId ? await guard.loadWeights(run.teacherRunId) : undefined;
-      if (run.teacherRunId && !teacher) {
-        update(run.id, { status: 'failed', message: 'the teacher run\'s weights are no longer stored; choose another teacher and retry' });
-      } else {
-        const checkpoint = run.checkpointEpoch !== null ? await guard.loadCheckpoint(run.id) : undefined;
-        // The metrics shown go back to the checkpoint's: the run continues from there.
-        const progress = checkpoint ? { epochs: checkpoint.epochs, steps: checkpoint.steps, checkpointEpoch: checkpoint.epoch } : { epochs: [], steps: [], checkpointEpoch: null };
-        set({ ...state, activeRunId: run.id, lastStep: null });
-        update(run.id, { status: 'running', message: null, ...progress });
-        port.postMessage({
-          type: 'start',
-          runId: run.id,
-          config: run.config,
-          lab: { checkpoints: true, weights: true, teacher: teacher ? { model: teacher.model, weights: teacher.weights } : undefined, resumeFrom: checkpoint },
-        });
-      }
-    } finally {
-      starting = false;
-    }
-    // Nothing started (the teacher was missing): try the next run.
-    if (!state.activeRunId) void startNext();
-  }
-
-  function finishActive(patch: Partial<LabRun>) {
-    const id = state.activeRunId;
-    if (!id) return;
-    update(id, { ...patch, checkpointEpoch: null });
-    guard.deleteCheckpoint(id);
-    set({ ...state, activeRunId: null, lastStep: null });
-    void startNext();
-  }
-
-  /** The active run stops without ending: it stays 'interrupted' with its checkpoint, to resume. */
-  function interruptActive(message: string) {
-    const id = state.activeRunId;
-    if (!id) return;
-    update(id, { status: 'interrupted', message });
-    set({ ...state, activeRunId: null, lastStep: null });
-    void startNext();
+    set({ ...state(), notices: [...state().notices.slice(-4), { id: noticeId, kind, text }] });
   }
 
   function onEvent(event: WorkerEvent) {
+    const folded = foldLabEvent(state(), event);
+    commit(folded.state, folded.save, folded.throttled);
+    if (folded.stopped) {
+      if (!folded.stopped.keepCheckpoint) guard.deleteCheckpoint(folded.stopped.runId);
+      startNext();
+    }
     switch (event.type) {
-      case 'progress': {
-        const run = event.runId === state.activeRunId ? runById(event.runId) : undefined;
-        if (!run) return;
-        const e = event.event;
-        if (e.kind === 'step') {
-          const steps = run.steps.length < MAX_STEP_SAMPLES ? [...run.steps, toStepSample(e)] : run.steps;
-          state = { ...state, lastStep: e };
-          update(run.id, { steps }, false, true);
-        } else {
-          update(run.id, { epochs: [...run.epochs, epochMetrics(e)] });
-        }
-        return;
-      }
       case 'checkpoint': {
-        if (!runById(event.runId)) return;
         const id = event.runId;
+        if (!runById(id)) return;
         void guard.saveCheckpoint(id, event.checkpoint).then((saved) => {
           if (saved && runById(id)?.status === 'running') update(id, { checkpointEpoch: event.checkpoint.epoch });
         });
@@ -258,37 +140,12 @@ export function createLabController(opts: LabControllerOptions): LabController {
         void guard.saveWeights({ runId: run.id, model: run.config.model, weights: event.weights }).then(() => runById(run.id) && update(run.id, { hasWeights: true }));
         return;
       }
-      case 'done':
-        if (event.runId !== state.activeRunId) return;
-        finishActive({ status: event.result.status, message: event.result.message, result: event.result, epochs: event.result.epochs, steps: event.result.steps });
-        return;
-      case 'error':
-        if (event.runId === null || event.runId !== state.activeRunId) return;
-        // A lost GPU that could not be brought back: the run keeps its checkpoint to resume later.
-        if (runById(event.runId)?.status === 'interrupted') interruptActive(event.message);
-        else finishActive({ status: 'failed', message: event.message });
-        return;
-      case 'interrupted':
-        if (event.runId !== state.activeRunId) return;
-        // The worker brings the GPU back and resumes the run itself; the checkpoint stays stored.
-        if (event.resuming) update(event.runId, { status: 'interrupted', message: event.message });
-        else interruptActive(event.message);
-        return;
-      case 'resumed':
-        if (event.runId !== state.activeRunId) return;
-        update(event.runId, { status: 'running', message: `resumed after epoch ${event.fromEpoch} (the GPU was lost)`, epochs: event.epochs, steps: event.steps });
-        return;
-      case 'workerRestarted': {
+      case 'workerRestarted':
         for (const [id, pending] of predictions) {
           pending.reject(new Error(event.message));
           predictions.delete(id);
         }
-        const run = state.activeRunId ? runById(state.activeRunId) : undefined;
-        if (!run) return;
-        const from = run.checkpointEpoch ? `from its checkpoint after epoch ${run.checkpointEpoch}` : 'from the beginning';
-        interruptActive(`${event.message} The run was interrupted; Resume continues it ${from}.`);
         return;
-      }
       case 'predictions':
       case 'predictError': {
         const pending = predictions.get(event.requestId);
@@ -309,67 +166,60 @@ export function createLabController(opts: LabControllerOptions): LabController {
     .load()
     .then(({ runs, meta }) => {
       const revived = runs.map(reviveRun);
-      const plan = opts.initialPlan ?? storedPlan(meta) ?? state.plan;
-      set({ ...state, ...meta, loaded: true, plan, runs: [...revived, ...state.runs.filter((r) => !revived.some((x) => x.id === r.id))] });
+      const plan = opts.initialPlan ?? storedPlan(meta) ?? state().plan;
+      const local = state().runs.filter((r) => !revived.some((x) => x.id === r.id));
+      set({ ...state(), ...meta, loaded: true, plan, runs: [...revived, ...local] });
       const interrupted = revived.filter((r, i) => r !== runs[i]);
-      if (interrupted.length > 0) saveRuns(interrupted);
+      if (interrupted.length > 0) guard.saveRuns(interrupted);
     })
     .catch((err: unknown) => {
-      set({ ...state, loaded: true });
+      set({ ...state(), loaded: true });
       // Storage that can't be opened is the banner's to say; any other failure, a notice.
-      if (!state.storage.inMemory) notify('error', `Could not read the saved lab (${err instanceof Error ? err.message : String(err)}); runs saved before are not shown.`);
+      if (!state().storage.inMemory) notify('error', `Could not read the saved lab (${errorText(err)}); runs saved before are not shown.`);
     });
 
+  const setMeta = (patch: Partial<Pick<LabState, 'plan' | 'teacherRunId' | 'referenceKey'>>) => {
+    set({ ...state(), ...patch });
+    guard.saveMeta();
+  };
+
   const controller: LabController = {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    getSnapshot: () => state,
-    setPlan(plan) {
-      set({ ...state, plan });
-      saveMeta();
-    },
-    setTeacher(runId) {
-      set({ ...state, teacherRunId: runId });
-      saveMeta();
-    },
-    setReference(key) {
-      set({ ...state, referenceKey: key });
-      saveMeta();
-    },
+    subscribe: store.subscribe,
+    getSnapshot: state,
+    setPlan: (plan) => setMeta({ plan }),
+    setTeacher: (teacherRunId) => setMeta({ teacherRunId }),
+    setReference: (referenceKey) => setMeta({ referenceKey }),
     enqueuePlan() {
-      const queued = queuedRuns(state.plan, { datasetId: opts.workerStatus().dataset?.id ?? null, teacherRunId: state.teacherRunId, newId: opts.newId, createdAt: new Date() });
-      set({ ...state, runs: [...state.runs, ...queued], queueRunning: true, referenceKey: null });
-      saveRuns(queued);
-      saveMeta();
-      void startNext();
+      const s = state();
+      const queued = queuedRuns(s.plan, { datasetId: opts.workerStatus().dataset?.id ?? null, teacherRunId: s.teacherRunId, newId: opts.newId, createdAt: new Date() });
+      commit({ ...s, runs: [...s.runs, ...queued], queueRunning: true, referenceKey: null }, queued.map((r) => r.id));
+      guard.saveMeta();
+      startNext();
     },
     startQueue() {
-      set({ ...state, queueRunning: true });
-      void startNext();
+      set({ ...state(), queueRunning: true });
+      startNext();
     },
     pauseQueue() {
-      set({ ...state, queueRunning: false });
+      set({ ...state(), queueRunning: false });
     },
     cancel(id) {
       const run = runById(id);
       if (!run) return;
-      if (id === state.activeRunId) port.postMessage({ type: 'stop', runId: id });
+      if (id === state().activeRunId) port.postMessage({ type: 'stop', runId: id });
       else if (run.status === 'queued' || run.status === 'interrupted') update(id, { status: 'cancelled' });
     },
     move(id, delta) {
-      const i = state.runs.findIndex((r) => r.id === id);
+      const runs = [...state().runs];
+      const i = runs.findIndex((r) => r.id === id);
       const j = i + delta;
-      if (i < 0 || j < 0 || j >= state.runs.length) return;
-      const runs = [...state.runs];
+      if (i < 0 || j < 0 || j >= runs.length) return;
       [runs[i], runs[j]] = [runs[j], runs[i]];
-      set({ ...state, runs });
-      saveRuns([runs[i], runs[j]]);
+      commit({ ...state(), runs }, [runs[i].id, runs[j].id]);
     },
     retry(id) {
       const run = runById(id);
-      if (!run || run.source !== 'local' || id === state.activeRunId || !(hasEnded(run) || run.status === 'cancelled' || run.status === 'interrupted')) return;
+      if (!run || run.source !== 'local' || id === state().activeRunId || !(hasEnded(run) || run.status === 'cancelled' || run.status === 'interrupted')) return;
       update(id, { status: 'queued', message: null, epochs: [], steps: [], result: null, checkpointEpoch: null, hasWeights: false });
       guard.restart(id);
       controller.startQueue();
@@ -381,34 +231,33 @@ export function createLabController(opts: LabControllerOptions): LabController {
       controller.startQueue();
     },
     remove(id) {
-      if (id === state.activeRunId) return;
-      set({ ...state, runs: state.runs.filter((r) => r.id !== id) });
+      if (id === state().activeRunId) return;
+      set({ ...state(), runs: state().runs.filter((r) => r.id !== id) });
       guard.deleteRun(id);
     },
     async clearAll() {
-      if (state.activeRunId) port.postMessage({ type: 'stop', runId: state.activeRunId });
-      const ids = state.runs.map((r) => r.id);
-      set({ ...state, runs: [], activeRunId: null, queueRunning: false, lastStep: null, referenceKey: null, teacherRunId: null });
-      await guard.clear(ids);
-      saveMeta();
+      const s = state();
+      if (s.activeRunId) port.postMessage({ type: 'stop', runId: s.activeRunId });
+      set({ ...s, runs: [], activeRunId: null, queueRunning: false, lastStep: null, referenceKey: null, teacherRunId: null });
+      await guard.clear(s.runs.map((r) => r.id));
+      guard.saveMeta();
     },
     importFiles(files) {
       for (const file of files) {
         try {
           const imported = parseImport(file.text, file.name);
           const fresh = imported.runs.filter((r) => !runById(r.id));
-          set({ ...state, runs: [...state.runs, ...fresh] });
-          saveRuns(fresh);
+          commit({ ...state(), runs: [...state().runs, ...fresh] }, fresh.map((r) => r.id));
           const skipped = imported.runs.length - fresh.length;
           notify('info', `${file.name}: ${fresh.length} run${fresh.length === 1 ? '' : 's'} imported${skipped ? ` (${skipped} already here)` : ''}.`);
         } catch (err) {
-          notify('error', err instanceof ImportError ? err.message : `${file.name} was not imported: ${err instanceof Error ? err.message : String(err)}`);
+          notify('error', err instanceof ImportError ? err.message : `${file.name} was not imported: ${errorText(err)}`);
         }
       }
     },
     exportLab() {
       const env = opts.workerStatus();
-      return buildExport(state.plan, state.runs, { backend: env.backend, userAgent: opts.userAgent, runtime: 'browser' }, new Date());
+      return buildExport(state().plan, state().runs, { backend: env.backend, userAgent: opts.userAgent, runtime: 'browser' }, new Date());
     },
     async predict(runId, sampleCount) {
       const run = runById(runId);
@@ -420,11 +269,9 @@ export function createLabController(opts: LabControllerOptions): LabController {
         port.postMessage({ type: 'predict', requestId, config: run.config, weights: stored.weights, sampleCount });
       });
     },
-    workerStatusChanged() {
-      void startNext();
-    },
+    workerStatusChanged: startNext,
     dismissNotice(id) {
-      set({ ...state, notices: state.notices.filter((n) => n.id !== id) });
+      set({ ...state(), notices: state().notices.filter((n) => n.id !== id) });
     },
     notify,
   };

@@ -16,7 +16,7 @@ import type { EpochMetrics, RunStatus, StepEvent, TrainEvent } from '../events';
 import { setCustomKernels } from '../kernels/registry';
 import { createModel, disposeModel, readWeights } from '../model';
 import { createTeacher, type Teacher } from '../model/teacher';
-import { APP_NAME, APP_VERSION, RESULTS_SCHEMA_VERSION, toStepSample, type FinalMetrics, type RunResult, type StepSample } from '../results';
+import { APP_NAME, APP_VERSION, RESULTS_SCHEMA_VERSION, MAX_STEP_SAMPLES, toStepSample, type FinalMetrics, type RunResult, type StepSample } from '../results';
 import { createRng } from '../rng';
 import { NO_TEACHER_MESSAGE } from '../tricks/distillation';
 import { TRICKS } from '../tricks/registry';
@@ -29,8 +29,6 @@ import { evaluateSplit } from './evaluate';
 import { createTrainStep } from './step';
 import type { TrainingRun, TrainOptions } from './types';
 
-/** At most this many step samples are kept in the results (every k-th logged step beyond it). */
-const MAX_STEP_SAMPLES = 2000;
 
 /** The splits a run trains and evaluates on, after the config's limits and validation split. */
 export interface PreparedData {

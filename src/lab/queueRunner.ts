@@ -1,0 +1,81 @@
+/**
+ * Starts the lab's queued runs one after another in the shared training worker: the first queued
+ * run, when the queue runs, nothing is active and the worker has a backend and a dataset and is
+ * not busy with the single-run page. A distillation run gets its teacher's stored weights (or
+ * fails when they are gone); a resumed run gets its stored checkpoint, and the metrics shown go
+ * back to the checkpoint's, since the run continues from there.
+ */
+import type { BackendInfo } from '../engine/events';
+import type { Checkpoint } from '../engine/train/checkpoint';
+import type { DatasetInfo, WorkerRequest } from '../worker/protocol';
+import { patchRun, type LabState } from './foldLabEvent';
+import type { StoredWeights } from './labStore';
+
+/** What the lab needs to know about the shared worker's other user (the single-run page). */
+export interface WorkerStatus {
+  backend: BackendInfo | null;
+  dataset: DatasetInfo | null;
+  /** The worker is loading a dataset or running the single-run page's run. */
+  busy: boolean;
+}
+
+export interface QueueRunnerOptions {
+  get(): LabState;
+  /** Shows `next` and writes the runs listed in `save`. */
+  commit(next: LabState, save: readonly string[]): void;
+  workerStatus(): WorkerStatus;
+  loadWeights(runId: string): Promise<StoredWeights | undefined>;
+  loadCheckpoint(runId: string): Promise<Checkpoint | undefined>;
+  send(request: Extract<WorkerRequest, { type: 'start' }>): void;
+}
+
+export interface QueueRunner {
+  /** Starts the next queued run when the lab and the worker are ready for it. */
+  next(): Promise<void>;
+}
+
+export function createQueueRunner(opts: QueueRunnerOptions): QueueRunner {
+  /** A start is being prepared (reading a teacher or a checkpoint): no second one meanwhile. */
+  let starting = false;
+
+  async function startRun(id: string): Promise<void> {
+    const run = opts.get().runs.find((r) => r.id === id);
+    if (!run) return;
+    const teacher = run.teacherRunId ? await opts.loadWeights(run.teacherRunId) : undefined;
+    if (run.teacherRunId && !teacher) {
+      opts.commit(patchRun(opts.get(), id, { status: 'failed', message: "the teacher run's weights are no longer stored; choose another teacher and retry" }), [id]);
+      return;
+    }
+    const checkpoint = run.checkpointEpoch !== null ? await opts.loadCheckpoint(id) : undefined;
+    const progress = checkpoint ? { epochs: checkpoint.epochs, steps: checkpoint.steps, checkpointEpoch: checkpoint.epoch } : { epochs: [], steps: [], checkpointEpoch: null };
+    opts.commit({ ...patchRun(opts.get(), id, { status: 'running', message: null, ...progress }), activeRunId: id, lastStep: null }, [id]);
+    opts.send({
+      type: 'start',
+      runId: id,
+      config: run.config,
+      lab: { checkpoints: true, weights: true, teacher: teacher ? { model: teacher.model, weights: teacher.weights } : undefined, resumeFrom: checkpoint },
+    });
+  }
+
+  async function next(): Promise<void> {
+    const state = opts.get();
+    if (!state.loaded || !state.queueRunning || state.activeRunId || starting) return;
+    const env = opts.workerStatus();
+    if (!env.backend || !env.dataset || env.busy) return;
+    const run = state.runs.find((r) => r.status === 'queued');
+    if (!run) {
+      opts.commit({ ...state, queueRunning: false }, []);
+      return;
+    }
+    starting = true;
+    try {
+      await startRun(run.id);
+    } finally {
+      starting = false;
+    }
+    // Nothing started (the teacher was missing): try the next run.
+    if (!opts.get().activeRunId) await next();
+  }
+
+  return { next };
+}
