@@ -6,7 +6,7 @@
  * Progress events can arrive many times a second; listeners are notified at most once per
  * `notifyIntervalMs` (createStore.ts).
  */
-import { createStore } from '../client/createStore';
+import { createStore } from './createStore';
 import type { ExperimentConfig } from '../engine/config';
 import type { BackendInfo, EpochEvent, StepEvent } from '../engine/events';
 import type { RunResult } from '../engine/results';

@@ -1,7 +1,7 @@
 // Every transition of a lab run under the worker's events, without storage or a worker.
 import { describe, expect, it } from 'vitest';
 import type { EpochEvent, StepEvent } from '../engine/events';
-import { fakeResult, tinyConfig } from '../engine/lab/testRuns';
+import { fakeResult, tinyConfig } from '../../test/support/testRuns';
 import type { LabRun } from '../engine/lab/types';
 import { MAX_STEP_SAMPLES } from '../engine/results';
 import { foldLabEvent, INITIAL_LAB_STATE, type LabState } from './foldLabEvent';
