@@ -18,6 +18,8 @@ export interface DispatchCount {
   total: number;
   /** Dispatches per program class name (e.g. BinaryOpProgram, FilterGradPartialProgram). */
   byProgram: Map<string, number>;
+  /** Distinct pipelines dispatched (the backend caches one pipeline per shader key). */
+  pipelines: number;
 }
 
 /** Runs `f` (synchronously) and counts the dispatches it records; WebGPU backend only. */
@@ -26,9 +28,11 @@ export function countDispatches(f: () => void): DispatchCount {
   const original = backend.recordAndSubmit;
   const own = Object.prototype.hasOwnProperty.call(backend, 'recordAndSubmit');
   if (typeof original !== 'function') throw new Error('countDispatches needs the tfjs webgpu backend');
-  const count: DispatchCount = { total: 0, byProgram: new Map() };
+  const count: DispatchCount = { total: 0, byProgram: new Map(), pipelines: 0 };
+  const keys = new Set<string>();
   backend.recordAndSubmit = function (this: unknown, program: ProgramLike, ...rest: unknown[]) {
     count.total++;
+    keys.add(program.shaderKey ?? program.constructor.name);
     const name = program.constructor.name;
     count.byProgram.set(name, (count.byProgram.get(name) ?? 0) + 1);
     return original.call(this, program, ...rest);
@@ -39,5 +43,6 @@ export function countDispatches(f: () => void): DispatchCount {
     if (own) backend.recordAndSubmit = original;
     else delete backend.recordAndSubmit; // back to the prototype's method
   }
+  count.pipelines = keys.size;
   return count;
 }

@@ -1,9 +1,11 @@
 /**
  * Plain-text tables of a bench report (the CLI prints them; the page shows them in a <pre>):
- * training speed with our kernels and the stock ones side by side and their ratio, dispatches
- * per step, the top kernels by GPU time, and the kernel micro-benchmarks.
+ * per configuration and kernel set images/s (ours/stock ratio), wall, host and GPU ms per step,
+ * dispatches and distinct pipelines per step, pipelines compiled and how long that took; the
+ * same-loss check; the top kernels by GPU time; and the kernel micro-benchmarks.
  */
 import type { BenchReport, KernelMode, MicroRow, TrainRow } from './runBench';
+import { SAME_LOSS_STEPS, SAME_LOSS_TOLERANCE } from './sameLoss';
 
 /** Left-aligned first column, right-aligned others, columns separated by two spaces. */
 export function table(header: string[], rows: string[][]): string {
@@ -19,21 +21,30 @@ function find<T extends { mode: KernelMode }>(rows: T[], mode: KernelMode, same:
   return rows.find((r) => r.mode === mode && same(r));
 }
 
+/** One row per configuration and kernel set; ours/stock compares images/s of the same configuration. */
 function trainingTable(rows: TrainRow[]): string {
-  const keys = [...new Set(rows.map((r) => `${r.depth}/${r.batch}`))];
-  const body = keys.map((key) => {
-    const [depth, batch] = key.split('/').map(Number);
-    const same = (r: TrainRow) => r.depth === depth && r.batch === batch;
-    const ours = find(rows, 'custom', same);
-    const stock = find(rows, 'stock', same);
+  const body = rows.map((r) => {
+    const stock = r.mode === 'custom' ? find(rows, 'stock', (o) => o.depth === r.depth && o.batch === r.batch) : undefined;
     return [
-      `ResNet-${depth}`, String(batch),
-      fixed(ours?.imagesPerSecond ?? NaN), fixed(stock?.imagesPerSecond ?? NaN), ratio(ours?.imagesPerSecond, stock?.imagesPerSecond),
-      fixed(ours?.msPerStep ?? NaN), fixed(stock?.msPerStep ?? NaN),
-      ours ? String(ours.dispatchesPerStep) : '—', stock ? String(stock.dispatchesPerStep) : '—',
+      `ResNet-${r.depth}`, String(r.batch), r.mode,
+      fixed(r.imagesPerSecond), stock ? ratio(r.imagesPerSecond, stock.imagesPerSecond) : '',
+      fixed(r.msPerStep), fixed(r.hostMsPerStep), r.gpuMsPerStep === null ? '—' : fixed(r.gpuMsPerStep),
+      String(r.dispatchesPerStep), String(r.pipelinesPerStep),
+      `${r.compile.pipelines} in ${(r.compile.ms / 1000).toFixed(1)} s`,
     ];
   });
-  return table(['model', 'batch', 'ours img/s', 'stock img/s', 'ours/stock', 'ours ms/step', 'stock ms/step', 'ours disp/step', 'stock disp/step'], body);
+  return table(['model', 'batch', 'kernels', 'img/s', 'ours/stock', 'ms/step', 'host ms/step', 'GPU ms/step', 'dispatches/step', 'pipelines/step', 'pipelines compiled'], body);
+}
+
+/** The correctness gate's outcome per configuration (only where both kernel sets ran). */
+function sameLossLines(rows: TrainRow[]): string {
+  const { atol, rtol } = SAME_LOSS_TOLERANCE;
+  const checked = rows.filter((r) => r.mode === 'custom' && r.sameLoss);
+  const lines = checked.map((r) => {
+    const d = r.sameLoss as NonNullable<TrainRow['sameLoss']>;
+    return `ResNet-${r.depth} batch ${r.batch}: agree, max |Δ| ${d.maxAbsDiff.toExponential(2)} (relative ${d.maxRelDiff.toExponential(2)}); losses ${r.losses.map((l) => l.toFixed(4)).join(', ')}`;
+  });
+  return [`Same loss, custom vs stock, first ${SAME_LOSS_STEPS} steps on one seed and batch (|Δ| ≤ ${atol} + ${rtol}·|stock|):`, ...lines].join('\n');
 }
 
 function topKernelsTable(row: TrainRow): string {
@@ -63,7 +74,13 @@ export function formatReport(report: BenchReport): string {
     `backend ${report.backend}; width ×${o.widthMultiplier}, ${o.resolution}×${o.resolution} inputs, ${o.steps} timed steps after ${o.warmup} warm-up; GPU timestamps ${report.timestamps ? 'on' : 'unavailable (kernel times show 0)'}`,
   ];
   if (report.micro.length) parts.push('Kernel micro-benchmarks (wall clock per call)', microTable(report.micro));
-  if (report.training.length) parts.push('Training step (createModel + createTrainStep)', trainingTable(report.training));
+  if (report.training.length) {
+    parts.push(
+      'Training step (createModel + createTrainStep); host = time to enqueue a step, GPU = timestamp queries, pipelines compiled = created before the first step (shared ones come from the cache)',
+      trainingTable(report.training),
+    );
+    if (report.training.some((r) => r.sameLoss)) parts.push(sameLossLines(report.training));
+  }
   for (const row of report.training) {
     const title = `ResNet-${row.depth} batch ${row.batch}, ${row.mode} kernels`;
     if (row.topKernels.length) parts.push(`Top kernels by GPU time, ${title} (one profiled step)`, topKernelsTable(row));

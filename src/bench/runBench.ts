@@ -3,22 +3,29 @@
  * the engine's real training step (createModel + createTrainStep: forward, softmax
  * cross-entropy, backward, SGD Nesterov with weight decay, BatchNorm running averages) on CIFAR
  * ResNets, with our WebGPU kernels and with tfjs's stock ones in the same run, plus kernel
- * micro-benchmarks (Conv2DBackpropFilter and BatchNorm forward+backward at a ResNet layer shape).
+ * micro-benchmarks (microBench.ts).
  *
- * Per configuration it reports images/s (wall clock over `steps` steps after `warmup` steps,
- * synchronised by reading the loss back once at the end), GPU dispatches per step, and the
- * kernels that take the most GPU time in one profiled step (tf.profile; GPU timestamps when the
- * adapter has 'timestamp-query'). Pure TS without DOM: the page and the CLI format the result.
+ * Per configuration, in this order: every pipeline of a step is created up front (compile-only
+ * trace, timed apart from any step); then, when both kernel sets are asked for, each trains the
+ * same seeded network on the same batch for SAME_LOSS_STEPS steps and their losses must agree
+ * (sameLoss.ts) — nothing is timed otherwise; then `warmup` untimed steps and `steps` timed ones:
+ * images/s and wall ms/step (synchronised by reading the last loss back), host ms/step (the time
+ * to enqueue a step), GPU ms/step (one step under timestamp queries, where the adapter has them),
+ * dispatches and distinct pipelines per step, and optionally the top kernels of one profiled
+ * step. Pure TS without DOM: the page and the CLI format the result (format.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { makeConfig, type ExperimentConfig } from '../engine/config';
-import { batchNormFn, setCustomKernels } from '../engine/kernels';
+import { setCustomKernels } from '../engine/kernels';
+import { precompile } from '../engine/kernels/precompile';
 import { createModel, disposeModel } from '../engine/model';
-import { BN_EPSILON } from '../engine/model/layers';
-import { createRng, type Rng } from '../engine/rng';
+import { createRng } from '../engine/rng';
 import { createTrainStep } from '../engine/train/step';
 import { countDispatches } from './dispatchCounter';
 import { createInputFeed, type BenchData } from './inputFeed';
+import { benchMicro, MICRO_ROUNDS } from './microBench';
+import { randomBatch } from './randomBatch';
+import { checkSameLoss, SAME_LOSS_STEPS, type SameLossResult } from './sameLoss';
 
 export type KernelMode = 'custom' | 'stock';
 
@@ -33,7 +40,7 @@ export interface BenchOptions {
   resolution: number;
   /** Timed steps per configuration. */
   steps: number;
-  /** Untimed steps first (pipeline compilation, buffer pool warm-up). */
+  /** Untimed steps before the timed ones (buffer pool warm-up; pipelines are created before). */
   warmup: number;
   /** Kernel sets to compare, in order. */
   modes: KernelMode[];
@@ -74,9 +81,25 @@ export interface TrainRow {
   depth: number;
   batch: number;
   mode: KernelMode;
+  /** Wall clock per timed step, milliseconds. */
   msPerStep: number;
   imagesPerSecond: number;
+  /** Host time to enqueue one step (the synchronous part of step.run), milliseconds. */
+  hostMsPerStep: number;
+  /** GPU time of one step from timestamp queries, milliseconds; null without 'timestamp-query'. */
+  gpuMsPerStep: number | null;
   dispatchesPerStep: number;
+  /** Distinct pipelines (shader programs) one step dispatches. */
+  pipelinesPerStep: number;
+  /**
+   * Pipelines this configuration created before its first step, and the milliseconds until all
+   * were ready; pipelines an earlier configuration created come from the cache and are not counted.
+   */
+  compile: { pipelines: number; ms: number };
+  /** The first SAME_LOSS_STEPS losses on the seeded network and batch. */
+  losses: number[];
+  /** Agreement with the other kernel set's losses (null when only one set ran). */
+  sameLoss: SameLossResult | null;
   /** Dispatches per program class in one step, most first (at most 10). */
   dispatchesByProgram: [string, number][];
   /** Kernels by GPU time in one profiled step, largest first (at most 8). */
@@ -107,20 +130,6 @@ function now(): number {
   return performance.now();
 }
 
-function randomTensor(rng: Rng, shape: number[], scale = 1): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = scale * rng.normal();
-  return tf.tensor(data, shape);
-}
-
-function randomBatch(rng: Rng, batch: number, resolution: number): { x: tf.Tensor4D; targets: tf.Tensor2D } {
-  const labels = Int32Array.from({ length: batch }, () => rng.int(NUM_CLASSES));
-  const x = randomTensor(rng, [batch, resolution, resolution, 3]) as tf.Tensor4D;
-  const targets = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), NUM_CLASSES).toFloat() as tf.Tensor2D);
-  return { x, targets };
-}
-
 /** Sums tf.profile's kernel records by registered kernel name (scopes such as customGrad excluded). */
 async function profileKernels(f: () => void): Promise<KernelTime[]> {
   const info = await tf.profile(f);
@@ -145,28 +154,78 @@ function benchConfig(depth: number, batch: number, opts: BenchOptions): Experime
   });
 }
 
-/** One (depth, batch, kernel set) training measurement. */
-async function benchTraining(depth: number, batch: number, mode: KernelMode, opts: BenchOptions): Promise<TrainRow> {
+type StepOutput = { loss: tf.Scalar; correct: tf.Scalar };
+
+interface BenchStep {
+  /** One training step on `fed`, or on the configuration's resident seeded random batch. */
+  run(fed?: { x: tf.Tensor4D; targets: tf.Tensor2D }): StepOutput;
+  dispose(): void;
+}
+
+/** The seeded model, its training step and a seeded random batch, with the given kernel set. */
+function buildStep(depth: number, batch: number, mode: KernelMode, opts: BenchOptions): BenchStep {
   setCustomKernels(mode === 'custom');
   const config = benchConfig(depth, batch, opts);
   const rng = createRng(config.run.seed);
   const numClasses = opts.data?.numClasses ?? NUM_CLASSES;
   const model = createModel(config.model, numClasses, rng.fork('model'));
-  const step = createTrainStep({
-    model,
-    config,
-    tricks: [],
-    runtime: { config, numClasses, rng: rng.fork('tricks') },
-    batchNorm: mode === 'custom' ? batchNormFn(BN_EPSILON) : undefined,
+  // The default BatchNorm picks our fused kernels or tf ops by the registry, as the trainer does.
+  const step = createTrainStep({ model, config, tricks: [], runtime: { config, numClasses, rng: rng.fork('tricks') } });
+  const data = randomBatch(rng.fork('data'), batch, opts.resolution, numClasses);
+  return {
+    run: (fed) => step.run(fed ?? data, config.optim.lr),
+    dispose: () => {
+      tf.dispose([data.x, data.targets]);
+      step.dispose();
+      disposeModel(model);
+    },
+  };
+}
+
+interface Prepared {
+  compile: TrainRow['compile'];
+  losses: number[];
+}
+
+/** Creates the step's pipelines (on a throwaway model), then records the first losses of the seeded one. */
+async function prepareTraining(depth: number, batch: number, mode: KernelMode, opts: BenchOptions): Promise<Prepared> {
+  const { created, ms } = await precompile(() => {
+    const throwaway = buildStep(depth, batch, mode, opts);
+    try {
+      const out = throwaway.run();
+      tf.dispose([out.loss, out.correct]);
+    } finally {
+      throwaway.dispose();
+    }
   });
-  const data = randomBatch(rng.fork('data'), batch, opts.resolution);
-  const lr = config.optim.lr;
+  const step = buildStep(depth, batch, mode, opts);
+  const losses: number[] = [];
+  try {
+    for (let i = 0; i < SAME_LOSS_STEPS; i++) {
+      const out = step.run();
+      losses.push((await out.loss.data())[0]);
+      tf.dispose([out.loss, out.correct]);
+    }
+  } finally {
+    step.dispose();
+  }
+  return { compile: { pipelines: created, ms }, losses };
+}
+
+/** One (depth, batch, kernel set) timing, after prepareTraining and the same-loss check. */
+async function timeTraining(depth: number, batch: number, mode: KernelMode, opts: BenchOptions, prepared: Prepared, sameLoss: SameLossResult | null): Promise<TrainRow> {
+  const step = buildStep(depth, batch, mode, opts);
+  const numClasses = opts.data?.numClasses ?? NUM_CLASSES;
   const feed = opts.data ? createInputFeed(opts.data.split, { batch, resolution: opts.resolution, numClasses, placement: opts.data.placement }) : null;
-  const runStep = () => {
+  const runStep = (): StepOutput => {
     const fed = feed?.next();
-    const out = step.run(fed ?? data, lr);
+    const out = step.run(fed);
     if (fed) tf.dispose([fed.x, fed.targets]);
     return out;
+  };
+  const discard = () => {
+    const out = runStep();
+    tf.dispose([out.loss, out.correct]);
   };
   try {
     for (let i = 0; i < opts.warmup; i++) {
@@ -174,10 +233,13 @@ async function benchTraining(depth: number, batch: number, mode: KernelMode, opt
       await out.loss.data();
       tf.dispose([out.loss, out.correct]);
     }
+    let hostMs = 0;
     const start = now();
     let last: tf.Scalar | null = null;
     for (let i = 0; i < opts.steps; i++) {
+      const enqueue = now();
       const out = runStep();
+      hostMs += now() - enqueue;
       if (last) last.dispose();
       out.correct.dispose();
       last = out.loss;
@@ -187,103 +249,50 @@ async function benchTraining(depth: number, batch: number, mode: KernelMode, opt
     const ms = (now() - start) / opts.steps;
     if (!Number.isFinite(loss)) throw new Error(`depth ${depth} batch ${batch} ${mode}: loss is ${loss}`);
 
-    const counted = countDispatches(() => {
-      const out = runStep();
-      tf.dispose([out.loss, out.correct]);
-    });
-    const byProgram = [...counted.byProgram.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
-    let topKernels: KernelTime[] = [];
-    if (opts.profile) {
-      topKernels = (await profileKernels(() => {
-        const out = runStep();
-        tf.dispose([out.loss, out.correct]);
-      })).slice(0, 8);
+    let gpuMsPerStep: number | null = null;
+    if (hasTimestamps()) {
+      const timing = await tf.time(discard);
+      gpuMsPerStep = typeof timing.kernelMs === 'number' ? timing.kernelMs : null;
     }
-    return { depth, batch, mode, msPerStep: ms, imagesPerSecond: (1000 * batch) / ms, dispatchesPerStep: counted.total, dispatchesByProgram: byProgram, topKernels };
+    const counted = countDispatches(discard);
+    const byProgram = [...counted.byProgram.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+    const topKernels = opts.profile ? (await profileKernels(discard)).slice(0, 8) : [];
+    return {
+      depth, batch, mode,
+      msPerStep: ms, imagesPerSecond: (1000 * batch) / ms, hostMsPerStep: hostMs / opts.steps, gpuMsPerStep,
+      dispatchesPerStep: counted.total, pipelinesPerStep: counted.pipelines, compile: prepared.compile,
+      losses: prepared.losses, sameLoss, dispatchesByProgram: byProgram, topKernels,
+    };
   } finally {
-    tf.dispose([data.x, data.targets]);
     feed?.dispose();
     step.dispose();
-    disposeModel(model);
   }
 }
 
-/** Mean wall-clock ms of `f` over `reps` calls after one warm-up call; f returns what to await. */
-async function timeCalls(reps: number, f: () => tf.Tensor[]): Promise<number> {
-  tf.dispose(await settle(f()));
-  const start = now();
-  let outs: tf.Tensor[] = [];
-  for (let i = 0; i < reps; i++) {
-    tf.dispose(outs);
-    outs = f();
+/** Whether the backend records GPU timestamps (tfjs requests 'timestamp-query' when the adapter has it). */
+function hasTimestamps(): boolean {
+  return Boolean((tf.backend() as unknown as { supportTimestampQuery?: boolean }).supportTimestampQuery);
+}
+
+/** One (depth, batch): pipelines and first losses of each kernel set, the same-loss check, then the timings. */
+async function benchConfiguration(depth: number, batch: number, opts: BenchOptions, log: (line: string) => void): Promise<TrainRow[]> {
+  const prepared = new Map<KernelMode, Prepared>();
+  for (const mode of opts.modes) {
+    log(`ResNet-${depth}, batch ${batch}, ${mode} kernels: creating pipelines, ${SAME_LOSS_STEPS} seeded steps…`);
+    const p = await prepareTraining(depth, batch, mode, opts);
+    log(`  ${p.compile.pipelines} pipelines in ${p.compile.ms.toFixed(0)} ms; losses ${p.losses.map((l) => l.toFixed(5)).join(', ')}`);
+    prepared.set(mode, p);
   }
-  await settle(outs);
-  const ms = (now() - start) / reps;
-  tf.dispose(outs);
-  return ms;
-}
-
-async function settle(outs: tf.Tensor[]): Promise<tf.Tensor[]> {
-  await Promise.all(outs.map((t) => t.data()));
-  return outs;
-}
-
-/** Rounds of the micro-benchmarks; modes alternate within a round, the median is reported. */
-const MICRO_ROUNDS = 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/**
- * Kernel micro-benchmarks at ResNet-20's first-stage shape (32×32×16 → 16, 3×3, pad 1, scaled
- * by resolution and width): Conv2DBackpropFilter alone, and BatchNorm(+ReLU) forward+backward.
- * Our kernels and the stock ones alternate, round by round, so drifting machine load (a shared
- * CPU running SwiftShader) affects both alike.
- */
-async function benchMicro(opts: BenchOptions, reps: number): Promise<MicroRow[]> {
-  const rng = createRng(11);
-  const b = opts.microBatch;
-  const s = opts.resolution;
-  const c = Math.max(1, Math.round(16 * opts.widthMultiplier));
-  const x = randomTensor(rng, [b, s, s, c]) as tf.Tensor4D;
-  const dy = randomTensor(rng, [b, s, s, c]) as tf.Tensor4D;
-  const gamma = tf.variable(tf.ones([c])) as tf.Variable<tf.Rank.R1>;
-  const beta = tf.variable(tf.zeros([c])) as tf.Variable<tf.Rank.R1>;
-  const rows: MicroRow[] = [];
-  try {
-    const filterGrad = () => [
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 1, dataFormat: 'NHWC', filterShape: [3, 3, c, c] } as unknown as tf.NamedAttrMap) as tf.Tensor,
-    ];
-    const bn = batchNormFn(BN_EPSILON);
-    const bnStep = () => {
-      const { value, grads } = tf.variableGrads(() => {
-        const { y, mean, variance } = bn(x, gamma, beta);
-        tf.dispose([mean, variance]);
-        return tf.sum(tf.mul(tf.relu(y), dy)) as tf.Scalar;
-      }, [gamma, beta]);
-      return [value, grads[gamma.name], grads[beta.name]];
-    };
-    const shape = `${b}×${s}×${s}×${c}`;
-    const cases = [[`Conv2DBackpropFilter 3×3 ${shape}→${c}`, filterGrad], [`BatchNorm fwd+bwd ${shape} (+ReLU, sum)`, bnStep]] as const;
-    for (const [name, f] of cases) {
-      const times = new Map<KernelMode, number[]>(opts.modes.map((m) => [m, []]));
-      for (let round = 0; round < MICRO_ROUNDS; round++) {
-        for (const mode of opts.modes) {
-          setCustomKernels(mode === 'custom');
-          times.get(mode)?.push(await timeCalls(reps, f));
-        }
-      }
-      for (const mode of opts.modes) {
-        setCustomKernels(mode === 'custom');
-        const dispatches = countDispatches(() => tf.dispose(f())).total;
-        rows.push({ name, mode, ms: median(times.get(mode) ?? []), dispatches });
-      }
-    }
-  } finally {
-    tf.dispose([x, dy, gamma, beta]);
+  const custom = prepared.get('custom');
+  const stock = prepared.get('stock');
+  const sameLoss = custom && stock ? checkSameLoss(custom.losses, stock.losses, `ResNet-${depth} batch ${batch}`) : null;
+  if (sameLoss) log(`  custom and stock losses agree over ${SAME_LOSS_STEPS} steps (max |Δ| ${sameLoss.maxAbsDiff.toExponential(2)})`);
+  const rows: TrainRow[] = [];
+  for (const mode of opts.modes) {
+    log(`ResNet-${depth}, batch ${batch}, ${mode} kernels: timing…`);
+    const row = await timeTraining(depth, batch, mode, opts, prepared.get(mode) as Prepared, sameLoss);
+    log(`  ${row.msPerStep.toFixed(1)} ms/step, ${row.imagesPerSecond.toFixed(1)} img/s, host ${row.hostMsPerStep.toFixed(1)} ms/step, ${row.dispatchesPerStep} dispatches/step`);
+    rows.push(row);
   }
   return rows;
 }
@@ -293,7 +302,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = options.log ?? (() => undefined);
   const report: BenchReport = {
     backend: tf.getBackend(),
-    timestamps: Boolean((tf.backend() as unknown as { supportTimestampQuery?: boolean }).supportTimestampQuery),
+    timestamps: hasTimestamps(),
     options: { ...options, log: undefined, data: undefined } as Omit<BenchOptions, 'log' | 'data'>,
     input: options.data ? `${options.data.name}, batches built on the ${options.data.placement}` : 'resident random tensor',
     training: [],
@@ -305,14 +314,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       report.micro.push(...(await benchMicro(options, Math.max(1, options.steps))));
     }
     for (const depth of options.train ? options.depths : []) {
-      for (const batch of options.batches) {
-        for (const mode of options.modes) {
-          log(`ResNet-${depth}, batch ${batch}, ${mode} kernels…`);
-          const row = await benchTraining(depth, batch, mode, options);
-          log(`  ${row.msPerStep.toFixed(1)} ms/step, ${row.imagesPerSecond.toFixed(1)} img/s, ${row.dispatchesPerStep} dispatches/step`);
-          report.training.push(row);
-        }
-      }
+      for (const batch of options.batches) report.training.push(...(await benchConfiguration(depth, batch, options, log)));
     }
   } finally {
     setCustomKernels(false);

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { fusedBatchNorm, usesFusedKernels } from './fusedBatchNorm';
+import { batchNormFn, fusedBatchNorm, usesFusedKernels } from './fusedBatchNorm';
 import { setAdapterClass } from './program';
 import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL } from './registry';
 import { compare, createRng, randomValues, runOn, useCustomKernels } from '../../../test/support/testEnv';
@@ -108,5 +108,18 @@ describe('fusedBatchNorm', () => {
     // Channel 0: 2·(x − 3)/2 = x − 3 → 1−3, 3−3, 5−3, 7−3 then ReLU; channel 1: (x − 4) + 1.
     const [y] = await runOn('webgpu', run);
     expect(Array.from(y)).toEqual([0, 0, 0, 1, 2, 3, 4, 5]);
+  });
+
+  it('batchNormFn (the model\'s BatchNormFn shape) applies the ReLU it is asked for', async () => {
+    // Channel 0 holds 1, 3, 5, 7 and channel 1 holds 2, 4, 6, 8: each has mean μ₀ = 4, μ₁ = 5 and
+    // biased variance 5, so (x − μ)/√5 = −3/√5, −1/√5, 1/√5, 3/√5 per channel, interleaved.
+    const run = (relu: boolean) => () => {
+      const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]);
+      return batchNormFn(0)(x, tf.tensor1d([1, 1]), tf.tensor1d([0, 0]), relu).y;
+    };
+    const a = 1 / Math.sqrt(5);
+    const expectClose = (got: Float32Array, want: number[]) => want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+    expectClose((await runOn('webgpu', run(true)))[0], [0, 0, 0, 0, a, a, 3 * a, 3 * a]);
+    expectClose((await runOn('webgpu', run(false)))[0], [-3 * a, -3 * a, -a, -a, a, a, 3 * a, 3 * a]);
   });
 });

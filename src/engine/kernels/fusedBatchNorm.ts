@@ -89,9 +89,9 @@ function inferenceBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1
 }
 
 /**
- * Adapter for the model's BatchNormFn signature (x, γ, β) → {y, mean, variance}, training mode
- * without ReLU: `createTrainStep({ ..., batchNorm: batchNormFn(BN_EPSILON) })`.
+ * Training-mode BatchNorm in the model's BatchNormFn shape (x, γ, β, relu) → {y, mean, variance},
+ * e.g. `createTrainStep({ ..., batchNorm: batchNormFn(BN_EPSILON) })`.
  */
-export function batchNormFn(epsilon: number): (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => FusedBatchNormResult {
-  return (x, gamma, beta) => fusedBatchNorm(x, gamma, beta, { epsilon, training: true });
+export function batchNormFn(epsilon: number): (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, relu?: boolean) => FusedBatchNormResult {
+  return (x, gamma, beta, relu = false) => fusedBatchNorm(x, gamma, beta, { epsilon, training: true, relu });
 }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../config';
 import type { Rng } from '../rng';
 import type { ParamInfo } from '../tricks/types';
-import { fusedBatchNorm } from '../kernels/fusedBatchNorm';
+import { batchNormFn } from '../kernels/fusedBatchNorm';
 import { runningAverageUpdate } from '../kernels/updates';
 
 /** BatchNorm running-average momentum (PyTorch's 0.1 = 1 − 0.9) and epsilon. */
@@ -51,7 +51,7 @@ export type BatchNormFn = (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D
  * Training-mode BatchNorm: our fused WebGPU kernels (one or two dispatches each way) when they
  * are on and the backend is webgpu, else the same arithmetic in tf ops (kernels/fusedBatchNorm.ts).
  */
-export const defaultBatchNorm: BatchNormFn = (x, gamma, beta, relu = false) => fusedBatchNorm(x, gamma, beta, { epsilon: BN_EPSILON, training: true, relu });
+export const defaultBatchNorm: BatchNormFn = batchNormFn(BN_EPSILON);
 
 /** BatchNorm in plain tf ops (every backend). */
 export const opsBatchNorm: BatchNormFn = (x, gamma, beta, relu = false) => {
