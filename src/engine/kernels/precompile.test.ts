@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { precompile } from './precompile';
-import { useCustomKernels } from './testEnv';
+import { useCustomKernels } from '../../../test/support/testEnv';
 
 useCustomKernels();
 
