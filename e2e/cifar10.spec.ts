@@ -1,21 +1,19 @@
-// Real CIFAR-10 from a file: the shared sample (10,000 training images in the official binary
-// layout) loads and trains; a truncated archive shows a clear message, leaves the previous
+// Real CIFAR-10 from a file: the test sample (test/support/cifarSample.ts: the shared 10,000
+// images or the committed 200, in the official binary layout) loads and trains; a truncated archive shows a clear message, leaves the previous
 // dataset loaded, and the app still trains; files dropped on the page take the same path; a
 // gzip bomb and a tar entry that climbs out of the archive are refused the same way.
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createTar } from 'nanotar';
+import { cifarSample } from '../test/support/cifarSample';
 import { gzipBomb } from '../test/support/fuzz/bombs';
 import { expect, test } from './fixtures';
 
-/** ../shared/data from the repository root. */
-const SAMPLE = fileURLToPath(new URL('../../shared/data/cifar10-sample.tar.gz', import.meta.url));
+const sample = cifarSample();
 
 test('loads the CIFAR-10 sample and trains a tiny run on it', async ({ app }) => {
-  await app.chooseFiles(SAMPLE);
+  await app.chooseFiles(sample.path);
   await expect(app.datasetName).toContainText('CIFAR-10', { timeout: 60_000 });
-  await expect(app.datasetTrainCount).toHaveText('10000');
+  await expect(app.datasetTrainCount).toHaveText(String(sample.trainCount));
   await app.configure();
   await app.runToCompletion();
   const result = await app.downloadResults();
@@ -26,8 +24,7 @@ test('loads the CIFAR-10 sample and trains a tiny run on it', async ({ app }) =>
 });
 
 test('a truncated archive shows a clear message and the app keeps working', async ({ app }) => {
-  const bytes = await readFile(SAMPLE);
-  await app.chooseFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: bytes.subarray(0, 50_000) });
+  await app.chooseFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from(sample.bytes.subarray(0, 50_000)) });
   await expect(app.datasetError).toBeVisible({ timeout: 30_000 });
   await expect(app.datasetError).toContainText('cifar-10-binary.tar.gz');
   await expect(app.datasetName).toContainText('synthetic'); // the previous dataset stays loaded

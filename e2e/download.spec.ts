@@ -2,13 +2,13 @@
 // loads after a reload without a request, progress / cancel / resume against a slow server,
 // and clear messages for a server without CORS headers and a 404. Each test has its own browser
 // context (empty Cache Storage); nothing trains, so no shaders are compiled.
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { formatBytes } from '../src/data/format';
+import { cifarSample } from '../test/support/cifarSample';
 import { startTestServer, type TestServer } from '../test/support/testServer';
 import { BASE_URL } from './pages/TrickLabPage';
 
-const SAMPLE = fileURLToPath(new URL('../../shared/data/cifar10-sample.tar.gz', import.meta.url));
+const sample = cifarSample();
 const SAMPLE_NAME = 'CIFAR-10 (data_batch_1, no test_batch)';
 
 async function open(page: Page): Promise<void> {
@@ -24,7 +24,7 @@ async function downloadUrl(page: Page, url: string): Promise<void> {
 }
 
 test("lists this site's dataset, stores it, loads it again after a reload without a request, removes it", async ({ browser }) => {
-  const body = await readFile(SAMPLE);
+  const body = Buffer.from(sample.bytes);
   const context = await browser.newContext();
   const page = await context.newPage();
   let requests = 0;
@@ -38,8 +38,8 @@ test("lists this site's dataset, stores it, loads it again after a reload withou
   await expect(page.getByTestId('download-source').locator('option').first()).toHaveText('CIFAR-10 (this site: cifar-10-binary.tar.gz)');
   await page.getByTestId('download-start').click();
   await expect(page.getByTestId('dataset-name')).toHaveText(SAMPLE_NAME, { timeout: 60_000 });
-  await expect(page.getByTestId('dataset-train-count')).toHaveText('10000');
-  await expect(page.getByTestId('stored-total')).toHaveText('Stored in this browser: 27.5 MB');
+  await expect(page.getByTestId('dataset-train-count')).toHaveText(String(sample.trainCount));
+  await expect(page.getByTestId('stored-total')).toHaveText(`Stored in this browser: ${formatBytes(body.length)}`);
   expect(requests).toBe(1);
 
   await open(page); // a later visit
@@ -56,9 +56,10 @@ test("lists this site's dataset, stores it, loads it again after a reload withou
 });
 
 test('shows progress, cancels and resumes a slow download; explains a missing CORS header and a 404', async ({ browser }) => {
-  const body = new Uint8Array(await readFile(SAMPLE));
+  const body = sample.bytes;
   const server: TestServer = await startTestServer({
-    '/slow/cifar-10-binary.tar.gz': { body, ranges: true, chunkBytes: 512 * 1024, delayMs: 60 },
+    // About 3 s whatever the sample's size, so Cancel lands mid-download.
+    '/slow/cifar-10-binary.tar.gz': { body, ranges: true, chunkBytes: Math.ceil(body.length / 50), delayMs: 60 },
     '/private/cifar-10-binary.tar.gz': { body, cors: false },
   });
   const context = await browser.newContext();
@@ -66,9 +67,9 @@ test('shows progress, cancels and resumes a slow download; explains a missing CO
   try {
     await open(page);
     await downloadUrl(page, `${server.origin}/slow/cifar-10-binary.tar.gz`);
-    await expect(page.getByTestId('download-progress-text')).toHaveText(/^[\d.]+ MB of 27\.5 MB · [\d.]+ [KM]B\/s · .+ left$/);
+    await expect(page.getByTestId('download-progress-text')).toHaveText(new RegExp(`^[\\d.]+ [KM]?B of ${formatBytes(body.length).replace('.', '\\.')} · [\\d.]+ [KM]?B/s · .+ left$`));
     await page.getByTestId('download-cancel').click();
-    await expect(page.getByTestId('download-error')).toHaveText(/^Download of cifar-10-binary\.tar\.gz cancelled after [\d.]+ MB\.$/);
+    await expect(page.getByTestId('download-error')).toHaveText(/^Download of cifar-10-binary\.tar\.gz cancelled after [\d.]+ [KM]?B\.$/);
     await page.getByTestId('download-retry').click(); // "Resume from … MB"
     await expect(page.getByTestId('dataset-name')).toHaveText(SAMPLE_NAME, { timeout: 90_000 });
     // Two requests: the first, and the resume from where it was cancelled (appended, not restarted).

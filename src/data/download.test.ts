@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAnyCifarFromFiles } from '../engine/data/cifar';
 import { fetchDatasetIndex, IndexError, parseDatasetIndex, withEntry, type IndexEntry } from './datasetIndex';
 import { listStored, loadArchive, removeStored, type ByteCache } from './datasetStore';
 import { downloadBytes, DownloadError, type DownloadProgress } from './download';
 import { startTestServer, type TestServer } from '../../test/support/testServer';
+import { cifarSample } from '../../test/support/cifarSample';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const SAMPLE = new Uint8Array(readFileSync(resolve(repoRoot, '../shared/data/cifar10-sample.tar.gz')));
+// Cut points below stay inside the smallest sample (the 573 KB committed fixture).
+const { bytes: SAMPLE, trainCount } = cifarSample();
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
 
 /** Cache Storage's behaviour in memory: stores a copy of each body with its headers. */
@@ -48,11 +46,11 @@ const requestsTo = (path: string) => server.requests.filter((r) => r.path === pa
 beforeAll(async () => {
   server = await startTestServer({
     '/datasets/cifar-10-binary.tar.gz': { body: SAMPLE, ranges: true },
-    // Cut after 1 MB once, then whole: resumable with a Range request.
-    '/flaky/cifar-10-binary.tar.gz': { body: SAMPLE, ranges: true, cutAfter: 1_000_000, cutTimes: 1 },
+    // Cut after 400 kB once, then whole: resumable with a Range request.
+    '/flaky/cifar-10-binary.tar.gz': { body: SAMPLE, ranges: true, cutAfter: 400_000, cutTimes: 1 },
     // Always cut, ranges ignored: a truncated download that cannot be completed.
-    '/broken/cifar-10-binary.tar.gz': { body: SAMPLE, cutAfter: 700_000 },
-    '/slow/cifar-10-binary.tar.gz': { body: SAMPLE.subarray(0, 1_000_000), ranges: true, chunkBytes: 32 * 1024, delayMs: 15 },
+    '/broken/cifar-10-binary.tar.gz': { body: SAMPLE, cutAfter: 300_000 },
+    '/slow/cifar-10-binary.tar.gz': { body: SAMPLE.subarray(0, 500_000), ranges: true, chunkBytes: 32 * 1024, delayMs: 15 },
     '/page/cifar-10-binary.tar.gz': { body: new TextEncoder().encode('<!DOCTYPE html><html><body>CIFAR</body></html>'), contentType: 'text/html' },
   });
 });
@@ -83,7 +81,7 @@ describe('downloadBytes', () => {
     expect(requests[1].range).toMatch(/^bytes=\d+-$/);
     const resumedAt = Number(/\d+/.exec(requests[1].range!)![0]);
     expect(resumedAt).toBeGreaterThan(0);
-    expect(resumedAt).toBeLessThanOrEqual(1_000_000);
+    expect(resumedAt).toBeLessThanOrEqual(400_000);
     expect(requests[1].ifRange).toMatch(/^"[0-9a-f]{32}"$/); // the ETag: a changed file would restart
     expect(events[events.length - 1].resumed).toBe(true);
   });
@@ -95,7 +93,7 @@ describe('downloadBytes', () => {
       headers.delete('Content-Range');
       return new Response(r.body, { status: r.status, statusText: r.statusText, headers });
     }) as typeof fetch;
-    server.route('/flaky2/cifar-10-binary.tar.gz', { body: SAMPLE, ranges: true, cutAfter: 2_000_000, cutTimes: 1 });
+    server.route('/flaky2/cifar-10-binary.tar.gz', { body: SAMPLE, ranges: true, cutAfter: 450_000, cutTimes: 1 });
     const bytes = await downloadBytes(url('/flaky2/cifar-10-binary.tar.gz'), { fetch: hiding, retryDelayMs: 1 });
     expect(same(bytes, SAMPLE)).toBe(true);
     expect(requestsTo('/flaky2/cifar-10-binary.tar.gz').map((r) => r.range !== null)).toEqual([false, true]);
@@ -111,20 +109,20 @@ describe('downloadBytes', () => {
     expect(error.message).toMatch(/^Download of cifar-10-binary\.tar\.gz cancelled after [\d.]+ KB\.$/);
     const kept = error.partial!.bytes.length;
     expect(kept).toBeGreaterThan(0);
-    expect(kept).toBeLessThan(1_000_000);
+    expect(kept).toBeLessThan(500_000);
     const before = requestsTo(path).length;
     const bytes = await downloadBytes(url(path), { resumeFrom: error.partial });
-    expect(same(bytes, SAMPLE.subarray(0, 1_000_000))).toBe(true);
+    expect(same(bytes, SAMPLE.subarray(0, 500_000))).toBe(true);
     expect(requestsTo(path).slice(before).map((r) => r.range)).toEqual([`bytes=${kept}-`]);
   });
 
   it('a truncated body that cannot be resumed says so and how far it got', async () => {
     const error = await failure(() => downloadBytes(url('/broken/cifar-10-binary.tar.gz'), { retries: 1, retryDelayMs: 1 }));
     expect(error.kind).toBe('truncated');
-    expect(error.message).toMatch(/^The download of cifar-10-binary\.tar\.gz stopped at 683\.6 KB of [\d.]+ MB: the connection was cut/);
+    expect(error.message).toMatch(/^The download of cifar-10-binary\.tar\.gz stopped at 293\.0 KB of [\d.]+ [KM]B: the connection was cut/);
     expect(error.message).toContain('after 1 resume attempt');
     expect(error.message).toContain('`npm run data -- cifar10`');
-    expect(error.partial!.bytes.length).toBe(700_000);
+    expect(error.partial!.bytes.length).toBe(300_000);
     expect(requestsTo('/broken/cifar-10-binary.tar.gz')).toHaveLength(2);
   });
 
@@ -159,9 +157,9 @@ describe('loadArchive (download, check, store)', () => {
     expect(second.fromCache).toBe(true);
     expect(same(new Uint8Array(second.bytes), SAMPLE)).toBe(true);
     expect(requestsTo(path).length - before).toBe(1);
-    // The stored archive is the dataset: 10,000 CIFAR-10 images.
+    // The stored archive is the dataset: the sample's CIFAR-10 images.
     const dataset = loadAnyCifarFromFiles([{ name: second.name, bytes: new Uint8Array(second.bytes) }]);
-    expect([dataset.id, dataset.train.count]).toEqual(['cifar10', 10000]);
+    expect([dataset.id, dataset.train.count]).toEqual(['cifar10', trainCount]);
 
     const stored = await listStored(cache);
     expect(stored).toHaveLength(1);

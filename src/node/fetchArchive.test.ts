@@ -7,14 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatBytes } from '../data/format';
 import { OFFICIAL_ARCHIVES } from '../data/datasetIndex';
 import { startTestServer, type TestServer } from '../../test/support/testServer';
+import { cifarSample } from '../../test/support/cifarSample';
 import { makeCifar100Records, PATTERN, tarEntry, tarOf } from '../../test/support/testFixtures';
 import { loadDatasetFromPath } from './loadDataset';
 import { fetchArchive, FetchArchiveError, type ArchiveProgress } from './fetchArchive';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const SAMPLE = new Uint8Array(readFileSync(resolve(repoRoot, '../shared/data/cifar10-sample.tar.gz')));
+const { bytes: SAMPLE, trainCount } = cifarSample();
+/** Where the interrupted download stopped. */
+const HALF = Math.floor(SAMPLE.length / 2);
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 const SAMPLE_MD5 = md5(SAMPLE);
 /** A small cifar-100-binary.tar.gz made here. */
@@ -51,7 +55,7 @@ afterAll(async () => {
 describe('fetchArchive (npm run data)', () => {
   it('refuses a file whose MD5 is not the published one, and removes it', async () => {
     const out = join(dir, 'wrong');
-    // The shared sample is not the official archive, so the published MD5 cannot match.
+    // The test sample is not the official archive, so the published MD5 cannot match.
     const message = await failure(fetchArchive({ archive: CIFAR10, outDir: out, base: `${server.origin}/mirror` }));
     expect(message).toBe(
       `MD5 mismatch for cifar-10-binary.tar.gz: expected c32a1d4ab5d03f1284b67883e8d87530 (published on the CIFAR page), got ${SAMPLE_MD5}. The file was removed. The download was damaged, or ${server.origin}/mirror/cifar-10-binary.tar.gz serves a different file; run the command again, or download it from https://www.cs.toronto.edu/~kriz/cifar.html.`,
@@ -74,7 +78,7 @@ describe('fetchArchive (npm run data)', () => {
     const last = events[events.length - 1];
     expect(last).toMatchObject({ loaded: SAMPLE.length, total: SAMPLE.length, etaSeconds: 0 });
     expect(last.bytesPerSecond).toBeGreaterThan(0);
-    expect(lines[lines.length - 1]).toMatch(/^cifar-10-binary\.tar\.gz: 27\.5 MB, MD5 [0-9a-f]{32} OK, saved to /);
+    expect(lines[lines.length - 1]).toBe(`cifar-10-binary.tar.gz: ${formatBytes(SAMPLE.length)}, MD5 ${SAMPLE_MD5} OK, saved to ${join(out, 'cifar-10-binary.tar.gz')}`);
 
     const before = server.requests.length;
     await fetchArchive({ archive: CIFAR10, outDir: out, base: `${server.origin}/mirror`, md5: SAMPLE_MD5, log: (l) => lines.push(l) });
@@ -82,16 +86,16 @@ describe('fetchArchive (npm run data)', () => {
     expect(lines[lines.length - 1]).toMatch(/already in .* \(MD5 [0-9a-f]{32} matches\); not downloading it again\.$/);
     // The folder loads as a dataset (the Node loader finds the archive in it).
     const dataset = await loadDatasetFromPath(out);
-    expect([dataset.id, dataset.train.count]).toEqual(['cifar10', 10000]);
+    expect([dataset.id, dataset.train.count]).toEqual(['cifar10', trainCount]);
   });
 
   it('resumes a .part left by an interrupted run with a Range request', async () => {
     const out = join(dir, 'resume');
     mkdirSync(out);
-    writeFileSync(join(out, 'cifar-10-binary.tar.gz.part'), SAMPLE.subarray(0, 1_000_000));
+    writeFileSync(join(out, 'cifar-10-binary.tar.gz.part'), SAMPLE.subarray(0, HALF));
     const before = requestsTo('/mirror/cifar-10-binary.tar.gz').length;
     await fetchArchive({ archive: CIFAR10, outDir: out, base: `${server.origin}/mirror`, md5: SAMPLE_MD5 });
-    expect(requestsTo('/mirror/cifar-10-binary.tar.gz').slice(before).map((r) => r.range)).toEqual(['bytes=1000000-']);
+    expect(requestsTo('/mirror/cifar-10-binary.tar.gz').slice(before).map((r) => r.range)).toEqual([`bytes=${HALF}-`]);
     expect(Buffer.compare(readFileSync(join(out, 'cifar-10-binary.tar.gz')), SAMPLE)).toBe(0);
     expect(existsSync(join(out, 'cifar-10-binary.tar.gz.part'))).toBe(false);
   });
