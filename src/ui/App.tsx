@@ -14,6 +14,7 @@ import { ConfigForm } from './ConfigForm';
 import { DatasetChooser } from './DatasetChooser';
 import { DatasetDownloader } from './DatasetDownloader';
 import { LeversPanel } from './LeversPanel';
+import { PanelBoundary } from './PanelBoundary';
 import { PresetPicker } from './PresetPicker';
 import { downloadJson } from './downloadJson';
 import { RunControls } from './RunControls';
@@ -76,14 +77,28 @@ export function App({ client, backend }: AppProps) {
       <main className="layout">
         {/* One fieldset disables every setting during a run, so Start re-renders none of the panels. */}
         <fieldset className="sidebar" disabled={live} aria-label="Settings">
-          <MemoDatasetChooser dataset={dataset} loading={state.datasetLoading} error={state.datasetError} disabled={live} onUseSynthetic={loadSynthetic} onFiles={loadFiles} />
-          <MemoDatasetDownloader origin={location.origin} disabled={live || state.datasetLoading} onArchive={loadFiles} />
-          <MemoPresetPicker config={config} onLoad={setConfig} disabled={live} />
-          <ConfigFileInput onLoad={setConfig} disabled={live} />
-          <MemoConfigForm config={config} onChange={setConfig} error={runConfigError} disabled={false} />
-          <MemoLeversPanel config={config} onChange={setConfig} disabled={false} omit={LEVERS_IN_CONFIG_FORM} />
+          <PanelBoundary name="The dataset chooser">
+            <MemoDatasetChooser dataset={dataset} loading={state.datasetLoading} error={state.datasetError} disabled={live} onUseSynthetic={loadSynthetic} onFiles={loadFiles} />
+          </PanelBoundary>
+          <PanelBoundary name="The dataset downloader">
+            <MemoDatasetDownloader origin={location.origin} disabled={live || state.datasetLoading} onArchive={loadFiles} />
+          </PanelBoundary>
+          <PanelBoundary name="The recipes panel">
+            <MemoPresetPicker config={config} onLoad={setConfig} disabled={live} />
+          </PanelBoundary>
+          <PanelBoundary name="The config file input">
+            <ConfigFileInput onLoad={setConfig} disabled={live} />
+          </PanelBoundary>
+          <PanelBoundary name="The run settings">
+            <MemoConfigForm config={config} onChange={setConfig} error={runConfigError} disabled={false} />
+          </PanelBoundary>
+          <PanelBoundary name="The model levers">
+            <MemoLeversPanel config={config} onChange={setConfig} disabled={false} omit={LEVERS_IN_CONFIG_FORM} />
+          </PanelBoundary>
           {/* ===== TRICK PANEL: toggles generated from src/engine/tricks/registry.ts ===== */}
-          <MemoTrickPanel config={config} onChange={setConfig} disabled={false} />
+          <PanelBoundary name="The tricks panel">
+            <MemoTrickPanel config={config} onChange={setConfig} disabled={false} />
+          </PanelBoundary>
         </fieldset>
         <div className="content">
           <section className="panel" aria-label="Run">
@@ -97,7 +112,9 @@ export function App({ client, backend }: AppProps) {
               onStop={client.stop}
               onDownload={download}
             />
-            <RunProgress phase={phase} lastStep={lastStep} lastEpoch={lastEpoch} totalEpochs={planConfig.run.epochs} status={result?.status ?? null} />
+            <PanelBoundary name="The progress panel" resetKey={state.runId}>
+              <RunProgress phase={phase} lastStep={lastStep} lastEpoch={lastEpoch} totalEpochs={planConfig.run.epochs} status={result?.status ?? null} />
+            </PanelBoundary>
             {state.runError ? (
               <p className="error" role="alert" data-testid="run-error">
                 {state.runError.message}

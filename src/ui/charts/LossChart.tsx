@@ -1,12 +1,15 @@
 /**
  * Training loss per logged step (each point is the mean loss since the previous log). The
  * axes are fixed for the run (x spans all its steps; y is 0-3 unless a loss goes higher) and
- * the line is a LiveSeriesLayer, so a new point does not redraw the chart.
+ * the line is a LiveSeriesLayer, so a new point does not redraw the chart. The y axis has a
+ * bounded number of nice ticks for any loss (ticks.ts), and a log scale for losses that grow
+ * by orders of magnitude before a run diverges.
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { CartesianGrid, LineChart, ResponsiveContainer, XAxis, YAxis, type AxisDomain } from 'recharts';
 import { AXIS_STYLE, CHART_HEIGHT, ChartFrame, MARGIN } from './ChartFrame';
 import { LiveSeriesContext, LiveSeriesLayer, type Series } from './LiveSeries';
+import { formatTick, linearAxis, logAxis } from './ticks';
 
 export interface LossChartProps {
   points: { step: number; loss: number }[];
@@ -14,34 +17,40 @@ export interface LossChartProps {
   totalSteps: number | null;
 }
 
-const formatTick = (v: number) => v.toFixed(1);
+/** 0 and 3 are always on the linear axis: 3 fits the first losses of a 10-class run (ln 10 ≈ 2.3). */
+const LINEAR_INCLUDES = [0, 3];
 
 export function LossChart({ points, totalSteps }: LossChartProps) {
+  const [log, setLog] = useState(false);
   const lastStep = Math.max(2, totalSteps ?? (points.length > 0 ? points[points.length - 1].step : 2));
-  // 3 fits the first losses of a 10-class run (ln 10 ≈ 2.3, plus early noise), so new points
-  // rarely move the axis (which would rebuild the chart).
-  const top = Math.ceil(2 * Math.max(3, ...points.map((p) => p.loss).filter(Number.isFinite))) / 2;
+  // Drawn points: finite ones (NaN and Infinity end a run as diverged), positive ones on a log axis.
+  const drawn = useMemo(() => points.filter((p) => Number.isFinite(p.loss) && (!log || p.loss > 0)), [points, log]);
+  const axis = useMemo(() => (log ? logAxis(drawn.map((p) => p.loss)) : linearAxis(drawn.map((p) => p.loss), LINEAR_INCLUDES)), [drawn, log]);
+  // The chart is rebuilt only when the axis changes (new points rarely move it).
+  const [low, high] = axis.domain;
+  const tickKey = axis.ticks.join(',');
   const chart = useMemo(() => {
     const xDomain: AxisDomain = [1, lastStep];
-    const yDomain: AxisDomain = [0, top];
-    const yTicks = Array.from({ length: Math.round(top / 0.5) + 1 }, (_, i) => i * 0.5).filter((_, i, all) => all.length <= 7 || i % 2 === 0);
+    const ticks = tickKey.split(',').map(Number);
     return (
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart margin={MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={xDomain} allowDataOverflow tick={AXIS_STYLE} allowDecimals={false} />
-          <YAxis type="number" domain={yDomain} ticks={yTicks} allowDataOverflow tick={AXIS_STYLE} width={40} tickFormatter={formatTick} />
+          <YAxis type="number" scale={log ? 'log' : 'linear'} domain={[low, high]} ticks={ticks} allowDataOverflow tick={AXIS_STYLE} width={48} tickFormatter={formatTick} />
           <LiveSeriesLayer />
         </LineChart>
       </ResponsiveContainer>
     );
-  }, [lastStep, top]);
-  const series = useMemo<Series[]>(
-    () => [{ id: 'loss', label: 'training loss', color: '#9333ea', points: points.filter((p) => Number.isFinite(p.loss)).map((p) => ({ x: p.step, y: p.loss })) }],
-    [points],
+  }, [lastStep, low, high, tickKey, log]);
+  const series = useMemo<Series[]>(() => [{ id: 'loss', label: 'training loss', color: '#9333ea', points: drawn.map((p) => ({ x: p.step, y: p.loss })) }], [drawn]);
+  const scaleToggle = (
+    <label className="chart-option">
+      <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} data-testid="loss-log-scale" /> log scale
+    </label>
   );
   return (
-    <ChartFrame title="Training loss per logged step" testId="loss-chart" points={points.length} empty="No steps logged yet.">
+    <ChartFrame title="Training loss per logged step" testId="loss-chart" points={points.length} empty="No steps logged yet." footer={scaleToggle}>
       <LiveSeriesContext.Provider value={series}>{chart}</LiveSeriesContext.Provider>
     </ChartFrame>
   );

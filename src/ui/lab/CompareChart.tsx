@@ -1,12 +1,15 @@
 /**
  * One overlaid comparison chart: a line per config (the mean over its seeds) with a shaded
  * band of ±1 standard deviation when it has several, one colour per config, values on hover,
- * a legend whose entries toggle their series, and a button that saves the chart as SVG.
+ * a legend whose entries toggle their series, and a button that saves the chart as SVG. The y
+ * axis has a bounded number of nice ticks for any values (a diverged run's 1e300 loss included);
+ * non-finite values are not drawn.
  */
 import { useMemo, useRef, type ReactNode } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { BandPoint } from '../../engine/lab/curves';
 import { AXIS_STYLE, CHART_HEIGHT, ChartFrame, MARGIN } from '../charts/ChartFrame';
+import { linearAxis, logAxis } from '../charts/ticks';
 import { chartSvg, downloadText, fileSlug } from './downloads';
 
 export interface Series {
@@ -27,27 +30,36 @@ export interface CompareChartProps {
   empty: string;
   /** Extra controls beside the legend (e.g. smoothing). */
   controls?: ReactNode;
+  /** A log10 y axis (non-positive values are not drawn). */
+  logScale?: boolean;
 }
 
 type Row = Record<string, number | [number, number]>;
 
 /** Rows keyed by x with `m<i>` (mean) and `b<i>` ([low, high]) per series. */
-function mergeRows(series: readonly Series[]): Row[] {
+function mergeRows(series: readonly Series[], logScale: boolean): Row[] {
   const rows = new Map<number, Row>();
+  const drawable = (v: number) => Number.isFinite(v) && (!logScale || v > 0);
   series.forEach((s, i) => {
     for (const p of s.points) {
+      if (!drawable(p.mean)) continue;
       const row = rows.get(p.x) ?? { x: p.x };
       row[`m${i}`] = p.mean;
-      if (p.n > 1) row[`b${i}`] = [p.low, p.high];
+      if (p.n > 1 && drawable(p.low) && drawable(p.high)) row[`b${i}`] = [p.low, p.high];
       rows.set(p.x, row);
     }
   });
   return [...rows.values()].sort((a, b) => (a.x as number) - (b.x as number));
 }
 
-export function CompareChart({ title, testId, xLabel, series, hidden, onToggle, format, empty, controls }: CompareChartProps) {
+export function CompareChart({ title, testId, xLabel, series, hidden, onToggle, format, empty, controls, logScale = false }: CompareChartProps) {
   const frame = useRef<HTMLDivElement>(null);
-  const rows = useMemo(() => mergeRows(series), [series]);
+  const rows = useMemo(() => mergeRows(series, logScale), [series, logScale]);
+  const axis = useMemo(() => {
+    const shown = series.map((s, i) => (hidden.has(s.key) ? null : i)).filter((i) => i !== null);
+    const values = rows.flatMap((r) => shown.flatMap((i) => [r[`m${i}`], r[`b${i}`]].flat().filter((v) => v !== undefined)));
+    return logScale ? logAxis(values) : linearAxis(values);
+  }, [rows, series, hidden, logScale]);
   const names = useMemo(() => new Map<string, string>(series.flatMap((s, i) => [[`m${i}`, s.label] as const, [`b${i}`, `${s.label} ±1 sd`] as const])), [series]);
   const points = series.reduce((n, s) => n + s.points.length, 0);
   const saveSvg = () => {
@@ -78,7 +90,7 @@ export function CompareChart({ title, testId, xLabel, series, hidden, onToggle, 
           <ComposedChart data={rows} margin={MARGIN}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={AXIS_STYLE} allowDecimals={false} />
-            <YAxis tick={AXIS_STYLE} tickFormatter={format} width={48} domain={['auto', 'auto']} />
+            <YAxis tick={AXIS_STYLE} tickFormatter={format} width={48} type="number" scale={logScale ? 'log' : 'linear'} domain={axis.domain} ticks={axis.ticks} allowDataOverflow />
             <Tooltip
               labelFormatter={(x) => `${xLabel} ${String(x)}`}
               formatter={(v, name) => [Array.isArray(v) ? `${format(Number(v[0]))} – ${format(Number(v[1]))}` : format(Number(v)), names.get(String(name)) ?? String(name)]}

@@ -7,6 +7,7 @@
 import { useMemo, useState } from 'react';
 import { band, runSeries, type Metric } from '../../engine/lab/curves';
 import type { LabRun } from '../../engine/lab/types';
+import { PanelBoundary } from '../PanelBoundary';
 import { CompareChart, type Series } from './CompareChart';
 
 export interface ComparisonChartsProps {
@@ -15,7 +16,7 @@ export interface ComparisonChartsProps {
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
-const loss = (v: number) => (Math.abs(v) >= 100 ? v.toExponential(1) : v.toFixed(2));
+const loss = (v: number) => (Math.abs(v) >= 100 || (v !== 0 && Math.abs(v) < 0.01) ? v.toExponential(1) : v.toFixed(2));
 const lr = (v: number) => (v === 0 ? '0' : v >= 0.01 ? v.toFixed(3) : v.toExponential(1));
 
 function seriesOf(groups: ComparisonChartsProps['groups'], metric: Metric, smoothing = 0): Series[] {
@@ -25,6 +26,7 @@ function seriesOf(groups: ComparisonChartsProps['groups'], metric: Metric, smoot
 export function ComparisonCharts({ groups }: ComparisonChartsProps) {
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [smoothing, setSmoothing] = useState(0);
+  const [logLoss, setLogLoss] = useState(false);
   const toggle = (key: string) =>
     setHidden((h) => {
       const next = new Set(h);
@@ -42,10 +44,21 @@ export function ComparisonCharts({ groups }: ComparisonChartsProps) {
       {smoothing.toFixed(2)}
     </label>
   );
+  const lossControls = (
+    <>
+      {smoother}
+      <label className="lab-smoothing">
+        <input type="checkbox" checked={logLoss} onChange={(e) => setLogLoss(e.target.checked)} data-testid="lab-loss-log-scale" /> log scale
+      </label>
+    </>
+  );
   return (
     <section className="charts lab-charts" aria-label="Comparison">
-      <CompareChart title="Validation top-1 per epoch" testId="lab-chart-accuracy" xLabel="epoch" series={acc} hidden={hidden} onToggle={toggle} format={pct} empty="No epochs yet." />
-      <CompareChart
+      <PanelBoundary name="The accuracy chart">
+        <CompareChart title="Validation top-1 per epoch" testId="lab-chart-accuracy" xLabel="epoch" series={acc} hidden={hidden} onToggle={toggle} format={pct} empty="No epochs yet." />
+      </PanelBoundary>
+      <PanelBoundary name="The loss chart">
+        <CompareChart
         title="Training loss per step"
         testId="lab-chart-loss"
         xLabel="step"
@@ -54,9 +67,13 @@ export function ComparisonCharts({ groups }: ComparisonChartsProps) {
         onToggle={toggle}
         format={loss}
         empty="No steps yet."
-        controls={smoother}
-      />
-      <CompareChart title="Learning rate per step (as trained)" testId="lab-chart-lr" xLabel="step" series={rate} hidden={hidden} onToggle={toggle} format={lr} empty="No steps yet." />
+        controls={lossControls}
+          logScale={logLoss}
+        />
+      </PanelBoundary>
+      <PanelBoundary name="The learning-rate chart">
+        <CompareChart title="Learning rate per step (as trained)" testId="lab-chart-lr" xLabel="step" series={rate} hidden={hidden} onToggle={toggle} format={lr} empty="No steps yet." />
+      </PanelBoundary>
     </section>
   );
 }

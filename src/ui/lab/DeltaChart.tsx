@@ -11,7 +11,7 @@ export interface DeltaChartProps {
 const ZERO_INCLUDED: [(min: number) => number, (max: number) => number] = [(min) => Math.min(0, Math.floor(min)), (max) => Math.max(0, Math.ceil(max))];
 
 export function DeltaChart({ rows }: DeltaChartProps) {
-  const data = rows.filter((r) => !r.isReference && r.deltaTop1 !== null).map((r) => ({ label: r.label, delta: 100 * (r.deltaTop1 as number) }));
+  const data = rows.filter((r) => !r.isReference && r.deltaTop1 !== null && Number.isFinite(r.deltaTop1)).map((r) => ({ label: r.label, delta: 100 * (r.deltaTop1 as number) }));
   return (
     <ChartFrame title="Δ top-1 against the reference (points)" testId="lab-delta-chart" points={data.length} empty="Δ appears when a config and the reference have finished.">
       <ResponsiveContainer width="100%" height={Math.max(120, 28 * data.length + 40)}>

@@ -12,6 +12,7 @@ import { hasEnded, type LabRun } from '../../engine/lab/types';
 import { validatePlan } from '../../engine/lab/validatePlan';
 import type { LabController } from '../../lab/labController';
 import type { TrainingClient } from '../../client/trainingClient';
+import { PanelBoundary } from '../PanelBoundary';
 import { useTraining } from '../useTraining';
 import { ComparisonCharts } from './ComparisonCharts';
 import { ImportExportBar } from './ImportExportBar';
@@ -93,37 +94,51 @@ export function LabView({ lab, client, active }: LabViewProps) {
 
   return (
     <div className="lab" data-testid="lab-view" data-loaded={state.loaded}>
-      <StorageBanner lab={lab} storage={state.storage} runs={state.runs} />
+      <PanelBoundary name="The storage banner">
+        <StorageBanner lab={lab} storage={state.storage} runs={state.runs} />
+      </PanelBoundary>
       <div className="lab-layout">
         <div className="lab-side">
-          <PlannerPanel
-            plan={plan}
-            onChange={lab.setPlan}
-            runs={state.runs}
-            dataset={training.dataset}
-            backend={training.backend}
-            teacherRunId={state.teacherRunId}
-            onTeacher={lab.setTeacher}
-            onQueue={lab.enqueuePlan}
-            shareUrl={shareUrl}
-          />
-          <QueuePanel
-            lab={lab}
-            runs={state.runs}
-            activeRunId={state.activeRunId}
-            queueRunning={state.queueRunning}
-            lastStep={state.lastStep}
-            unsaved={unsaved}
-            dataset={training.dataset}
-            backendName={training.backend?.name ?? null}
-          />
+          <PanelBoundary name="The planner">
+            <PlannerPanel
+              plan={plan}
+              onChange={lab.setPlan}
+              runs={state.runs}
+              dataset={training.dataset}
+              backend={training.backend}
+              teacherRunId={state.teacherRunId}
+              onTeacher={lab.setTeacher}
+              onQueue={lab.enqueuePlan}
+              shareUrl={shareUrl}
+            />
+          </PanelBoundary>
+          <PanelBoundary name="The queue">
+            <QueuePanel
+              lab={lab}
+              runs={state.runs}
+              activeRunId={state.activeRunId}
+              queueRunning={state.queueRunning}
+              lastStep={state.lastStep}
+              unsaved={unsaved}
+              dataset={training.dataset}
+              backendName={training.backend?.name ?? null}
+            />
+          </PanelBoundary>
         </div>
         <div className="lab-main">
-          <ImportExportBar lab={lab} notices={state.notices} runCount={state.runs.length} busy={state.activeRunId !== null} />
-          <ScheduleChart configs={scheduleConfigs} dataset={training.dataset} live={live} />
+          <PanelBoundary name="The import and export bar">
+            <ImportExportBar lab={lab} notices={state.notices} runCount={state.runs.length} busy={state.activeRunId !== null} />
+          </PanelBoundary>
+          <PanelBoundary name="The schedule chart">
+            <ScheduleChart configs={scheduleConfigs} dataset={training.dataset} live={live} />
+          </PanelBoundary>
           <ComparisonCharts groups={groups} />
-          <ResultsTable rows={rows} colors={colors} onReference={lab.setReference} />
-          <InspectPanel lab={lab} runs={state.runs} />
+          <PanelBoundary name="The results table">
+            <ResultsTable rows={rows} colors={colors} onReference={lab.setReference} />
+          </PanelBoundary>
+          <PanelBoundary name="The inspector">
+            <InspectPanel lab={lab} runs={state.runs} />
+          </PanelBoundary>
         </div>
       </div>
     </div>
