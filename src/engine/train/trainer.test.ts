@@ -98,11 +98,23 @@ describe('startTraining', () => {
     expect(result.message).toMatch(/stopped by the user at step 4/);
   });
 
-  it('marks a run diverged, with the step, when the loss becomes NaN or Inf', async () => {
+  it('marks a run diverged, with the step, at LR 1e6', async () => {
     const result = await startTraining({ config: tiny({ optim: { lr: 1e6 }, run: { epochs: 3, logEvery: 1 } }), dataset, environment }).result;
     expect(result.status).toBe('diverged');
     expect(result.message).toMatch(/diverged at step \d+/);
     expect(result.steps.length).toBeGreaterThan(0);
+  });
+
+  it('ends a run whose loss explodes without reaching Infinity as diverged, naming the step and the loss', async () => {
+    const result = await startTraining({ config: tiny({ optim: { lr: 100 }, run: { epochs: 3, logEvery: 1 } }), dataset, environment }).result;
+    expect(result.status).toBe('diverged');
+    const last = result.steps[result.steps.length - 1];
+    expect(result.message).toMatch(new RegExp(`^diverged at step ${last.step}: the training loss is [0-9.]+e\\+\\d+, more than 10,000 times its start \\(2\\.30, a uniform guess over 10 classes\\)$`));
+    // Ended at the first logged loss past 1e4 × ln 10 = 23,025.85, a finite one: not later, not at NaN.
+    expect(last.loss).toBeGreaterThan(23_025.85);
+    expect(Number.isFinite(last.loss)).toBe(true);
+    for (const s of result.steps.slice(0, -1)) expect(s.loss).toBeLessThanOrEqual(23_026);
+    expect(result.epochs.length).toBeLessThan(3);
   });
 
   it('rejects an impossible config with the field named', async () => {

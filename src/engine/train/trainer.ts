@@ -1,8 +1,9 @@
 /**
  * The training loop: epochs of seeded, augmented batches through the train step, evaluation on
  * the held-out split after every epoch, progress events, pause/resume, stop by AbortSignal. The
- * loss is accumulated on the device and read back only every `run.logEvery` steps. A NaN or
- * infinite loss ends the run as 'diverged' with its metrics so far; an exception as 'failed'.
+ * loss is accumulated on the device and read back only every `run.logEvery` steps. A NaN,
+ * infinite or exploded loss (divergence.ts) ends the run as 'diverged' with its metrics so far;
+ * an exception as 'failed'.
  * After every epoch but the last, `onCheckpoint` receives the run's full state; `resumeFrom`
  * continues a run from one (checkpoint.ts), exactly as if it had not stopped.
  */
@@ -24,8 +25,9 @@ import { isEnabled } from '../tricks/types';
 import { checkFitsDevice, isOutOfMemory, OutOfMemoryError, outOfMemoryDuringRun } from '../outOfMemory';
 import { validateConfig } from '../validateConfig';
 import { captureCheckpoint, restoreCheckpoint, type RunProgress, type RunState } from './checkpoint';
-import { buildLrSchedule, stepsPerEpoch as countSteps } from './schedule';
+import { divergence } from './divergence';
 import { evaluateSplit } from './evaluate';
+import { buildLrSchedule, stepsPerEpoch as countSteps } from './schedule';
 import { createTrainStep } from './step';
 import type { TrainingRun, TrainOptions } from './types';
 
@@ -200,9 +202,10 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
           windowStart = now;
           if (steps.length < MAX_STEP_SAMPLES) steps.push(toStepSample(event));
           emit(event);
-          if (!Number.isFinite(loss)) {
+          const diverged = divergence(loss, data.numClasses);
+          if (diverged) {
             status = 'diverged';
-            message = divergedAt(globalStep, loss);
+            message = `diverged at step ${globalStep}: ${diverged}`;
             break;
           }
         }
@@ -225,9 +228,10 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
       };
       epochs.push(metrics);
       emit({ kind: 'epoch', totalEpochs: config.run.epochs, ...metrics });
-      if (!Number.isFinite(metrics.trainLoss)) {
+      const diverged = divergence(metrics.trainLoss, data.numClasses);
+      if (diverged) {
         status = 'diverged';
-        message = divergedAt(globalStep, metrics.trainLoss);
+        message = `diverged at step ${globalStep}: ${diverged}`;
         break;
       }
       if (opts.onCheckpoint && epoch < config.run.epochs) {
@@ -263,11 +267,6 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
     final: finalMetrics(epochs),
     timings: { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), wallSeconds, imagesPerSecond: imagesSeen / wallSeconds },
   };
-}
-
-/** The message of a run whose loss stopped being a finite number. */
-function divergedAt(step: number, loss: number): string {
-  return `diverged at step ${step}: the training loss is ${loss}`;
 }
 
 function finalMetrics(epochs: EpochMetrics[]): FinalMetrics | null {
