@@ -21,6 +21,7 @@ import { precompile } from '../engine/kernels/precompile';
 import { createModel, disposeModel } from '../engine/model';
 import { createRng } from '../engine/rng';
 import { createTrainStep } from '../engine/train/step';
+import { createTrickStreams, resolveTricks } from '../engine/tricks/resolve';
 import { countDispatches } from './dispatchCounter';
 import { createInputFeed, type BenchData } from './inputFeed';
 import { benchMicro, MICRO_ROUNDS } from './microBench';
@@ -170,7 +171,7 @@ function buildStep(depth: number, batch: number, mode: KernelMode, opts: BenchOp
   const numClasses = opts.data?.numClasses ?? NUM_CLASSES;
   const model = createModel(config.model, numClasses, rng.fork('model'));
   // The default BatchNorm picks our fused kernels or tf ops by the registry, as the trainer does.
-  const step = createTrainStep({ model, config, tricks: [], runtime: { config, numClasses, rng: rng.fork('tricks') } });
+  const step = createTrainStep({ model, config, tricks: resolveTricks(config, []), runtime: { config, numClasses, streams: createTrickStreams(rng.fork('tricks')) } });
   const data = randomBatch(rng.fork('data'), batch, opts.resolution, numClasses);
   return {
     run: (fed) => step.run(fed ?? data, config.optim.lr),

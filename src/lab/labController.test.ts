@@ -44,9 +44,9 @@ const statuses = (lab: LabController) => lab.getSnapshot().runs.map((r) => r.sta
 
 function checkpointFor(config: Checkpoint['config']): Checkpoint {
   return {
-    version: 1, config, epoch: 1, globalStep: 2, imagesSeen: 32, elapsedSeconds: 3, startedAt: '2025-01-01T00:00:00.000Z',
+    version: 2, config, epoch: 1, globalStep: 2, imagesSeen: 32, elapsedSeconds: 3, startedAt: '2025-01-01T00:00:00.000Z',
     weights: [new Float32Array([1, 2])], optimizer: [new Float32Array([3])],
-    rng: { data: { words: [1, 2, 3, 4], spare: null }, tricks: { words: [5, 6, 7, 8], spare: 0.5 } },
+    rng: { data: { words: [1, 2, 3, 4], spare: null }, tricks: { cutmix: { words: [5, 6, 7, 8], spare: 0.5 } } },
     epochs: [{ epoch: 1, trainLoss: 2, trainAccuracy: 0.1, valLoss: 2, valTop1: 0.2, valTop5: 0.6, lr: 0.1, seconds: 1, imagesPerSecond: 50 }],
     steps: [],
   };
@@ -112,7 +112,7 @@ describe('lab controller', () => {
     const resumed = starts(second.sent)[0];
     expect(resumed.runId).toBe(runs[0].id);
     expect(resumed.lab?.resumeFrom?.epoch).toBe(1);
-    expect(resumed.lab?.resumeFrom?.rng.tricks.spare).toBe(0.5);
+    expect(resumed.lab?.resumeFrom?.rng.tricks.cutmix?.spare).toBe(0.5);
     expect(Array.from(resumed.lab?.resumeFrom?.weights[0] ?? [])).toEqual([1, 2]);
     // The metrics up to the checkpoint are kept while it continues.
     expect(second.lab.getSnapshot().runs[0].epochs).toHaveLength(1);

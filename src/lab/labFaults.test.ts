@@ -51,9 +51,9 @@ const run = (lab: LabController, id: string) => lab.getSnapshot().runs.find((r) 
 
 function checkpoint(config: Checkpoint['config']): Checkpoint {
   return {
-    version: 1, config, epoch: 1, globalStep: 2, imagesSeen: 32, elapsedSeconds: 3, startedAt: '2025-01-01T00:00:00.000Z',
+    version: 2, config, epoch: 1, globalStep: 2, imagesSeen: 32, elapsedSeconds: 3, startedAt: '2025-01-01T00:00:00.000Z',
     weights: [new Float32Array([1, 2])], optimizer: [new Float32Array([3])],
-    rng: { data: { words: [1, 2, 3, 4], spare: null }, tricks: { words: [5, 6, 7, 8], spare: 0.5 } },
+    rng: { data: { words: [1, 2, 3, 4], spare: null }, tricks: { cutmix: { words: [5, 6, 7, 8], spare: 0.5 } } },
     epochs: [metrics(1)],
     steps: [],
   };

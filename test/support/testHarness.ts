@@ -11,7 +11,7 @@ import { createTeacher, type Teacher } from '../../src/engine/model/teacher';
 import { createRng } from '../../src/engine/rng';
 import { buildLrSchedule } from '../../src/engine/train/schedule';
 import { createTrainStep } from '../../src/engine/train/step';
-import { TRICKS } from '../../src/engine/tricks/registry';
+import { createTrickStreams } from '../../src/engine/tricks/resolve';
 import type { Batch, Trick } from '../../src/engine/tricks/types';
 
 export const NUM_CLASSES = 10;
@@ -66,7 +66,7 @@ export interface StepResult {
 export async function runOneStep(config: ExperimentConfig, teacher?: Teacher): Promise<StepResult> {
   const rng = createRng(config.run.seed);
   const model = createModel(config.model, NUM_CLASSES, rng.fork('init'));
-  const step = createTrainStep({ model, config, tricks: TRICKS, runtime: { config, numClasses: NUM_CLASSES, rng: rng.fork('tricks'), teacher: teacher?.logits } });
+  const step = createTrainStep({ model, config, runtime: { config, numClasses: NUM_CLASSES, streams: createTrickStreams(rng.fork('tricks')), teacher: teacher?.logits } });
   const { lr } = buildLrSchedule(config, STEPS_PER_EPOCH);
   const batch = fixedBatch();
   const prepared = step.prepare(batch);

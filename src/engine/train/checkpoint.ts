@@ -2,8 +2,8 @@
  * Epoch checkpoints: everything the next step depends on, so that a run interrupted by a closed
  * tab or a reload resumes where its last finished epoch left it and goes on exactly as the
  * uninterrupted run would have: model weights and BatchNorm running averages, SGD momentum
- * (and FP16's loss scale), the random generators of the data order/augmentation and of the
- * tricks (mixup's λ, CutMix's box), the step counter, and the metrics so far. Plain data
+ * (and FP16's loss scale), the random generators of the data order/augmentation and of each
+ * trick (mixup's λ, CutMix's box), the step counter, and the metrics so far. Plain data
  * (Float32Arrays and numbers), so it crosses the worker boundary and goes into IndexedDB.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -14,10 +14,11 @@ import { readWeights, writeWeights } from '../model';
 import type { Model } from '../model/types';
 import type { StepSample } from '../results';
 import type { Rng, RngState } from '../rng';
+import type { TrickStreams } from '../tricks/resolve';
 import type { TrainStep } from './step';
 
 /** Bump when the shape changes; older checkpoints are refused (the run restarts instead). */
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 
 export interface Checkpoint {
   version: number;
@@ -36,7 +37,8 @@ export interface Checkpoint {
   weights: Float32Array[];
   /** TrainStep.state in order: momentum buffers, numerics state, skipped-step count. */
   optimizer: Float32Array[];
-  rng: { data: RngState; tricks: RngState };
+  /** The data generator's state and each trick stream's, by label. */
+  rng: { data: RngState; tricks: Record<string, RngState> };
   epochs: EpochMetrics[];
   steps: StepSample[];
 }
@@ -46,7 +48,7 @@ export interface RunState {
   model: Model;
   step: TrainStep;
   dataRng: Rng;
-  tricksRng: Rng;
+  streams: TrickStreams;
 }
 
 /** Counters and history the loop owns. */
@@ -71,7 +73,7 @@ export async function captureCheckpoint(config: ExperimentConfig, state: RunStat
     steps: progress.steps.map((s) => ({ ...s })),
     weights,
     optimizer,
-    rng: { data: state.dataRng.save(), tricks: state.tricksRng.save() },
+    rng: { data: state.dataRng.save(), tricks: state.streams.save() },
   };
 }
 
@@ -90,7 +92,7 @@ export function restoreCheckpoint(checkpoint: Checkpoint, config: ExperimentConf
   writeWeights(state.model, checkpoint.weights);
   writeVariables(state.step.state, checkpoint.optimizer);
   state.dataRng.restore(checkpoint.rng.data);
-  state.tricksRng.restore(checkpoint.rng.tricks);
+  state.streams.restore(checkpoint.rng.tricks);
   const { epoch, globalStep, imagesSeen, elapsedSeconds, startedAt } = checkpoint;
   return { epoch, globalStep, imagesSeen, elapsedSeconds, startedAt, epochs: [...checkpoint.epochs], steps: [...checkpoint.steps] };
 }

@@ -10,7 +10,7 @@ import { createSyntheticDataset } from '../data/synthetic';
 import { createModel, disposeModel } from '../model';
 import { opsBatchNorm } from '../model/layers';
 import { createRng } from '../rng';
-import { TRICKS } from '../tricks/registry';
+import { createTrickStreams } from '../tricks/resolve';
 import { fixedBatch } from '../../../test/support/testHarness';
 import { evaluateSplit } from './evaluate';
 import { createTrainStep } from './step';
@@ -30,7 +30,7 @@ describe('evaluateSplit', () => {
       tricks: { mixup: on, cutmix: on, labelSmoothing: on },
     });
     const model = createModel(config.model, 10, createRng(3));
-    const step = createTrainStep({ model, config, tricks: TRICKS, runtime: { config, numClasses: 10, rng: createRng(4) } });
+    const step = createTrainStep({ model, config, runtime: { config, numClasses: 10, streams: createTrickStreams(createRng(4)) } });
     // One training step first, so the running statistics are no longer their initial 0 and 1.
     const batch = fixedBatch(8, 32);
     const prepared = step.prepare(batch);

@@ -5,8 +5,8 @@
  * wrap the schedule (cosine decay replaces the decay; warmup wraps whatever it is given).
  */
 import type { ExperimentConfig } from '../config';
-import { TRICKS } from '../tricks/registry';
-import { isEnabled, trickParams, type LrSchedule, type ScheduleContext } from '../tricks/types';
+import { resolveTricks, type ResolvedTricks } from '../tricks/resolve';
+import type { LrSchedule, ScheduleContext } from '../tricks/types';
 
 /** Step decay (or constant) from a base LR. */
 export function baseSchedule(baseLr: number, ctx: ScheduleContext): LrSchedule {
@@ -18,16 +18,15 @@ export function baseSchedule(baseLr: number, ctx: ScheduleContext): LrSchedule {
 
 /**
  * The run's full schedule: base LR through each enabled trick's `baseLr`, the base schedule, then
- * each enabled trick's `schedule` hook applied in reverse registry order, so the trick listed
- * first ends outermost (warmup, listed before cosine, wraps cosine).
+ * the tricks' `schedule` wrappers in the resolver's order (the trick listed first ends outermost:
+ * warmup wraps cosine, which knows warmup's length from the context).
  */
-export function buildLrSchedule(config: ExperimentConfig, stepsPerEpoch: number): { lr: LrSchedule; totalSteps: number } {
-  const ctx: ScheduleContext = { config, stepsPerEpoch, totalSteps: stepsPerEpoch * config.run.epochs };
-  const enabled = TRICKS.filter((t) => isEnabled(t, config));
+export function buildLrSchedule(config: ExperimentConfig, stepsPerEpoch: number, tricks: ResolvedTricks = resolveTricks(config)): { lr: LrSchedule; totalSteps: number } {
+  const ctx: ScheduleContext = { config, stepsPerEpoch, totalSteps: stepsPerEpoch * config.run.epochs, warmupSteps: tricks.warmupSteps(stepsPerEpoch) };
   let base = config.optim.lr;
-  for (const t of enabled) if (t.baseLr) base = t.baseLr(base, trickParams(t, config), ctx);
+  for (const { trick, params } of tricks.having('baseLr')) base = trick.baseLr?.(base, params, ctx) ?? base;
   let lr = baseSchedule(base, ctx);
-  for (const t of [...enabled].reverse()) if (t.schedule) lr = t.schedule(lr, trickParams(t, config), ctx);
+  for (const { trick, params } of tricks.scheduleWrappers) lr = trick.schedule?.(lr, params, ctx) ?? lr;
   return { lr, totalSteps: ctx.totalSteps };
 }
 

@@ -1,6 +1,6 @@
 /**
  * One training step and one evaluation batch, with the tricks' hooks in their phases:
- * targets → batch (mixup, CutMix) → forward → loss (+ distillation) → loss scale (FP16) →
+ * targets → mix (mixup or CutMix, at most one per batch) → forward → loss (+ distillation) → loss scale (FP16) →
  * gradients → overflow check → SGD with per-group weight decay → BatchNorm running averages.
  * Losses and counts stay on the device; the loop decides when to read them back.
  */
@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
 import { defaultBatchNorm, updateRunningStats, type BatchNormFn, type ForwardContext } from '../model/layers';
 import type { Model } from '../model/types';
-import { isEnabled, trickParams, type Batch, type Numerics, type Trick, type TrickRuntime } from '../tricks/types';
+import { MIX_SWITCH_STREAM, resolveTricks, type ResolvedTricks, type TrickStreams } from '../tricks/resolve';
+import type { Batch, Numerics, TrickRuntime } from '../tricks/types';
 import { countCorrect, countTopK, softCrossEntropy } from './losses';
 import { createSgd, type Sgd } from './optimizer';
 
@@ -41,11 +42,17 @@ export interface TrainStep {
   dispose(): void;
 }
 
+/** What the step gives the tricks: each one's runtime carries its own stream from `streams`. */
+export interface StepRuntime extends Omit<TrickRuntime, 'rng'> {
+  streams: TrickStreams;
+}
+
 export interface TrainStepOptions {
   model: Model;
   config: ExperimentConfig;
-  tricks: readonly Trick[];
-  runtime: TrickRuntime;
+  /** The config's tricks as the caller resolved them (resolveTricks(config) when absent). */
+  tricks?: ResolvedTricks;
+  runtime: StepRuntime;
   /** A fused BatchNorm for the backend, or the tf-ops one. */
   batchNorm?: BatchNormFn;
 }
@@ -54,15 +61,18 @@ const identity = (x: tf.Tensor): tf.Tensor => x;
 
 /** Builds the step for a model and config; initialisation tricks run here, once. */
 export function createTrainStep(opts: TrainStepOptions): TrainStep {
-  const { model, config, runtime } = opts;
-  const enabled = opts.tricks.filter((t) => isEnabled(t, config));
-  const withParams = enabled.map((t) => ({ t, p: trickParams(t, config) }));
+  const { model, config } = opts;
+  const tricks = opts.tricks ?? resolveTricks(config);
+  const { streams, ...shared } = opts.runtime;
+  const withParams = tricks.active.map(({ trick, params }) => ({ t: trick, p: params, rt: { ...shared, rng: streams.get(trick.id) } as TrickRuntime }));
   for (const { t, p } of withParams) t.initialize?.(model.params, p);
   const decayHooks = withParams.filter(({ t }) => t.decays);
   const decays = (param: (typeof model.params)[number]): boolean => decayHooks.every(({ t, p }) => t.decays?.(param, p) ?? true);
   const sgd: Sgd = createSgd(config.optim, model.params, decays);
   const numericsTrick = withParams.find(({ t }) => t.numerics);
   const numerics: Numerics | null = numericsTrick?.t.numerics?.(numericsTrick.p) ?? null;
+  const mixers = withParams.flatMap((a) => (a.t.mix ? [{ ...a, mix: a.t.mix }] : []));
+  const switchRng = streams.get(MIX_SWITCH_STREAM);
   const round = numerics ? (x: tf.Tensor) => numerics.round(x) : identity;
   const batchNorm = opts.batchNorm ?? defaultBatchNorm;
   const skipped = tf.tidy(() => tf.variable(tf.scalar(0), false));
@@ -74,8 +84,12 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
     prepare(batch) {
       const out = tf.tidy(() => {
         let b: Batch = batch;
-        for (const { t, p } of withParams) if (t.targets) b = { x: b.x, targets: t.targets(b.targets, p, runtime) };
-        for (const { t, p } of withParams) if (t.batch) b = t.batch(b, p, runtime);
+        for (const { t, p, rt } of withParams) if (t.targets) b = { x: b.x, targets: t.targets(b.targets, p, rt) };
+        // Every mixer draws on every batch (its stream then does not depend on the others); one mixes.
+        const [n, h, w] = b.x.shape;
+        const draws = mixers.map(({ t, p, rt, mix }) => ({ active: { trick: t, params: p }, draw: mix({ n, h, w }, p, rt) }));
+        const mixer = tricks.chooseMixer(draws, draws.length > 1 ? switchRng.next() : 0);
+        if (mixer) b = mixer.mix(b);
         return { x: b.x, targets: b.targets };
       });
       return out as Batch;
@@ -87,7 +101,7 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
       const { value, grads } = tf.variableGrads(() => {
         const logits = model.forward(batch.x, ctx);
         let l = softCrossEntropy(logits, batch.targets);
-        for (const { t, p } of withParams) if (t.loss) l = t.loss({ logits, targets: batch.targets, x: batch.x, base: l }, p, runtime);
+        for (const { t, p, rt } of withParams) if (t.loss) l = t.loss({ logits, targets: batch.targets, x: batch.x, base: l }, p, rt);
         loss = tf.keep(l);
         correct = tf.keep(countCorrect(logits, batch.targets));
         return numerics ? (tf.mul(l, numerics.scale) as tf.Scalar) : l;

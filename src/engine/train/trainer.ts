@@ -19,9 +19,7 @@ import { createModel, disposeModel, readWeights } from '../model';
 import { createTeacher, type Teacher } from '../model/teacher';
 import { APP_NAME, APP_VERSION, RESULTS_SCHEMA_VERSION, MAX_STEP_SAMPLES, toStepSample, type FinalMetrics, type RunResult, type StepSample } from '../results';
 import { createRng } from '../rng';
-import { NO_TEACHER_MESSAGE } from '../tricks/distillation';
-import { TRICKS } from '../tricks/registry';
-import { isEnabled } from '../tricks/types';
+import { createTrickStreams, resolveTricks } from '../tricks/resolve';
 import { checkFitsDevice, isOutOfMemory, OutOfMemoryError, outOfMemoryDuringRun } from '../outOfMemory';
 import { validateConfig } from '../validateConfig';
 import { captureCheckpoint, restoreCheckpoint, type RunProgress, type RunState } from './checkpoint';
@@ -100,24 +98,26 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
   // offered to a run that does not distil is not built (it would only take memory).
   let teacher: Teacher | null = null;
   let setupError: string | null = null;
-  const needsTeacher = TRICKS.some((t) => t.needsTeacher && isEnabled(t, config));
+  const tricks = resolveTricks(config);
+  const missingTeacher = tricks.missingTeacherMessage;
   try {
-    if (needsTeacher && opts.teacher) teacher = createTeacher(opts.teacher.model, opts.teacher.weights, data.numClasses);
-    else if (needsTeacher) setupError = NO_TEACHER_MESSAGE;
+    if (missingTeacher && opts.teacher) teacher = createTeacher(opts.teacher.model, opts.teacher.weights, data.numClasses);
+    else if (missingTeacher) setupError = missingTeacher;
   } catch (err) {
     setupError = err instanceof Error ? err.message : String(err);
   }
-  const tricksRng = rng.fork('tricks');
+  // Each trick draws from its own stream, so its draws do not depend on which others are on.
+  const streams = createTrickStreams(rng.fork('tricks'));
   const step = createTrainStep({
     model,
     config,
-    tricks: TRICKS,
-    runtime: { config, numClasses: data.numClasses, rng: tricksRng, teacher: teacher?.logits },
+    tricks,
+    runtime: { config, numClasses: data.numClasses, streams, teacher: teacher?.logits },
   });
   const dataRng = rng.fork('data');
-  const runState: RunState = { model, step, dataRng, tricksRng };
+  const runState: RunState = { model, step, dataRng, streams };
   const perEpoch = countSteps(data.train.count, config.optim.batchSize);
-  const { lr: lrAt, totalSteps } = buildLrSchedule(config, perEpoch);
+  const { lr: lrAt, totalSteps } = buildLrSchedule(config, perEpoch, tricks);
   let epochs: EpochMetrics[] = [];
   let steps: StepSample[] = [];
   let firstEpoch = 1;

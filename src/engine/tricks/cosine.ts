@@ -3,11 +3,10 @@
  * η_t = ½ (1 + cos(tπ/T)) η, with t the step counted from the end of warmup and T the steps
  * that remain. Unlike step decay the rate falls slowly at first, fastest in the middle, and
  * slowly again near zero at the end. It replaces the step decay; warmup, when on, wraps it
- * (warmup is listed first in the registry, so it is the outer schedule), and this trick reads
- * warmup's setting from the config to know where its own t = 0 lies.
+ * (warmup is listed first in the registry, so it is the outer schedule), and the schedule's
+ * context says how many steps warmup takes, where this trick's own t = 0 lies.
  */
 import type { LrSchedule, Trick } from './types';
-import { configuredWarmupSteps } from './warmup';
 
 /**
  * Cosine decay from `eta` to 0 over `total` steps starting at step `start`; the rate is `eta`
@@ -30,7 +29,7 @@ export const cosine: Trick = {
   phases: ['schedule'],
   schedule: (inner, _p, ctx) => {
     // η is the inner schedule's initial rate (after linear scaling); its decay is replaced.
-    const start = configuredWarmupSteps(ctx.config, ctx.stepsPerEpoch);
+    const start = ctx.warmupSteps;
     return cosineSchedule(inner(0), start, ctx.totalSteps - start);
   },
 };

@@ -5,7 +5,10 @@
  * over each image; the labels are mixed in proportion to the pasted area. The box is centred
  * at a uniform random pixel and clipped to the image, so its actual area can be smaller than
  * asked: the labels use the clipped area, as the reference implementation does. One box per
- * batch, from the run's seeded generator. With mixup also on, CutMix acts on the mixed batch.
+ * batch, from the trick's own seeded stream. A batch is cut with probability `prob` (0.5 in the
+ * paper's CIFAR recipe, `cutmix_prob`). With mixup also on, each batch is mixed by exactly one
+ * of them: CutMix with probability `switchProb`, else mixup (timm's `switch_prob`, 0.5); the
+ * switch then replaces `prob`, so every batch is mixed, as timm does with `mix_prob` 1.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
@@ -63,14 +66,21 @@ export function cutMixBatch(batch: Batch, box: Box, perm: ArrayLike<number>): Ba
 export const cutmix: Trick = {
   id: 'cutmix',
   name: 'CutMix',
-  explanation: 'Pastes a random box from another image of the batch over each image and mixes the labels in proportion to the box\'s area.',
+  explanation: 'Pastes a random box from another image of the batch over each image and mixes the labels in proportion to the box\'s area; on a share of the batches (with mixup on: instead of mixup on a share of them).',
   reference: 'Yun et al. 2019, §3.1',
-  params: [{ key: 'alpha', label: 'α', default: 1, min: 0.01, max: 10, step: 0.05, unit: 'Beta(α, α) shape' }],
+  params: [
+    { key: 'alpha', label: 'α', default: 1, min: 0.01, max: 10, step: 0.05, unit: 'Beta(α, α) shape' },
+    { key: 'prob', label: 'Probability', default: 0.5, min: 0, max: 1, step: 0.05, unit: 'share of batches cut' },
+    { key: 'switchProb', label: 'Switch probability', default: 0.5, min: 0, max: 1, step: 0.05, unit: 'with mixup on: share of batches cut instead of mixed' },
+  ],
   phases: ['batch and targets'],
-  batch: (batch, p, rt) => {
-    const [n, h, w] = batch.x.shape;
+  // Every draw is made on every batch, cut or not, so the k-th batch's box is the same whatever else is on.
+  mix: ({ n, h, w }, p, rt) => {
+    const apply = rt.rng.next() < p.prob;
     const lambda = rt.rng.beta(p.alpha, p.alpha);
     const box = randomBox(h, w, lambda, rt.rng);
-    return cutMixBatch(batch, box, rt.rng.permutation(n));
+    const perm = rt.rng.permutation(n);
+    return { apply, mix: (batch) => cutMixBatch(batch, box, perm) };
   },
+  switchShare: (p) => p.switchProb,
 };

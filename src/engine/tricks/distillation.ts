@@ -34,7 +34,7 @@ export const distillation: Trick = {
   reference: 'He et al. 2019, §5.3; Hinton et al. 2015',
   params: [{ key: 'temperature', label: 'Temperature T', default: 20, min: 1, max: 100, step: 1, unit: 'softmax temperature' }],
   phases: ['loss'],
-  needsTeacher: true,
+  needsTeacher: NO_TEACHER_MESSAGE,
   loss: (input, p, rt) => {
     if (!rt.teacher) throw new Error(NO_TEACHER_MESSAGE);
     const teacher = rt.teacher;

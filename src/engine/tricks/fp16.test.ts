@@ -8,7 +8,7 @@ import { createRng } from '../rng';
 import { createTrainStep } from '../train/step';
 import { createFp16Numerics, fp16, roundHalf, roundHalfOps } from './fp16';
 import { HALF_CASES, halfReference, sampleValues } from '../../../test/support/halfReference';
-import { TRICKS } from './registry';
+import { createTrickStreams } from './resolve';
 import { fixedBatch, NUM_CLASSES, tinyConfig, withTrick } from '../../../test/support/testHarness';
 
 beforeAll(async () => {
@@ -78,7 +78,7 @@ describe('dynamic loss scale', () => {
     config.tricks.fp16.params.initialScale = 2 ** 24;
     const model = createModel(config.model, NUM_CLASSES, createRng(3));
     const before = await readWeights(model);
-    const step = createTrainStep({ model, config, tricks: TRICKS, runtime: { config, numClasses: NUM_CLASSES, rng: createRng(4) } });
+    const step = createTrainStep({ model, config, runtime: { config, numClasses: NUM_CLASSES, streams: createTrickStreams(createRng(4)) } });
     const batch = fixedBatch();
     const out = step.run(batch, 0.1);
     const after = await readWeights(model);
@@ -99,7 +99,7 @@ describe('dynamic loss scale', () => {
     config.tricks.fp16.params.initialScale = 128;
     const model = createModel(config.model, NUM_CLASSES, createRng(3));
     const before = await readWeights(model);
-    const step = createTrainStep({ model, config, tricks: TRICKS, runtime: { config, numClasses: NUM_CLASSES, rng: createRng(4) } });
+    const step = createTrainStep({ model, config, runtime: { config, numClasses: NUM_CLASSES, streams: createTrickStreams(createRng(4)) } });
     const batch = fixedBatch();
     const out = step.run(batch, 0.1);
     const after = await readWeights(model);

@@ -11,7 +11,7 @@ import { createTrainStep } from '../train/step';
 import { fp16, roundHalf, roundHalfOps } from './fp16';
 import { ROUND_HALF_KERNEL, roundHalfWebGPU } from './fp16Kernel';
 import { HALF_CASES, halfReference, sampleValues } from '../../../test/support/halfReference';
-import { TRICKS } from './registry';
+import { createTrickStreams } from './resolve';
 import { fixedBatch, NUM_CLASSES, tinyConfig, withTrick } from '../../../test/support/testHarness';
 
 beforeAll(async () => {
@@ -74,7 +74,7 @@ describe('WGSL roundHalf kernel', () => {
     const config = withTrick(fp16, true, tinyConfig());
     config.tricks.fp16.params.initialScale = 128;
     const model = createModel(config.model, NUM_CLASSES, createRng(3));
-    const step = createTrainStep({ model, config, tricks: TRICKS, runtime: { config, numClasses: NUM_CLASSES, rng: createRng(4) } });
+    const step = createTrainStep({ model, config, runtime: { config, numClasses: NUM_CLASSES, streams: createTrickStreams(createRng(4)) } });
     const batch = fixedBatch();
     const out = step.run(batch, 0.1);
     expect(Number.isFinite((await out.loss.data())[0])).toBe(true);

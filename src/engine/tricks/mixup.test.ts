@@ -7,7 +7,7 @@ import { createRng } from '../rng';
 import { createTrainStep } from '../train/step';
 import { labelSmoothing } from './labelSmoothing';
 import { mixBatch, mixup } from './mixup';
-import { TRICKS } from './registry';
+import { createTrickStreams } from './resolve';
 import { fixedBatch, NUM_CLASSES, tinyConfig, withTrick } from '../../../test/support/testHarness';
 
 beforeAll(async () => {
@@ -30,14 +30,14 @@ describe('mixup', () => {
     tf.dispose([x, targets, out.x, out.targets]);
   });
 
-  it('draws λ ~ Beta(α, α) and the partners from the run\'s seeded generator, mixing smoothed targets', () => {
+  it('draws λ ~ Beta(α, α) and the partners from its own seeded stream, mixing smoothed targets', () => {
     const config = withTrick(labelSmoothing, true, withTrick(mixup, true, tinyConfig()));
     const model = createModel(config.model, NUM_CLASSES, createRng(1));
-    const step = createTrainStep({ model, config, tricks: TRICKS, runtime: { config, numClasses: NUM_CLASSES, rng: createRng(11) } });
+    const step = createTrainStep({ model, config, runtime: { config, numClasses: NUM_CLASSES, streams: createTrickStreams(createRng(11)) } });
     const batch = fixedBatch();
     const out = step.prepare(batch);
-    // The same draws by hand: λ first, then the permutation.
-    const rng = createRng(11);
+    // The same draws by hand from mixup's own stream: λ first, then the permutation.
+    const rng = createTrickStreams(createRng(11)).get('mixup');
     const lambda = rng.beta(0.2, 0.2);
     const perm = rng.permutation(8);
     const label = (i: number) => i % NUM_CLASSES;

@@ -1,9 +1,10 @@
 /**
  * Mixup training (He et al. 2019, §5.4; Zhang et al. 2018): each batch is blended with a
  * shuffled copy of itself, x̂ = λ x_i + (1 − λ) x_j and ŷ = λ y_i + (1 − λ) y_j, with one
- * λ ~ Beta(α, α) per batch drawn from the run's seeded generator. The labels are soft, so the
- * loss is the soft-target cross-entropy (train/losses.ts). With label smoothing on, the
- * smoothed targets are what get mixed (the targets hook runs before this batch hook).
+ * λ ~ Beta(α, α) per batch drawn from the trick's own seeded stream. The labels are soft, so
+ * the loss is the soft-target cross-entropy (train/losses.ts). With label smoothing on, the
+ * smoothed targets are what get mixed (the targets hook runs before this one). With CutMix also
+ * on, each batch is mixed by one of the two, never both (CutMix's switch probability).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, Trick } from './types';
@@ -25,8 +26,9 @@ export const mixup: Trick = {
   reference: 'He et al. 2019, §5.4; Zhang et al. 2018',
   params: [{ key: 'alpha', label: 'α', default: 0.2, min: 0.01, max: 10, step: 0.05, unit: 'Beta(α, α) shape' }],
   phases: ['batch and targets'],
-  batch: (batch, p, rt) => {
+  mix: ({ n }, p, rt) => {
     const lambda = rt.rng.beta(p.alpha, p.alpha);
-    return mixBatch(batch, lambda, rt.rng.permutation(batch.x.shape[0]));
+    const perm = rt.rng.permutation(n);
+    return { apply: true, mix: (batch) => mixBatch(batch, lambda, perm) };
   },
 };

@@ -3,7 +3,8 @@
  * Classification with Convolutional Neural Networks"; CutMix: Yun et al. 2019). One trick is
  * one module exporting a `Trick`; the registry lists them and both the UI toggles and the
  * contract tests are generated from it. A trick acts only through the hooks of the phases it
- * declares; the training loop calls them in a fixed order (see train/trainer.ts).
+ * declares; which tricks are on, with what parameters, in what order, is resolved once
+ * (resolve.ts) for the step, the schedule and the trainer.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
@@ -48,6 +49,8 @@ export interface ScheduleContext {
   config: ExperimentConfig;
   stepsPerEpoch: number;
   totalSteps: number;
+  /** Steps at the start given to warmup (0 without): where a decay schedule's t = 0 lies. */
+  warmupSteps: number;
 }
 
 /** A trainable or state tensor of the model, with what it is. */
@@ -79,6 +82,10 @@ export type Params = Record<string, number>;
 export interface TrickRuntime {
   config: ExperimentConfig;
   numClasses: number;
+  /**
+   * This trick's own random stream (`rng.fork(trick.id)` of the run's trick generator), so its
+   * draws do not depend on which other tricks are on.
+   */
   rng: Rng;
   /** Logits of the distillation teacher in inference mode, when one is loaded. */
   teacher?: (x: tf.Tensor4D) => tf.Tensor2D;
@@ -104,6 +111,20 @@ export interface Numerics {
   dispose(): void;
 }
 
+/** Batch size and image side of a batch, known before its pixels are touched. */
+export interface BatchShape {
+  n: number;
+  h: number;
+  w: number;
+}
+
+/** A mixer's draws for one batch: whether it would mix when alone, and the mixing itself. */
+export interface MixDraw {
+  /** When it is the only mixer on: whether this batch is mixed (CutMix's probability). */
+  apply: boolean;
+  mix(batch: Batch): Batch;
+}
+
 /** One trick module. Hooks are optional; `phases` declares which ones it uses. */
 export interface Trick {
   id: string;
@@ -117,24 +138,35 @@ export interface Trick {
   /** Published parameter settings the UI offers (the first is the declared defaults). */
   recipes?: readonly TrickRecipe[];
   phases: TrickPhase[];
-  /** The run needs a teacher model (TrainOptions.teacher); without one it fails with a message. */
-  needsTeacher?: boolean;
+  /** The run needs a teacher model (TrainOptions.teacher); without one it fails with this message. */
+  needsTeacher?: string;
   /** Why it does not apply to this config, or null when it does. */
   notApplicable?(config: ExperimentConfig): string | null;
   /** 'schedule': rescale the base LR (linear scaling). */
   baseLr?(lr: number, p: Params, ctx: ScheduleContext): number;
   /** 'schedule': replace or wrap the schedule (warmup, cosine). */
   schedule?(inner: LrSchedule, p: Params, ctx: ScheduleContext): LrSchedule;
+  /** 'schedule': steps at the start that precede any decay (warmup's length). */
+  warmupSteps?(p: Params, stepsPerEpoch: number): number;
   /** 'initialisation': change initial values (zero γ). */
   initialize?(params: ParamInfo[], p: Params): void;
   /** 'parameter groups': whether weight decay applies to a parameter. */
   decays?(param: ParamInfo, p: Params): boolean;
   /** 'numerics': a fresh per-run numerics policy (FP16). */
   numerics?(p: Params): Numerics;
-  /** 'batch and targets': map the one-hot targets (label smoothing). Runs before `batch`. */
+  /** 'batch and targets': map the one-hot targets (label smoothing). Runs before `mix`. */
   targets?(targets: tf.Tensor2D, p: Params, rt: TrickRuntime): tf.Tensor2D;
-  /** 'batch and targets': mix inputs and targets (mixup, CutMix). */
-  batch?(batch: Batch, p: Params, rt: TrickRuntime): Batch;
+  /**
+   * 'batch and targets': this batch's random draws for mixing inputs and targets (mixup,
+   * CutMix). Called on every batch, used or not, so the trick's stream advances the same way
+   * whatever else is on; the step applies at most one mixer per batch (resolve.ts).
+   */
+  mix?(shape: BatchShape, p: Params, rt: TrickRuntime): MixDraw;
+  /**
+   * With another mixer on, the share of batches this one mixes (CutMix's switch probability,
+   * as timm's `switch_prob`); the mixer without a share takes the rest.
+   */
+  switchShare?(p: Params): number;
   /** 'loss': the loss from the base loss (knowledge distillation). */
   loss?(input: LossInput, p: Params, rt: TrickRuntime): tf.Scalar;
 }

@@ -5,8 +5,7 @@
  * i·η/m_steps, so the first step already moves (η/m_steps) and the last reaches η. After that
  * the inner schedule (step decay or cosine) takes over.
  */
-import type { ExperimentConfig } from '../config';
-import { isEnabled, trickParams, type LrSchedule, type Params, type Trick } from './types';
+import { trickParams, type LrSchedule, type Trick } from './types';
 
 /** Number of warmup steps for `epochs` of warmup (rounded to whole steps). */
 export function warmupStepCount(epochs: number, stepsPerEpoch: number): number {
@@ -35,11 +34,5 @@ export const warmup: Trick = {
     return epochs >= config.run.epochs ? `warmup (${epochs} epochs) must be shorter than the run (${config.run.epochs} epochs)` : null;
   },
   schedule: (inner, p, ctx) => withWarmup(inner, warmupStepCount(p.epochs, ctx.stepsPerEpoch)),
+  warmupSteps: (p, stepsPerEpoch) => warmupStepCount(p.epochs, stepsPerEpoch),
 };
-
-/** Warmup steps in a config's schedule (0 when warmup is off): where a decay schedule starts. */
-export function configuredWarmupSteps(config: ExperimentConfig, stepsPerEpoch: number): number {
-  if (!isEnabled(warmup, config)) return 0;
-  const p: Params = trickParams(warmup, config);
-  return warmupStepCount(p.epochs, stepsPerEpoch);
-}

@@ -6,7 +6,7 @@ import type { ModelConfig } from '../config';
 import { createModel, disposeModel } from '../model';
 import { createRng } from '../rng';
 import { createTrainStep } from '../train/step';
-import { TRICKS } from './registry';
+import { createTrickStreams } from './resolve';
 import { NUM_CLASSES, tinyConfig, withTrick } from '../../../test/support/testHarness';
 import { zeroGamma } from './zeroGamma';
 
@@ -19,7 +19,7 @@ function gammasAfterInit(model: Partial<ModelConfig>) {
   const base = tinyConfig();
   const config = withTrick(zeroGamma, true, { ...base, model: { ...base.model, ...model } });
   const m = createModel(config.model, NUM_CLASSES, createRng(1));
-  const step = createTrainStep({ model: m, config, tricks: TRICKS, runtime: { config, numClasses: NUM_CLASSES, rng: createRng(2) } });
+  const step = createTrainStep({ model: m, config, runtime: { config, numClasses: NUM_CLASSES, streams: createTrickStreams(createRng(2)) } });
   const gammas = m.params.filter((p) => p.kind === 'bn-gamma');
   const zero = gammas.filter((p) => p.variable.dataSync().every((v) => v === 0)).map((p) => p.name);
   const one = gammas.filter((p) => p.variable.dataSync().every((v) => v === 1)).map((p) => p.name);
