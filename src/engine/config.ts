@@ -1,12 +1,13 @@
 /**
  * The one experiment config: model, data, optimiser, schedule, run and tricks, nested by
- * concern, with every default and its unit in this file. Browser, worker, Node runner, JSON
+ * concern; every field's default, unit, range and label is in configFields.ts. Browser, worker, Node runner, JSON
  * export and URL all carry this shape. Unknown keys are an error (as in nanoGPT), and every
  * validation message names the offending field by its dotted path.
  *
  * Baseline recipe: He et al. 2016 (CIFAR ResNet) with the SGD settings of He et al. 2019,
  * "Bag of Tricks for Image Classification with Convolutional Neural Networks", section 2.
  */
+import { tableDefaults } from './configFields';
 
 /** Bump when the shape changes; older configs are rejected with a message, never guessed. */
 export const CONFIG_SCHEMA_VERSION = 1;
@@ -110,34 +111,11 @@ export interface ExperimentConfig {
   tricks: Record<string, TrickSetting>;
 }
 
-/** Defaults: ResNet-20 on the embedded synthetic set, SGD 0.1 Nesterov, step decay. */
-export const DEFAULT_CONFIG: ExperimentConfig = {
-  schemaVersion: CONFIG_SCHEMA_VERSION,
-  name: 'baseline',
-  model: {
-    family: 'cifar-resnet',
-    depth: 20,
-    widthMultiplier: 1,
-    activation: 'relu',
-    se: false,
-    skipConnections: true,
-    resnetB: false,
-    resnetC: false,
-    resnetD: false,
-  },
-  data: {
-    dataset: 'synthetic',
-    trainLimit: null,
-    valLimit: null,
-    valFraction: 0.1,
-    resolution: 32,
-    augment: { crop: true, padding: 4, flip: true },
-  },
-  optim: { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 5e-4, batchSize: 128 },
-  schedule: { kind: 'step', milestones: [0.5, 0.75], gamma: 0.1 },
-  run: { epochs: 30, seed: 1, logEvery: 10, backend: 'auto', kernels: 'custom' },
-  tricks: {},
-};
+/**
+ * Defaults: ResNet-20 on the embedded synthetic set, SGD 0.1 Nesterov, step decay; each one is
+ * declared with its range, unit and label in configFields.ts.
+ */
+export const DEFAULT_CONFIG: ExperimentConfig = { schemaVersion: CONFIG_SCHEMA_VERSION, ...tableDefaults(), tricks: {} };
 
 /** A deep copy of the defaults with `patch` merged in (nested objects merge, arrays replace). */
 export function makeConfig(patch: DeepPartial<ExperimentConfig> = {}): ExperimentConfig {
