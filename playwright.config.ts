@@ -1,9 +1,12 @@
 /**
- * End-to-end tests of the built app in Debian's Chromium with WebGPU on SwiftShader (no GPU on
- * the test machine). `npm run test:e2e` builds first; the web server only previews dist/.
- * Training on SwiftShader is slow, so every spec trains tiny runs, one worker at a time.
+ * End-to-end tests of the built app in Chromium with WebGPU on SwiftShader (no GPU on the test
+ * machine). The browser is CHROMIUM_PATH, a system Chrome/Chromium, or Playwright's own
+ * (installed when missing): test/support/findBrowser.ts. `npm run test:e2e` builds first; the
+ * web server only previews dist/. Training on SwiftShader is slow, so every spec trains tiny
+ * runs, one worker at a time.
  */
-import { defineConfig } from '@playwright/test';
+import { chromium, defineConfig } from '@playwright/test';
+import { findBrowserHere } from './test/support/findBrowser';
 
 /** E2E_PORT / E2E_DIST let two checkouts' E2E runs share a machine (defaults: 4173, dist). */
 const port = Number(process.env.E2E_PORT ?? 4173);
@@ -23,7 +26,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     viewport: { width: 1280, height: 900 },
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: findBrowserHere(() => chromium.executablePath()),
       args: [
         '--no-sandbox',
         '--enable-unsafe-webgpu',
