@@ -92,6 +92,12 @@ describe('expandPlan', () => {
 
   it('seedRange and inapplicable tricks', () => {
     expect(seedRange(3, 4)).toEqual([3, 4, 5, 6]);
+    // At the top of the 32-bit range the seeds wrap to 0, and a plan made there validates.
+    expect(seedRange(4294967295, 3)).toEqual([4294967295, 0, 1]);
+    expect(seedRange(4294967294, 2)).toEqual([4294967294, 4294967295]);
+    const top = createPlan(makeConfig({ run: { seed: 4294967295 } }));
+    expect(top.seeds).toEqual([4294967295, 0]);
+    expect(validatePlan(top).seeds).toEqual([4294967295, 0]);
     const noDecay = makeConfig({ ...baseline, optim: { ...baseline.optim, weightDecay: 0 } });
     expect(inapplicableTricks(createPlan(noDecay, { tricks: ['noBiasDecay', 'cosine'] }))).toEqual([
       { id: 'noBiasDecay', reason: expect.stringMatching(/weight decay is 0/) },

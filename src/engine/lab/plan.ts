@@ -84,13 +84,19 @@ export function createPlan(baseline: ExperimentConfig, patch: Partial<Omit<Plan,
     mode: patch.mode ?? 'each-alone',
     tricks: patch.tricks ?? [],
     variants: patch.variants ?? [],
-    seeds: patch.seeds ?? [baseline.run.seed, baseline.run.seed + 1],
+    seeds: patch.seeds ?? seedRange(baseline.run.seed, 2),
   };
 }
 
-/** `count` consecutive seeds from `first` (the planner's "N seeds"). */
+/** Seeds are 32-bit unsigned integers (run.seed's range): 0 … 4294967295. */
+export const SEED_LIMIT = 2 ** 32;
+
+/**
+ * `count` consecutive seeds from `first` (the planner's "N seeds"), wrapping past 4294967295 to 0,
+ * so a plan from any valid seed stays valid (at most SEED_LIMIT distinct seeds, far more than a plan takes).
+ */
 export function seedRange(first: number, count: number): number[] {
-  return Array.from({ length: count }, (_, i) => first + i);
+  return Array.from({ length: count }, (_, i) => (first + i) % SEED_LIMIT);
 }
 
 const shortName = (id: string): string => getTrick(id)?.name ?? id;
