@@ -147,6 +147,10 @@ describe('lab controller', () => {
     lab.importFiles([{ name: 'again.json', text: JSON.stringify(result) }]);
     expect(lab.getSnapshot().runs.map((r) => [r.source, r.status])).toEqual([['imported', 'finished']]);
     expect(lab.getSnapshot().notices.at(-1)?.text).toBe('again.json: 0 runs imported (1 already here).');
+    // The same id with other results: skipped, said plainly, and the run here keeps its own.
+    lab.importFiles([{ name: 'edited.json', text: JSON.stringify({ ...result, final: { ...result.final, valTop1: 0.45, bestValTop1: 0.45 } }) }]);
+    expect(lab.getSnapshot().notices.at(-1)).toMatchObject({ kind: 'error', text: 'edited.json: 0 runs imported (1 skipped: already here with other results).' });
+    expect(lab.getSnapshot().runs.map((r) => r.result?.final?.valTop1)).toEqual([0.4]);
     const exported = lab.exportLab();
     expect(exported.runs).toHaveLength(1);
     expect(exported.environment).toMatchObject({ userAgent: 'vitest', runtime: 'browser' });

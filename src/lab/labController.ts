@@ -11,6 +11,7 @@
 import { createStore } from '../client/createStore';
 import { buildExport, type LabExport } from '../engine/lab/exportFormat';
 import { ImportError, parseImport } from '../engine/lab/importLab';
+import { importNotice, sortImported } from '../engine/lab/importMerge';
 import type { Plan } from '../engine/lab/plan';
 import type { Predictions } from '../engine/lab/predict';
 import { hasEnded, type LabRun } from '../engine/lab/types';
@@ -246,10 +247,10 @@ export function createLabController(opts: LabControllerOptions): LabController {
       for (const file of files) {
         try {
           const imported = parseImport(file.text, file.name);
-          const fresh = imported.runs.filter((r) => !runById(r.id));
-          commit({ ...state(), runs: [...state().runs, ...fresh] }, fresh.map((r) => r.id));
-          const skipped = imported.runs.length - fresh.length;
-          notify('info', `${file.name}: ${fresh.length} run${fresh.length === 1 ? '' : 's'} imported${skipped ? ` (${skipped} already here)` : ''}.`);
+          const sorting = sortImported(imported.runs, runById);
+          commit({ ...state(), runs: [...state().runs, ...sorting.fresh] }, sorting.fresh.map((r) => r.id));
+          const notice = importNotice(file.name, sorting);
+          notify(notice.kind, notice.text);
         } catch (err) {
           notify('error', err instanceof ImportError ? err.message : `${file.name} was not imported: ${errorText(err)}`);
         }

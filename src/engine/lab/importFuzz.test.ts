@@ -205,7 +205,10 @@ describe('results importer fuzz', () => {
       expect(outcome(tally, `valTop1 = ${JSON.stringify(bad)}`, edit(EXPORT, set(bad)))).toMatch(/field runs\.0\.result\.epochs\.0\.valTop1: must be a finite number\.$/);
     }
     expect(outcome(tally, 'valTop1 = 1e999 literal', EXPORT.replace('"valTop1":0.5', '"valTop1":1e999'))).toMatch(/valTop1: must be a finite number/);
-    expect(outcome(tally, 'valTop1 = 1e308', edit(EXPORT, set(1e308)))).toBe('accepted');
+    // A number that fits the type but not the field: an accuracy is a fraction; a loss may be huge.
+    expect(outcome(tally, 'valTop1 = 1e308', edit(EXPORT, set(1e308)))).toMatch(/field runs\.0\.result\.epochs\.0\.valTop1: must be from 0 to 1 \(got 1e\+308\)\.$/);
+    const trainLoss = (value: unknown) => (e: Record<string, unknown>) => ((e.runs as { result: { epochs: { trainLoss: unknown }[] } }[])[0].result.epochs[0].trainLoss = value);
+    expect(outcome(tally, 'trainLoss = 1e308', edit(EXPORT, trainLoss(1e308)))).toBe('accepted');
     const lr = (value: unknown) => (e: Record<string, unknown>) => ((e.runs as { result: { config: { optim: { lr: unknown } } } }[])[0].result.config.optim.lr = value);
     for (const bad of ['NaN', 'Infinity', '0.1', 1e308, -0, 2 ** 53 + 2]) {
       expect(outcome(tally, `lr = ${JSON.stringify(bad)}`, edit(EXPORT, lr(bad)))).toMatch(/field runs\.0\.result\.config\.optim\.lr: must/);

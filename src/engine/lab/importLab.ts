@@ -3,8 +3,8 @@
  * `npm run train`. The file is untrusted, so it is checked in order, and a bad file changes
  * nothing and gets one clear message: size limit, JSON syntax, nesting depth and hostile keys
  * (__proto__, constructor, prototype) before anything else looks at it, then the format and a
- * schema version this app can read, then the exact shape of every field, then every config
- * through validateConfig and the plan through validatePlan. Nesting depth and the number of
+ * schema version this app can read, then the exact shape of every field and the values it can
+ * hold (resultValues.ts), then every config through validateConfig and the plan through validatePlan. Nesting depth and the number of
  * objects and arrays are also counted on the text, before JSON.parse spends time building them.
  */
 import { canonicalJson } from '../canonicalJson';
@@ -12,7 +12,8 @@ import { RESULTS_SCHEMA_VERSION, type RunResult } from '../results';
 import { ConfigError, validateConfig } from '../validateConfig';
 import { EXPORT_FORMAT, EXPORT_SCHEMA_VERSION, fromExportedRun, type LabExport } from './exportFormat';
 import type { Plan } from './plan';
-import { anything, arrayOf, bool, clipReason, int, isPlainObject, nullable, num, object, oneOf, ShapeError, str, type Check } from './shape';
+import { checkResultValues } from './resultValues';
+import { anything, arrayOf, between, bool, clipReason, int, isPlainObject, nullable, object, oneOf, ShapeError, str, type Check } from './shape';
 import type { LabRun } from './types';
 import { PlanError, validatePlan } from './validatePlan';
 
@@ -81,13 +82,18 @@ export function checkStructure(root: unknown): void {
   }
 }
 
-/** JSON writes NaN and ±Infinity (a diverged run's loss) as null: metric fields allow it. */
-const metric: Check = nullable(num);
+/**
+ * Metrics hold only values they can take: accuracies (fractions) from 0 to 1, and losses, learning
+ * rates, times and rates at least 0. JSON writes NaN and ±Infinity (a diverged run's loss) as
+ * null: metric fields allow it. What relates two fields is in resultValues.ts.
+ */
+const accuracy: Check = nullable(between(0, 1));
+const nonNegative: Check = nullable(between(0, Infinity));
 const count = int(0, 1e9);
 const epochShape = object({
-  epoch: int(1, 1000), trainLoss: metric, trainAccuracy: metric, valLoss: metric, valTop1: metric, valTop5: metric, lr: metric, seconds: metric, imagesPerSecond: metric,
+  epoch: int(1, 1000), trainLoss: nonNegative, trainAccuracy: accuracy, valLoss: nonNegative, valTop1: accuracy, valTop5: accuracy, lr: nonNegative, seconds: nonNegative, imagesPerSecond: nonNegative,
 });
-const stepShape = object({ step: count, epoch: int(1, 1000), loss: metric, lr: metric, imagesPerSecond: metric });
+const stepShape = object({ step: int(1, 1e9), epoch: int(1, 1000), loss: nonNegative, lr: nonNegative, imagesPerSecond: nonNegative });
 const backendShape = object({
   name: oneOf('webgpu', 'webgl', 'cpu'),
   fallbackReason: nullable(str(2000)),
@@ -103,8 +109,8 @@ const runResultShape = object({
   message: nullable(str(10000)),
   epochs: arrayOf(epochShape, 1000),
   steps: arrayOf(stepShape, 100000),
-  final: nullable(object({ valTop1: metric, valTop5: metric, valLoss: metric, bestValTop1: metric, trainLoss: metric, trainAccuracy: metric })),
-  timings: object({ startedAt: str(40), finishedAt: str(40), wallSeconds: num, imagesPerSecond: metric }),
+  final: nullable(object({ valTop1: accuracy, valTop5: accuracy, valLoss: nonNegative, bestValTop1: accuracy, trainLoss: nonNegative, trainAccuracy: accuracy })),
+  timings: object({ startedAt: str(40), finishedAt: str(40), wallSeconds: between(0, Infinity), imagesPerSecond: nonNegative }),
 });
 const exportShape = object({
   format: oneOf(EXPORT_FORMAT),
@@ -190,12 +196,16 @@ export function parseImport(text: string, fileName: string): ImportedFile {
       runResultShape(data, '');
       const result = data as RunResult;
       checkConfig(result, '');
+      checkResultValues(result, '');
       const run = fromExportedRun({ id: resultId(result), label: result.config.name, planKey: null, reference: false, teacherRunId: null, result: restoreNaN(result) }, fileName);
       return { kind, plan: null, runs: [run] };
     }
     exportShape(data, '');
     const file = data as LabExport;
-    file.runs.forEach((r, i) => checkConfig(r.result, `runs.${i}.result`));
+    file.runs.forEach((r, i) => {
+      checkConfig(r.result, `runs.${i}.result`);
+      checkResultValues(r.result, `runs.${i}.result`);
+    });
     const ids = new Set(file.runs.map((r) => r.id));
     if (ids.size !== file.runs.length) throw new ShapeError('runs', 'two runs have the same id');
     const plan = file.plan === null ? null : validatePlan(file.plan);

@@ -42,6 +42,14 @@ export const num: Check = (v, path) => {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ShapeError(path, 'must be a finite number');
 };
 
+/** A finite number from `min` to `max` (inclusive); the message gives the value found. */
+export const between =
+  (min: number, max: number): Check =>
+  (v, path) => {
+    num(v, path);
+    if ((v as number) < min || (v as number) > max) throw new ShapeError(path, `must be from ${min} to ${max === Infinity ? 'any size' : max} (got ${v as number})`);
+  };
+
 export const int =
   (min: number, max: number): Check =>
   (v, path) => {
