@@ -15,6 +15,7 @@
 import { initBackend } from '../engine/backend';
 import type { ExperimentConfig } from '../engine/config';
 import { loadAnyCifarFromFiles } from '../engine/data/cifar';
+import { checkDatasetSize } from '../engine/data/split';
 import { createSyntheticDataset } from '../engine/data/synthetic';
 import type { Dataset } from '../engine/data/types';
 import type { BackendInfo } from '../engine/events';
@@ -99,6 +100,7 @@ export function createWorkerHandler(opts: HandlerOptions): WorkerHandler {
       source.kind === 'synthetic'
         ? createSyntheticDataset({ seed: source.seed, trainCount: source.trainCount, testCount: source.testCount })
         : loadAnyCifarFromFiles(source.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) })));
+    checkDatasetSize(next);
     dataset = next;
     post({ type: 'dataset', info: describe(next) });
   }

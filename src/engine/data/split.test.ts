@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../rng';
-import { classCounts, limitSplit, subsetSplit, withValidationSplit } from './split';
-import { IMAGE_BYTES, type Dataset, type ImageSplit } from './types';
+import { checkDatasetSize, classCounts, limitSplit, subsetSplit, withValidationSplit } from './split';
+import { DatasetError, IMAGE_BYTES, type Dataset, type ImageSplit } from './types';
 
 /** `count` images whose every byte is the image's index (mod 256), labels index mod 10. */
 function indexedSplit(count: number): ImageSplit {
@@ -65,5 +65,23 @@ describe('limitSplit, subsetSplit, classCounts', () => {
 
   it('classCounts counts labels', () => {
     expect(classCounts(indexedSplit(23), 10)).toEqual([3, 3, 3, 2, 2, 2, 2, 2, 2, 2]);
+  });
+});
+
+describe('checkDatasetSize', () => {
+  const named = (train: number, test: number | null): Dataset => ({ ...dataset(indexedSplit(train), test === null ? null : indexedSplit(test)), name: 'CIFAR-10' });
+  it('refuses, in words, a dataset too small to split and batch', () => {
+    expect(() => checkDatasetSize(named(1, null))).toThrow(
+      new DatasetError('CIFAR-10 has 1 image; a run needs at least 4: 2 to train on (one batch) and up to as many held out to measure accuracy, since it has no test file. Add images, or choose a larger dataset.'),
+    );
+    expect(() => checkDatasetSize(named(3, null))).toThrow(/^CIFAR-10 has 3 images; a run needs at least 4:/);
+    expect(() => checkDatasetSize(named(1, 10))).toThrow(new DatasetError('CIFAR-10 has 1 image to train on; a run needs at least 2 (one batch). Add images, or choose a larger dataset.'));
+    expect(() => checkDatasetSize(named(10, 0))).toThrow(/^CIFAR-10 has no test images/);
+  });
+  it('passes the smallest that trains: 4 without a test split (2 left at the largest held-out half), 2 with one', () => {
+    expect(() => checkDatasetSize(named(4, null))).not.toThrow();
+    expect(() => checkDatasetSize(named(2, 1))).not.toThrow();
+    const held = withValidationSplit(named(4, null), 0.5, createRng(1));
+    expect([held.train.count, held.test.count]).toEqual([2, 2]);
   });
 });

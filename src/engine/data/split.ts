@@ -5,7 +5,7 @@
  * so the originals are never aliased by a split that is later mutated.
  */
 import type { Rng } from '../rng';
-import { IMAGE_BYTES, type Dataset, type ImageSplit } from './types';
+import { DatasetError, IMAGE_BYTES, type Dataset, type ImageSplit } from './types';
 
 /** A dataset whose held-out split is guaranteed: its own test split, or one made from train. */
 export type DatasetWithHeldOut = Dataset & { test: ImageSplit };
@@ -43,6 +43,33 @@ export function withValidationSplit(dataset: Dataset, valFraction: number, rng: 
     train: subsetSplit(dataset.train, order.subarray(valCount)),
     test: subsetSplit(dataset.train, order.subarray(0, valCount)),
   };
+}
+
+/** Fewest training images a run takes: one batch of two (BatchNorm's batch statistics need two to vary). */
+export const MIN_TRAIN_IMAGES = 2;
+/** The largest share of training images held out when a dataset has no test split (data.valFraction's maximum). */
+const MAX_VAL_FRACTION = 0.5;
+
+/**
+ * Refuses, at load, a dataset too small to split and batch, in the user's words (otherwise it
+ * loads and Start fails with an internal message): at least MIN_TRAIN_IMAGES to train on and one
+ * image to measure accuracy on, even when the most allowed (half) is held out.
+ * @throws DatasetError naming the dataset and how many images it needs.
+ */
+export function checkDatasetSize(dataset: Dataset): void {
+  const n = dataset.train.count;
+  const plural = (k: number) => `${k} image${k === 1 ? '' : 's'}`;
+  if (dataset.test) {
+    if (n < MIN_TRAIN_IMAGES) throw new DatasetError(`${dataset.name} has ${plural(n)} to train on; a run needs at least ${MIN_TRAIN_IMAGES} (one batch). Add images, or choose a larger dataset.`);
+    if (dataset.test.count < 1) throw new DatasetError(`${dataset.name} has no test images to measure accuracy on. Add the test file, or leave it out to hold out part of the training images instead.`);
+    return;
+  }
+  const needed = Math.ceil(MIN_TRAIN_IMAGES / (1 - MAX_VAL_FRACTION));
+  if (n < needed) {
+    throw new DatasetError(
+      `${dataset.name} has ${plural(n)}; a run needs at least ${needed}: ${MIN_TRAIN_IMAGES} to train on (one batch) and up to as many held out to measure accuracy, since it has no test file. Add images, or choose a larger dataset.`,
+    );
+  }
 }
 
 /** The first `n` images of a split (the split itself when it has no more than `n`). */
