@@ -64,14 +64,20 @@ export function formatEvent(e: TrainEvent): string {
   return `epoch ${e.epoch}/${e.totalEpochs}  train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAccuracy).toFixed(2)}%  val loss ${e.valLoss.toFixed(4)} top-1 ${(100 * e.valTop1).toFixed(2)}% top-5 ${(100 * e.valTop5).toFixed(2)}%  (${e.seconds.toFixed(1)} s)`;
 }
 
-/** Ctrl-C aborts the returned signal (the run stops after its step); a second Ctrl-C quits. */
+/**
+ * Ctrl-C, or SIGTERM (a scheduler pre-empting the machine), aborts the returned signal: the run
+ * stops after its step and its last epoch checkpoint is kept. The same signal again quits at once.
+ */
 export function abortOnInterrupt(what: string): AbortSignal {
   const controller = new AbortController();
-  process.once('SIGINT', () => {
-    console.log(`\nstopping ${what} after this step (Ctrl-C again to quit at once)…`);
+  const stop = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (controller.signal.aborted) process.exit(130);
+    console.log(`\n${signal}: stopping ${what} after this step (again to quit at once)…`);
     controller.abort();
-    process.once('SIGINT', () => process.exit(130));
-  });
+    process.once(signal, () => process.exit(130));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
   return controller.signal;
 }
 

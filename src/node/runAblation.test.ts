@@ -6,7 +6,9 @@ import { parseImport } from '../engine/lab/importLab';
 import { createPlan } from '../engine/lab/plan';
 import { summarise } from '../engine/lab/summary';
 import { testDataset, testEnvironment, tinyConfig, trainTiny } from '../../test/support/testRuns';
-import { runAblation, runsToDo } from './runAblation';
+import { makeConfig } from '../engine/config';
+import type { Checkpoint } from '../engine/train/checkpoint';
+import { runAblation, runsToDo, type CheckpointStore } from './runAblation';
 
 const schema = JSON.parse(readFileSync(new URL('../../docs/lab-export.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ strict: true });
@@ -57,5 +59,49 @@ describe('runAblation (npm run ablate)', () => {
       },
     });
     expect(exported.runs.map((r) => r.result.status)).toEqual(['finished', 'stopped']);
+  });
+
+  it('resumes an interrupted plan: ended runs kept, the run in progress continued from its epoch checkpoint', async () => {
+    const twoEpochs = makeConfig({ ...tinyConfig, run: { ...tinyConfig.run, epochs: 2 } });
+    const resumable = createPlan(twoEpochs, { tricks: ['labelSmoothing'], seeds: [1] });
+    const common = { plan: resumable, dataset: testDataset, environment: testEnvironment, idPrefix: 'node-test' };
+    const uninterrupted = await runAblation(common);
+
+    // Process 1: pre-empted while its first run saves the epoch-1 checkpoint.
+    const files = new Map<string, Checkpoint>();
+    const controller = new AbortController();
+    const store: CheckpointStore = {
+      load: async (key) => files.get(key) ?? null,
+      save: async (key, c) => {
+        files.set(key, c);
+        controller.abort();
+      },
+      remove: async (key) => void files.delete(key),
+    };
+    const first = await runAblation({ ...common, checkpoints: store, signal: controller.signal });
+    expect(first.runs.map((r) => [r.planKey, r.result.status])).toEqual([['g0-s1', 'stopped']]);
+    expect([...files.keys()]).toEqual(['g0-s1']);
+
+    // Process 2, given what process 1 wrote: continues g0-s1 after epoch 1, then runs g1-s1.
+    const resumed: [string, number][] = [];
+    const started: string[] = [];
+    const quiet: CheckpointStore = { ...store, save: async (key, c) => void files.set(key, c) };
+    const second = await runAblation({
+      ...common, checkpoints: quiet, previous: parseImport(JSON.stringify(first), 'results.json'),
+      onResume: (r, epoch) => resumed.push([r.key, epoch]), onRunStart: (r) => started.push(r.key),
+    });
+    expect(resumed).toEqual([['g0-s1', 1]]);
+    expect(started).toEqual(['g0-s1', 'g1-s1']);
+    expect(files.size).toBe(0); // removed once the runs ended
+    // Exactly the uninterrupted plan's numbers: the checkpoint carries weights, momentum and generators.
+    const metrics = (e: LabExport) => e.runs.map((r) => [r.planKey, r.result.status, r.result.epochs.map((m) => [m.trainLoss, m.valTop1])]);
+    expect(metrics(second)).toEqual(metrics(uninterrupted));
+
+    // Process 3: everything ended, nothing is run again; another plan's file is refused.
+    const again: string[] = [];
+    const third = await runAblation({ ...common, previous: parseImport(JSON.stringify(second), 'results.json'), onRunStart: (r) => again.push(r.key) });
+    expect(again).toEqual([]);
+    expect(third.runs).toHaveLength(2);
+    await expect(runAblation({ ...common, plan: plan, previous: parseImport(JSON.stringify(second), 'results.json') })).rejects.toThrow(/holds another plan/);
   });
 });
