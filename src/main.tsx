@@ -43,7 +43,7 @@ client.init(backend, allowFaults);
 if (allowFaults) Object.assign(window, { trickLabFaults: (fault: WorkerFault) => client.injectFault(fault) });
 client.loadSynthetic(SYNTHETIC_DEFAULT);
 // The ablation lab shares the worker; `#view=lab` opens it, `#share=…` carries a plan.
-const lab = createBrowserLab(worker, client, location.hash);
+const lab = createBrowserLab(worker, client, location.hash, allowFaults);
 const hasShare = new URLSearchParams(location.hash.replace(/^#/, '')).has('share');
 
 const root = document.getElementById('root');

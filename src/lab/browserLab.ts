@@ -1,14 +1,18 @@
 /**
  * Wires the lab into the page: IndexedDB opened in the background (the controller starts at
  * once and reads the saved runs when it is open), the shared training worker as its port, the
- * single-run client as the source of the dataset, backend and "busy" status, and a plan from
- * a shared link (`#share=…`), decoded and validated like any import.
+ * single-run client as the source of the dataset, backend and "busy" status, a plan from a
+ * shared link (`#share=…`), decoded and validated like any import, and the other tabs of the lab
+ * (Web Locks for the queue, a BroadcastChannel for the news). With `?faults=1` the page offers
+ * `window.trickLabTabs` to robustness tests: a tab that stops hearing the others (stale), and
+ * the runs its worker was asked to start.
  */
 import { createPlan, type Plan } from '../engine/lab/plan';
 import { decodeSetup, shareCodeFromHash } from '../engine/lab/shareLink';
 import type { TrainingClient } from '../client/trainingClient';
 import { createLabController, type LabController, type LabPort } from './labController';
 import { openLabStore, type LabStore } from './labStore';
+import { broadcastTabChannel, SOLO_LOCK, webQueueLock, type TabChannel } from './tabSync';
 
 /** A store whose calls wait for the database to open (and fail as it fails). */
 export function lazyLabStore(opening: Promise<LabStore>): LabStore {
@@ -21,6 +25,9 @@ export function lazyLabStore(opening: Promise<LabStore>): LabStore {
     loadMeta: call('loadMeta') as LabStore['loadMeta'],
     saveMeta: call('saveMeta') as LabStore['saveMeta'],
     saveRuns: call('saveRuns') as LabStore['saveRuns'],
+    loadRunsById: call('loadRunsById') as LabStore['loadRunsById'],
+    updateRun: call('updateRun') as LabStore['updateRun'],
+    swapRuns: call('swapRuns') as LabStore['swapRuns'],
     deleteRun: call('deleteRun') as LabStore['deleteRun'],
     saveWeights: call('saveWeights') as LabStore['saveWeights'],
     loadWeights: call('loadWeights') as LabStore['loadWeights'],
@@ -41,7 +48,7 @@ function newId(): string {
 const LIVE = ['starting', 'running', 'paused', 'stopping'];
 
 /** The page's lab: shares `worker` with the single-run page (`client`). */
-export function createBrowserLab(worker: LabPort, client: TrainingClient, hash: string): LabController {
+export function createBrowserLab(worker: LabPort, client: TrainingClient, hash: string, allowFaults = false): LabController {
   let initialPlan: Plan | undefined;
   let linkError: string | null = null;
   const code = shareCodeFromHash(hash);
@@ -53,8 +60,24 @@ export function createBrowserLab(worker: LabPort, client: TrainingClient, hash: 
       linkError = err instanceof Error ? err.message : String(err);
     }
   }
+  const channel = broadcastTabChannel();
+  let port = worker;
+  let tabs: TabChannel = channel;
+  if (allowFaults) {
+    let deaf = false;
+    const started: string[] = [];
+    tabs = { post: channel.post, listen: (l) => channel.listen((m) => !deaf && l(m)) };
+    port = {
+      postMessage: (m, transfer) => {
+        if (m.type === 'start' && m.lab) started.push(m.runId);
+        worker.postMessage(m, transfer);
+      },
+      addEventListener: (type, l) => worker.addEventListener(type, l),
+    };
+    Object.assign(window, { trickLabTabs: { setDeaf: (on: boolean) => void (deaf = on), started: () => [...started] } });
+  }
   const lab = createLabController({
-    port: worker,
+    port,
     store: lazyLabStore(openLabStore()),
     workerStatus: () => {
       const s = client.getSnapshot();
@@ -63,6 +86,8 @@ export function createBrowserLab(worker: LabPort, client: TrainingClient, hash: 
     userAgent: navigator.userAgent,
     newId,
     initialPlan,
+    lock: typeof navigator.locks?.request === 'function' ? webQueueLock(navigator.locks) : SOLO_LOCK,
+    channel: tabs,
   });
   client.subscribe(() => lab.workerStatusChanged());
   if (linkError) lab.notify('error', `The shared link's setup was not loaded: ${linkError}`);

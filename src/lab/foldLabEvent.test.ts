@@ -12,7 +12,7 @@ function run(id: string, patch: Partial<LabRun> = {}): LabRun {
     source: 'local', origin: null, teacherRunId: null, checkpointEpoch: null, hasWeights: false, createdAt: '2025-01-01T00:00:00.000Z', ...patch,
   };
 }
-const lab = (runs: LabRun[], activeRunId: string | null = 'a'): LabState => ({ ...INITIAL_LAB_STATE, loaded: true, queueRunning: true, runs, activeRunId });
+const lab = (runs: LabRun[], activeRunId: string | null = 'a'): LabState => ({ ...INITIAL_LAB_STATE, loaded: true, queueOwner: 'here', queueRunning: true, runs, activeRunId });
 const step = (n: number): StepEvent => ({ kind: 'step', epoch: 1, step: n, totalSteps: 4, stepsPerEpoch: 2, loss: 2.5, lr: 0.1, imagesPerSecond: 40, elapsedSeconds: n });
 const epoch: EpochEvent = { kind: 'epoch', totalEpochs: 2, epoch: 1, trainLoss: 2, trainAccuracy: 0.1, valLoss: 2, valTop1: 0.2, valTop5: 0.6, lr: 0.1, seconds: 1, imagesPerSecond: 50 };
 
@@ -86,5 +86,8 @@ describe('foldLabEvent', () => {
       expect(foldLabEvent(before, event)).toEqual({ state: before, save: [], stopped: null, throttled: false });
     }
     expect(foldLabEvent(lab([run('a')], null), { type: 'workerRestarted', message: 'x' }).state.runs[0].status).toBe('queued');
+    // Another tab's run: this tab's worker does not train it.
+    const elsewhere: LabState = { ...lab([run('a', { status: 'running' })]), queueOwner: 'elsewhere' };
+    expect(foldLabEvent(elsewhere, { type: 'workerRestarted', message: 'x' }).state).toBe(elsewhere);
   });
 });

@@ -29,7 +29,12 @@ export interface LabState {
   referenceKey: string | null;
   /** Every run, local and imported, in queue order. */
   runs: LabRun[];
-  /** The run this tab's worker trains. */
+  /**
+   * Which tab owns the queue (runs runs in its worker): this one, another one, none (the owner's
+   * tab closed or crashed: this one may take over), or not known yet.
+   */
+  queueOwner: 'here' | 'elsewhere' | 'gone' | 'pending';
+  /** The run the queue's owner trains (this tab's worker when it owns the queue). */
   activeRunId: string | null;
   /** Whether queued runs start by themselves. */
   queueRunning: boolean;
@@ -46,6 +51,7 @@ export const INITIAL_LAB_STATE: LabState = {
   teacherRunId: null,
   referenceKey: null,
   runs: [],
+  queueOwner: 'pending',
   activeRunId: null,
   queueRunning: false,
   lastStep: null,
@@ -88,7 +94,7 @@ function interruptActive(state: LabState, id: string, message: string): LabFold 
 
 /** Folds one event of the training worker into the lab. Events of other runs change nothing. */
 export function foldLabEvent(state: LabState, event: WorkerEvent): LabFold {
-  const active = state.activeRunId === null ? undefined : state.runs.find((r) => r.id === state.activeRunId);
+  const active = state.activeRunId === null || state.queueOwner !== 'here' ? undefined : state.runs.find((r) => r.id === state.activeRunId);
   if (!active) return unchanged(state);
   switch (event.type) {
     case 'progress': {

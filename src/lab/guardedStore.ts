@@ -10,7 +10,8 @@
  */
 import type { LabRun } from '../engine/lab/types';
 import type { Checkpoint } from '../engine/train/checkpoint';
-import type { LabMeta, LabStore, StoredWeights } from './labStore';
+import type { LabMeta, LabStore, Refused, StoredWeights } from './labStore';
+import type { RuleResult, RunRule } from './runRules';
 import { classifyStorageError, isUnavailableError } from './storageErrors';
 import { forgetCheckpoint, forgetOutputs, forgetRuns, hasUnsaved, HEALTHY, openFailed, saveFailed, saveSucceeded, type SaveTarget, type StorageHealth } from './storageHealth';
 
@@ -26,6 +27,8 @@ export interface GuardedStoreOptions {
   onChange: (health: StorageHealth) => void;
   /** Failures the banner does not cover (a delete or a read that did not go through). */
   onError: (text: string) => void;
+  /** Runs whose stored record has moved on (another tab ended them): this copy was not written. */
+  onRefused: (refused: Refused[]) => void;
 }
 
 export interface GuardedStore {
@@ -33,6 +36,13 @@ export interface GuardedStore {
   /** Reads the saved lab; when IndexedDB can't be opened, switches to in-memory mode and rethrows. */
   load(): Promise<{ runs: LabRun[]; meta: LabMeta | null }>;
   saveRuns(runs: readonly LabRun[]): void;
+  /**
+   * Applies `rule` to the run as stored and writes the result; in memory, or when the write
+   * fails (the run is then marked unsaved), to this tab's copy.
+   */
+  updateRun(local: LabRun, rule: RunRule): Promise<RuleResult>;
+  /** Swaps two runs' stored order when `rule` allows it for the first (as updateRun). */
+  swapRuns(local: LabRun, other: LabRun, rule: RunRule): Promise<RuleResult>;
   saveMeta(): void;
   /** Saves a run's final weights, or holds them in memory when that fails. */
   saveWeights(w: StoredWeights): Promise<void>;
@@ -100,7 +110,7 @@ export function createGuardedStore(opts: GuardedStoreOptions): GuardedStore {
       const runs = opts.runs().filter((r) => health.unsavedRuns.includes(r.id));
       const gone = health.unsavedRuns.filter((id) => !runs.some((r) => r.id === id));
       if (gone.length > 0) change(forgetRuns(health, gone));
-      if (runs.length > 0 && !(await write({ kind: 'runs', ids: runs.map((r) => r.id) }, () => store.saveRuns(runs, opts.order)))) return;
+      if (runs.length > 0 && !(await write({ kind: 'runs', ids: runs.map((r) => r.id) }, () => putRuns(runs)))) return;
       for (const w of [...heldWeights.values()]) {
         if (health.unsavedWeights.includes(w.runId) && !(await saveHeld(w))) return;
       }
@@ -108,6 +118,11 @@ export function createGuardedStore(opts: GuardedStoreOptions): GuardedStore {
     } finally {
       retrying = false;
     }
+  }
+
+  async function putRuns(runs: readonly LabRun[]): Promise<void> {
+    const refused = await store.saveRuns(runs, opts.order);
+    if (refused.length > 0) opts.onRefused(refused);
   }
 
   async function saveHeld(w: StoredWeights): Promise<boolean> {
@@ -129,7 +144,17 @@ export function createGuardedStore(opts: GuardedStoreOptions): GuardedStore {
       }
     },
     saveRuns(runs) {
-      if (runs.length > 0) void write({ kind: 'runs', ids: runs.map((r) => r.id) }, () => store.saveRuns(runs, opts.order));
+      if (runs.length > 0) void write({ kind: 'runs', ids: runs.map((r) => r.id) }, () => putRuns(runs));
+    },
+    async updateRun(local, rule) {
+      let result = rule(local);
+      await write({ kind: 'runs', ids: [local.id] }, async () => void (result = await store.updateRun(local, rule, opts.order(local))));
+      return result;
+    },
+    async swapRuns(local, other, rule) {
+      let result = rule(local);
+      await write({ kind: 'runs', ids: [local.id, other.id] }, async () => void (result = await store.swapRuns(local, other, rule, opts.order)));
+      return result;
     },
     saveMeta() {
       void write({ kind: 'meta' }, () => store.saveMeta(opts.meta()));

@@ -124,16 +124,16 @@ describe('lab controller', () => {
     lab.enqueuePlan();
     await flush();
     const ids = lab.getSnapshot().runs.map((r) => r.id);
-    lab.move(ids[3], -1);
+    await lab.move(ids[3], -1);
     expect(lab.getSnapshot().runs.map((r) => r.id)).toEqual([ids[0], ids[1], ids[3], ids[2]]);
-    lab.cancel(ids[1]);
-    lab.cancel(ids[0]); // the active run: asks the worker to stop
+    await lab.cancel(ids[1]);
+    await lab.cancel(ids[0]); // the active run: asks the worker to stop
     expect(sent.at(-1)).toEqual({ type: 'stop', runId: ids[0] });
     deliver({ type: 'done', runId: ids[0], result: { ...fakeResult(tinyConfig, 0.1), status: 'stopped', message: 'stopped by the user at step 1' } });
     await flush();
     expect(statuses(lab)).toEqual(['stopped', 'cancelled', 'running', 'queued']);
     expect(starts(sent).at(-1)?.runId).toBe(ids[3]);
-    lab.retry(ids[1]);
+    await lab.retry(ids[1]);
     expect(lab.getSnapshot().runs[1].status).toBe('queued');
   });
 

@@ -4,9 +4,12 @@
  * the wiring of three parts: worker events folded into the runs (foldLabEvent.ts, pure), the
  * queue runner that starts runs in the shared worker (queueRunner.ts), and storage in IndexedDB
  * (labStore.ts behind guardedStore.ts: metrics at every epoch, a checkpoint at every epoch end,
- * final weights and results when a run ends). After a reload a run that was training shows as
- * interrupted and resumes from its last checkpoint. A failed save never drops a run: it is kept
- * here, marked unsaved in `storage`, and written again when storage recovers.
+ * final weights and results when a run ends). Several tabs share the lab (labTabs.ts): one owns
+ * the queue, the others show its runs live and edit them through storage, where every edit is
+ * judged against the stored run (runRules.ts), so a stale tab cannot move a run backwards. After
+ * a reload a run that was training shows as interrupted and resumes from its last checkpoint. A
+ * failed save never drops a run: it is kept here, marked unsaved in `storage`, and written again
+ * when storage recovers.
  */
 import { createStore } from '../client/createStore';
 import { buildExport, type LabExport } from '../engine/lab/exportFormat';
@@ -14,13 +17,17 @@ import { ImportError, parseImport } from '../engine/lab/importLab';
 import { importNotice, sortImported } from '../engine/lab/importMerge';
 import type { Plan } from '../engine/lab/plan';
 import type { Predictions } from '../engine/lab/predict';
-import { hasEnded, type LabRun } from '../engine/lab/types';
+import type { LabRun } from '../engine/lab/types';
 import type { WorkerEvent, WorkerRequest } from '../worker/protocol';
 import { foldLabEvent, INITIAL_LAB_STATE, patchRun, type LabState, type Notice } from './foldLabEvent';
 import { createGuardedStore } from './guardedStore';
-import { queuedRuns, reviveRun, storedPlan } from './labRuns';
+import { createPredictRequests } from './predictRequests';
+import { queuedRuns, storedPlan } from './labRuns';
 import type { LabStore } from './labStore';
+import { announcingStore, createLabTabs } from './labTabs';
 import { createQueueRunner, type WorkerStatus } from './queueRunner';
+import { cancelRule, claimRule, moveRule, orphanRule, resumeRule, retryRule, type RuleResult } from './runRules';
+import { SOLO_LOCK, type QueueLock, type TabChannel } from './tabSync';
 
 export type { LabState, Notice } from './foldLabEvent';
 export type { WorkerStatus } from './queueRunner';
@@ -41,13 +48,15 @@ export interface LabController {
   startQueue(): void;
   pauseQueue(): void;
   /** Stops the active run (kept as 'stopped') or takes a queued one off the queue. */
-  cancel(id: string): void;
-  /** Moves a run up (-1) or down (+1) in the queue. */
-  move(id: string, delta: -1 | 1): void;
+  cancel(id: string): Promise<void>;
+  /** Moves a queued run up (-1) or down (+1) in the queue. */
+  move(id: string, delta: -1 | 1): Promise<void>;
   /** Runs an ended or cancelled run again from the start. */
-  retry(id: string): void;
+  retry(id: string): Promise<void>;
   /** Queues an interrupted run to continue from its last checkpoint. */
-  resume(id: string): void;
+  resume(id: string): Promise<void>;
+  /** Takes the queue when the tab that owned it is gone. */
+  takeOver(): Promise<void>;
   remove(id: string): void;
   clearAll(): Promise<void>;
   importFiles(files: readonly { name: string; text: string }[]): void;
@@ -70,7 +79,13 @@ export interface LabControllerOptions {
   /** A plan to start with instead of the stored one (from a shared link). */
   initialPlan?: Plan;
   notifyIntervalMs?: number;
+  /** Who owns the queue among the lab's tabs (default: this tab alone). */
+  lock?: QueueLock;
+  /** How the lab's tabs hear each other (default: they do not). */
+  channel?: TabChannel;
 }
+
+const SILENT: TabChannel = { post: () => undefined, listen: () => undefined };
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -81,10 +96,11 @@ export function createLabController(opts: LabControllerOptions): LabController {
   const state = store.get;
   const set = store.set;
   let noticeId = 0;
-  const predictions = new Map<string, { resolve: (p: Predictions) => void; reject: (e: Error) => void }>();
+  const predictions = createPredictRequests((request) => port.postMessage(request), opts.newId);
 
+  const channel = opts.channel ?? SILENT;
   const guard = createGuardedStore({
-    store: opts.store,
+    store: announcingStore(opts.store, channel.post),
     runs: () => state().runs,
     order: (run) => state().runs.findIndex((r) => r.id === run.id),
     meta: () => ({ plan: state().plan, referenceKey: state().referenceKey, teacherRunId: state().teacherRunId }),
@@ -94,6 +110,11 @@ export function createLabController(opts: LabControllerOptions): LabController {
       if (recovered) notify('info', 'Browser storage works again: every run is saved.');
     },
     onError: (text) => notify('error', text),
+    onRefused(refused) {
+      // Another tab ended these runs: show them as stored, and say why this copy was dropped.
+      set({ ...state(), runs: state().runs.map((r) => refused.find((x) => x.stored.id === r.id)?.stored ?? r) });
+      for (const { reason } of refused) notify('error', reason);
+    },
   });
   const runById = (id: string) => state().runs.find((r) => r.id === id);
   /** Shows `next` and writes the runs with these ids. */
@@ -109,9 +130,45 @@ export function createLabController(opts: LabControllerOptions): LabController {
     workerStatus: opts.workerStatus,
     loadWeights: guard.loadWeights,
     loadCheckpoint: guard.loadCheckpoint,
+    claim: (run) => guard.updateRun(run, claimRule),
     send: (request) => port.postMessage(request),
   });
   const startNext = () => void runner.next();
+
+  /** Shows an edit judged against the stored run; a refusal shows the stored run and says why. */
+  async function apply(run: LabRun, pending: Promise<RuleResult>, quiet = false): Promise<boolean> {
+    const result = await pending;
+    set(patchRun(state(), run.id, 'run' in result ? result.run : result.stored));
+    if ('refused' in result && !quiet) notify('error', result.refused);
+    return 'run' in result;
+  }
+  const setQueueRunning = (queueRunning: boolean) => {
+    if (state().queueOwner === 'here') {
+      set({ ...state(), queueRunning });
+      startNext();
+    } else tabs.post({ kind: 'queue', running: queueRunning });
+  };
+  const tabs = createLabTabs(
+    {
+      get: state,
+      set,
+      subscribe: store.subscribe,
+      loadRunsById: (ids) => (state().storage.inMemory ? Promise.resolve([]) : opts.store.loadRunsById(ids)),
+      async reload() {
+        const stored = state().storage.inMemory ? null : await opts.store.loadRuns().catch(() => null);
+        // Runs missing from storage stay only when they are this tab's unsaved ones.
+        const unsaved = stored && state().runs.filter((r) => !stored.some((x) => x.id === r.id) && state().storage.unsavedRuns.includes(r.id));
+        if (stored && unsaved) set({ ...state(), runs: [...stored, ...unsaved] });
+      },
+      interruptOrphan: async (run) => void (await apply(run, guard.updateRun(run, orphanRule), true)),
+      stopRun: (runId) => port.postMessage({ type: 'stop', runId }),
+      setQueueRunning,
+      next: startNext,
+      notify,
+    },
+    opts.lock ?? SOLO_LOCK,
+    channel,
+  );
 
   function notify(kind: Notice['kind'], text: string) {
     noticeId += 1;
@@ -119,6 +176,7 @@ export function createLabController(opts: LabControllerOptions): LabController {
   }
 
   function onEvent(event: WorkerEvent) {
+    predictions.receive(event);
     const folded = foldLabEvent(state(), event);
     commit(folded.state, folded.save, folded.throttled);
     if (folded.stopped) {
@@ -141,21 +199,6 @@ export function createLabController(opts: LabControllerOptions): LabController {
         void guard.saveWeights({ runId: run.id, model: run.config.model, weights: event.weights }).then(() => runById(run.id) && update(run.id, { hasWeights: true }));
         return;
       }
-      case 'workerRestarted':
-        for (const [id, pending] of predictions) {
-          pending.reject(new Error(event.message));
-          predictions.delete(id);
-        }
-        return;
-      case 'predictions':
-      case 'predictError': {
-        const pending = predictions.get(event.requestId);
-        if (!pending) return;
-        predictions.delete(event.requestId);
-        if (event.type === 'predictions') pending.resolve(event.predictions);
-        else pending.reject(new Error(event.message));
-        return;
-      }
       default:
         return;
     }
@@ -166,18 +209,17 @@ export function createLabController(opts: LabControllerOptions): LabController {
   void guard
     .load()
     .then(({ runs, meta }) => {
-      const revived = runs.map(reviveRun);
       const plan = opts.initialPlan ?? storedPlan(meta) ?? state().plan;
-      const local = state().runs.filter((r) => !revived.some((x) => x.id === r.id));
-      set({ ...state(), ...meta, loaded: true, plan, runs: [...revived, ...local] });
-      const interrupted = revived.filter((r, i) => r !== runs[i]);
-      if (interrupted.length > 0) guard.saveRuns(interrupted);
+      const local = state().runs.filter((r) => !runs.some((x) => x.id === r.id));
+      set({ ...state(), ...meta, loaded: true, plan, runs: [...runs, ...local] });
     })
     .catch((err: unknown) => {
       set({ ...state(), loaded: true });
       // Storage that can't be opened is the banner's to say; any other failure, a notice.
       if (!state().storage.inMemory) notify('error', `Could not read the saved lab (${errorText(err)}); runs saved before are not shown.`);
-    });
+    })
+    // Runs left running are interrupted only by the tab that takes the queue, not by every tab.
+    .finally(() => tabs.start());
 
   const setMeta = (patch: Partial<Pick<LabState, 'plan' | 'teacherRunId' | 'referenceKey'>>) => {
     set({ ...state(), ...patch });
@@ -197,40 +239,39 @@ export function createLabController(opts: LabControllerOptions): LabController {
       guard.saveMeta();
       startNext();
     },
-    startQueue() {
-      set({ ...state(), queueRunning: true });
-      startNext();
-    },
-    pauseQueue() {
-      set({ ...state(), queueRunning: false });
-    },
-    cancel(id) {
+    startQueue: () => setQueueRunning(true),
+    pauseQueue: () => setQueueRunning(false),
+    async cancel(id) {
       const run = runById(id);
       if (!run) return;
-      if (id === state().activeRunId) port.postMessage({ type: 'stop', runId: id });
-      else if (run.status === 'queued' || run.status === 'interrupted') update(id, { status: 'cancelled' });
+      if (id !== state().activeRunId) await apply(run, guard.updateRun(run, cancelRule));
+      else if (state().queueOwner === 'here') port.postMessage({ type: 'stop', runId: id });
+      else tabs.post({ kind: 'stop', runId: id });
     },
-    move(id, delta) {
-      const runs = [...state().runs];
-      const i = runs.findIndex((r) => r.id === id);
+    async move(id, delta) {
+      const i = state().runs.findIndex((r) => r.id === id);
       const j = i + delta;
-      if (i < 0 || j < 0 || j >= runs.length) return;
-      [runs[i], runs[j]] = [runs[j], runs[i]];
-      commit({ ...state(), runs }, [runs[i].id, runs[j].id]);
+      if (i < 0 || j < 0 || j >= state().runs.length) return;
+      const [run, other] = [state().runs[i], state().runs[j]];
+      if (!(await apply(run, guard.swapRuns(run, other, moveRule)))) return;
+      const runs = [...state().runs];
+      const [a, b] = [runs.findIndex((r) => r.id === id), runs.findIndex((r) => r.id === other.id)];
+      if (a >= 0 && b >= 0) [runs[a], runs[b]] = [runs[b], runs[a]];
+      set({ ...state(), runs });
     },
-    retry(id) {
+    async retry(id) {
       const run = runById(id);
-      if (!run || run.source !== 'local' || id === state().activeRunId || !(hasEnded(run) || run.status === 'cancelled' || run.status === 'interrupted')) return;
-      update(id, { status: 'queued', message: null, epochs: [], steps: [], result: null, checkpointEpoch: null, hasWeights: false });
+      if (!run || id === state().activeRunId) return;
+      if (!(await apply(run, guard.updateRun(run, retryRule)))) return;
       guard.restart(id);
       controller.startQueue();
     },
-    resume(id) {
+    async resume(id) {
       const run = runById(id);
-      if (!run || (run.status !== 'interrupted' && run.status !== 'cancelled')) return;
-      update(id, { status: 'queued', message: run.checkpointEpoch ? `resumes after epoch ${run.checkpointEpoch}` : null });
-      controller.startQueue();
+      if (!run || id === state().activeRunId) return;
+      if (await apply(run, guard.updateRun(run, resumeRule))) controller.startQueue();
     },
+    takeOver: () => tabs.takeOver(),
     remove(id) {
       if (id === state().activeRunId) return;
       set({ ...state(), runs: state().runs.filter((r) => r.id !== id) });
@@ -264,11 +305,7 @@ export function createLabController(opts: LabControllerOptions): LabController {
       const run = runById(runId);
       const stored = await guard.loadWeights(runId);
       if (!run || !stored) throw new Error('This run has no saved weights.');
-      const requestId = opts.newId();
-      return new Promise<Predictions>((resolve, reject) => {
-        predictions.set(requestId, { resolve, reject });
-        port.postMessage({ type: 'predict', requestId, config: run.config, weights: stored.weights, sampleCount });
-      });
+      return predictions.request(run.config, stored.weights, sampleCount);
     },
     workerStatusChanged: startNext,
     dismissNotice(id) {

@@ -1,6 +1,5 @@
 /**
- * Pure helpers of the lab controller: the runs a plan queues, and what comes back from
- * IndexedDB after a reload (a run that was training is interrupted; a stored plan is used only
+ * Pure helpers of the lab controller: the runs a plan queues, and the stored plan (used only
  * while it is still valid for this version of the app).
  */
 import { expandPlan, type Plan } from '../engine/lab/plan';
@@ -8,11 +7,6 @@ import type { LabRun } from '../engine/lab/types';
 import { validatePlan } from '../engine/lab/validatePlan';
 import type { DatasetInfo } from '../worker/protocol';
 import type { LabMeta } from './labStore';
-
-/** A run read back from storage: one that was training when the page went away is interrupted. */
-export function reviveRun(run: LabRun): LabRun {
-  return run.status === 'running' ? { ...run, status: 'interrupted', message: `interrupted after epoch ${run.checkpointEpoch ?? 0}` } : run;
-}
 
 /** The stored plan, when it is still a valid plan for this version of the app. */
 export function storedPlan(meta: LabMeta | null): Plan | null {

@@ -6,12 +6,15 @@
  * finished. Float32Arrays are stored as they are (structured clone), not as JSON. When the
  * database can't be opened (no IndexedDB, a private window, storage refused or blocked) the
  * opening fails with a StorageUnavailableError, and the lab runs in memory (guardedStore.ts).
+ * Several tabs share the database, so every write of a run is a transaction that reads the
+ * stored record first and refuses to move it backwards (runRules.ts).
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ModelConfig } from '../engine/config';
 import type { Plan } from '../engine/lab/plan';
 import type { LabRun } from '../engine/lab/types';
 import type { Checkpoint } from '../engine/train/checkpoint';
+import { overwriteRefusal, type RuleResult, type RunRule } from './runRules';
 import { StorageUnavailableError } from './storageErrors';
 
 export const LAB_DB_NAME = 'trick-lab';
@@ -38,13 +41,31 @@ interface LabDb extends DBSchema {
   meta: { key: string; value: LabMeta };
 }
 
+/** A run write that was refused: the stored record and why. */
+export interface Refused {
+  stored: LabRun;
+  reason: string;
+}
+
 export interface LabStore {
   /** Every run, in the order they were saved first (queue order is kept by `order`). */
   loadRuns(): Promise<LabRun[]>;
   loadMeta(): Promise<LabMeta | null>;
   saveMeta(meta: LabMeta): Promise<void>;
-  /** Saves runs with their position in the lab's list. */
-  saveRuns(runs: readonly LabRun[], order: (run: LabRun) => number): Promise<void>;
+  /**
+   * Saves runs with their position in the lab's list, except those whose stored record has
+   * ended while the copy has not: those are left alone and returned, as stored, with why.
+   */
+  saveRuns(runs: readonly LabRun[], order: (run: LabRun) => number): Promise<Refused[]>;
+  /** Reads these runs as stored now (absent ones are left out), with their stored order. */
+  loadRunsById(ids: readonly string[]): Promise<(LabRun & { order: number })[]>;
+  /**
+   * Applies `rule` to the run as stored (or to `local` when it was never stored) and writes the
+   * result, in one transaction; a refusal writes nothing.
+   */
+  updateRun(local: LabRun, rule: RunRule, order: number): Promise<RuleResult>;
+  /** Swaps the stored order of two runs when `rule` allows it for the first. */
+  swapRuns(local: LabRun, other: LabRun, rule: RunRule, order: (run: LabRun) => number): Promise<RuleResult>;
   deleteRun(id: string): Promise<void>;
   saveWeights(w: StoredWeights): Promise<void>;
   loadWeights(runId: string): Promise<StoredWeights | undefined>;
@@ -81,19 +102,54 @@ async function openDatabase(name: string): Promise<IDBPDatabase<LabDb>> {
   }
 }
 
+const withoutOrder = ({ order: _order, ...run }: LabRun & { order: number }): LabRun => run;
+
 /** Opens (creating when needed) the lab's database. */
 export async function openLabStore(name = LAB_DB_NAME): Promise<LabStore> {
   const db = await openDatabase(name);
   return {
     async loadRuns() {
       const all = await db.getAll('runs');
-      return all.sort((a, b) => a.order - b.order).map(({ order: _order, ...run }) => run);
+      return all.sort((a, b) => a.order - b.order).map(withoutOrder);
     },
     loadMeta: async () => (await db.get('meta', 'lab')) ?? null,
     saveMeta: async (meta) => void (await db.put('meta', meta, 'lab')),
     async saveRuns(runs, order) {
       const tx = db.transaction('runs', 'readwrite');
-      await Promise.all([...runs.map((r) => tx.store.put({ ...r, order: order(r) })), tx.done]);
+      const refused: Refused[] = [];
+      const writes = runs.map(async (r) => {
+        const stored = await tx.store.get(r.id);
+        const reason = stored ? overwriteRefusal(stored, r) : null;
+        if (stored && reason) refused.push({ stored: withoutOrder(stored), reason });
+        else await tx.store.put({ ...r, order: order(r) });
+      });
+      await Promise.all([...writes, tx.done]);
+      return refused;
+    },
+    async loadRunsById(ids) {
+      const tx = db.transaction('runs', 'readonly');
+      const found = await Promise.all(ids.map((id) => tx.store.get(id)));
+      await tx.done;
+      return found.filter((r) => r !== undefined);
+    },
+    async updateRun(local, rule, order) {
+      const tx = db.transaction('runs', 'readwrite');
+      const stored = await tx.store.get(local.id);
+      const result = rule(stored ? withoutOrder(stored) : local);
+      if ('run' in result) await tx.store.put({ ...result.run, order: stored?.order ?? order });
+      await tx.done;
+      return result;
+    },
+    async swapRuns(local, other, rule, order) {
+      const tx = db.transaction('runs', 'readwrite');
+      const [a, b] = await Promise.all([tx.store.get(local.id), tx.store.get(other.id)]);
+      const result = rule(a ? withoutOrder(a) : local);
+      if ('run' in result) {
+        const [orderA, orderB] = [a?.order ?? order(local), b?.order ?? order(other)];
+        await Promise.all([tx.store.put({ ...(a ?? local), order: orderB }), tx.store.put({ ...(b ?? other), order: orderA })]);
+      }
+      await tx.done;
+      return result;
     },
     async deleteRun(id) {
       const tx = db.transaction(['runs', 'weights', 'checkpoints'], 'readwrite');

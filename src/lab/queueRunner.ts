@@ -1,15 +1,19 @@
 /**
- * Starts the lab's queued runs one after another in the shared training worker: the first queued
- * run, when the queue runs, nothing is active and the worker has a backend and a dataset and is
- * not busy with the single-run page. A distillation run gets its teacher's stored weights (or
- * fails when they are gone); a resumed run gets its stored checkpoint, and the metrics shown go
- * back to the checkpoint's, since the run continues from there.
+ * Starts the lab's queued runs one after another in this tab's training worker: the first queued
+ * run, when this tab owns the queue, the queue runs, nothing is active and the worker has a
+ * backend and a dataset and is not busy with the single-run page. The run is claimed in storage
+ * first (still queued there: no other tab started or cancelled it). A distillation run gets its
+ * teacher's stored weights (or fails when they are gone); a resumed run gets its stored
+ * checkpoint, and the metrics shown go back to the checkpoint's, since the run continues from
+ * there; a resumed run whose checkpoint is gone says that it restarted from the beginning.
  */
 import type { BackendInfo } from '../engine/events';
 import type { Checkpoint } from '../engine/train/checkpoint';
 import type { DatasetInfo, WorkerRequest } from '../worker/protocol';
+import type { LabRun } from '../engine/lab/types';
 import { patchRun, type LabState } from './foldLabEvent';
 import type { StoredWeights } from './labStore';
+import type { RuleResult } from './runRules';
 
 /** What the lab needs to know about the shared worker's other user (the single-run page). */
 export interface WorkerStatus {
@@ -24,6 +28,8 @@ export interface QueueRunnerOptions {
   /** Shows `next` and writes the runs listed in `save`. */
   commit(next: LabState, save: readonly string[]): void;
   workerStatus(): WorkerStatus;
+  /** Marks the run running in storage if it is still queued there. */
+  claim(run: LabRun): Promise<RuleResult>;
   loadWeights(runId: string): Promise<StoredWeights | undefined>;
   loadCheckpoint(runId: string): Promise<Checkpoint | undefined>;
   send(request: Extract<WorkerRequest, { type: 'start' }>): void;
@@ -39,16 +45,24 @@ export function createQueueRunner(opts: QueueRunnerOptions): QueueRunner {
   let starting = false;
 
   async function startRun(id: string): Promise<void> {
-    const run = opts.get().runs.find((r) => r.id === id);
-    if (!run) return;
+    const queued = opts.get().runs.find((r) => r.id === id);
+    if (!queued) return;
+    const claimed = await opts.claim(queued);
+    if ('refused' in claimed) {
+      // Another tab got there first: show the run as it is stored.
+      opts.commit(patchRun(opts.get(), id, claimed.stored), []);
+      return;
+    }
+    const run = claimed.run;
     const teacher = run.teacherRunId ? await opts.loadWeights(run.teacherRunId) : undefined;
     if (run.teacherRunId && !teacher) {
       opts.commit(patchRun(opts.get(), id, { status: 'failed', message: "the teacher run's weights are no longer stored; choose another teacher and retry" }), [id]);
       return;
     }
     const checkpoint = run.checkpointEpoch !== null ? await opts.loadCheckpoint(id) : undefined;
+    const lost = run.checkpointEpoch !== null && !checkpoint ? `its checkpoint after epoch ${run.checkpointEpoch} is gone: restarted from the beginning` : null;
     const progress = checkpoint ? { epochs: checkpoint.epochs, steps: checkpoint.steps, checkpointEpoch: checkpoint.epoch } : { epochs: [], steps: [], checkpointEpoch: null };
-    opts.commit({ ...patchRun(opts.get(), id, { status: 'running', message: null, ...progress }), activeRunId: id, lastStep: null }, [id]);
+    opts.commit({ ...patchRun(opts.get(), id, { ...run, message: lost, ...progress }), activeRunId: id, lastStep: null }, [id]);
     opts.send({
       type: 'start',
       runId: id,
@@ -59,7 +73,7 @@ export function createQueueRunner(opts: QueueRunnerOptions): QueueRunner {
 
   async function next(): Promise<void> {
     const state = opts.get();
-    if (!state.loaded || !state.queueRunning || state.activeRunId || starting) return;
+    if (!state.loaded || state.queueOwner !== 'here' || !state.queueRunning || state.activeRunId || starting) return;
     const env = opts.workerStatus();
     if (!env.backend || !env.dataset || env.busy) return;
     const run = state.runs.find((r) => r.status === 'queued');

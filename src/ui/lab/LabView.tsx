@@ -118,6 +118,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
               runs={state.runs}
               activeRunId={state.activeRunId}
               queueRunning={state.queueRunning}
+              queueOwner={state.queueOwner}
               lastStep={state.lastStep}
               unsaved={unsaved}
               dataset={training.dataset}

@@ -8,15 +8,18 @@
 import type { StepEvent } from '../../engine/events';
 import { rateFor, throughputSample, trainImagesFor, type ThroughputSample } from '../../engine/lab/estimate';
 import { hasEnded, type LabRun } from '../../engine/lab/types';
-import type { LabController } from '../../lab/labController';
+import type { LabController, LabState } from '../../lab/labController';
 import type { DatasetInfo } from '../../worker/protocol';
 import { etaSeconds, formatDuration } from '../runPlan';
+import { QueueOwnerNote } from './QueueOwnerNote';
 
 export interface QueuePanelProps {
   lab: LabController;
   runs: readonly LabRun[];
   activeRunId: string | null;
   queueRunning: boolean;
+  /** Which tab runs the queue (this one, another, or none since its tab closed). */
+  queueOwner: LabState['queueOwner'];
   lastStep: StepEvent | null;
   /** Runs that exist only in this tab (their record failed to save). */
   unsaved: ReadonlySet<string>;
@@ -86,26 +89,26 @@ function RunRow({ run, index, last, lab, active, lastStep, estimate, unsaved }: 
       <div className="lab-run-actions">
         {run.status === 'queued' ? (
           <>
-            <button type="button" aria-label="Move up" disabled={index === 0} onClick={() => lab.move(run.id, -1)}>
+            <button type="button" aria-label="Move up" disabled={index === 0} onClick={() => void lab.move(run.id, -1)}>
               ↑
             </button>
-            <button type="button" aria-label="Move down" disabled={index === last} onClick={() => lab.move(run.id, 1)}>
+            <button type="button" aria-label="Move down" disabled={index === last} onClick={() => void lab.move(run.id, 1)}>
               ↓
             </button>
           </>
         ) : null}
         {run.status === 'queued' || active ? (
-          <button type="button" onClick={() => lab.cancel(run.id)}>
+          <button type="button" onClick={() => void lab.cancel(run.id)}>
             Cancel
           </button>
         ) : null}
         {run.status === 'interrupted' ? (
-          <button type="button" className="primary" onClick={() => lab.resume(run.id)}>
+          <button type="button" className="primary" onClick={() => void lab.resume(run.id)}>
             Resume
           </button>
         ) : null}
         {hasEnded(run) || run.status === 'cancelled' || run.status === 'interrupted' ? (
-          <button type="button" onClick={() => lab.retry(run.id)}>
+          <button type="button" onClick={() => void lab.retry(run.id)}>
             Retry
           </button>
         ) : null}
@@ -119,22 +122,24 @@ function RunRow({ run, index, last, lab, active, lastStep, estimate, unsaved }: 
   );
 }
 
-export function QueuePanel({ lab, runs, activeRunId, queueRunning, lastStep, unsaved, dataset, backendName }: QueuePanelProps) {
+export function QueuePanel({ lab, runs, activeRunId, queueRunning, queueOwner, lastStep, unsaved, dataset, backendName }: QueuePanelProps) {
   const local = runs.filter((r) => r.source === 'local');
   const imported = runs.filter((r) => r.source === 'imported');
   const samples = local.map((r) => (r.result ? throughputSample(r.result) : null)).filter((s): s is ThroughputSample => s !== null && (!backendName || s.backend === backendName));
   const estimateOf = (run: LabRun) => (dataset ? (run.config.run.epochs * trainImagesFor(run.config, dataset)) / rateFor(run.config, samples).imagesPerSecond : null);
   const waiting = local.filter((r) => r.status === 'queued');
   const left = waiting.reduce((s, r) => s + (estimateOf(r) ?? 0), 0) + (lastStep && activeRunId ? etaSeconds(lastStep) : 0);
-  const canRun = waiting.length > 0 && !queueRunning;
+  const owned = queueOwner === 'here' || queueOwner === 'elsewhere';
+  const canRun = waiting.length > 0 && !queueRunning && owned;
   return (
     <section className="panel lab-queue" aria-label="Run queue">
       <h2>Runs</h2>
+      <QueueOwnerNote lab={lab} owner={queueOwner} />
       <div className="run-controls">
         <button type="button" className="primary" disabled={!canRun} onClick={lab.startQueue} data-testid="lab-run-queue">
           Run queue
         </button>
-        <button type="button" disabled={!queueRunning} onClick={lab.pauseQueue}>
+        <button type="button" disabled={!queueRunning || !owned} onClick={lab.pauseQueue}>
           Pause queue
         </button>
         <span className="field-hint" data-testid="lab-queue-summary">
