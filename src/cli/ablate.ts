@@ -8,6 +8,8 @@
  * Started again with the same --out, it keeps the runs that ended and continues the one it was
  * in from its last epoch checkpoint (kept in <out>.checkpoints/), so a pre-empted machine loses
  * at most an epoch. The plan file is a plan (the lab's "Download plan") or an export holding one.
+ * A plan with a teacher trains it first for each seed and distils from it; the planner's notes
+ * (what linear scaling's Δ measures here, a teacher that is not bigger) are printed first.
  */
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -15,6 +17,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatDuration } from '../data/format';
 import { estimatePlan, trainImagesFor } from '../engine/lab/estimate';
+import { planNotes } from '../engine/lab/planNotes';
 import type { Plan } from '../engine/lab/plan';
 import { parseImport } from '../engine/lab/importLab';
 import { validatePlan } from '../engine/lab/validatePlan';
@@ -86,7 +89,8 @@ async function main(): Promise<number> {
   const sizes = { trainCount: dataset.train.count, testCount: dataset.test?.count ?? 0 };
   const estimate = estimatePlan(todo, (c) => trainImagesFor(c, sizes), []);
   console.log(`plan "${plan.name}" (${plan.mode}): ${todo.length} run${todo.length === 1 ? '' : 's'}${shard ? ` (part ${shard.index} of ${shard.count})` : ''}, about ${formatDuration(estimate.totalSeconds)} (${estimate.note})`);
-  for (const r of todo) console.log(`  ${r.key.padEnd(8)} ${r.label} (seed ${r.seed})`);
+  for (const note of planNotes(plan)) console.log(`note: ${note}`);
+  for (const r of todo) console.log(`  ${r.key.padEnd(8)} ${r.label} (seed ${r.seed})${r.teacherKey ? `, taught by ${r.teacherKey}` : ''}${r.exported ? '' : ' (a teacher of another part: trained here, not written)'}`);
   if (values['dry-run']) return 0;
 
   const out = values.out as string;

@@ -46,6 +46,36 @@ describe('runAblation (npm run ablate)', () => {
     expect(rows[0].seeds).toEqual([1, 2]);
   });
 
+  it('trains the plan\'s teacher first, then its distillation runs learn from its weights', async () => {
+    await trainTiny(tinyConfig); // sets the CPU backend
+    const withTeacher = createPlan(tinyConfig, { tricks: ['distillation'], seeds: [1], teacher: { model: { ...tinyConfig.model, depth: 14 } } });
+    const started: string[] = [];
+    const exported = await runAblation({ plan: withTeacher, dataset: testDataset, environment: testEnvironment, idPrefix: 'node-test', onRunStart: (r) => void started.push(r.key) });
+    expect(started).toEqual(['t-s1', 'g0-s1', 'g1-s1']);
+    const [teacher, baseline, student] = exported.runs;
+    expect([teacher.label, teacher.result.status, teacher.result.config.model.depth]).toEqual(['teacher ResNet-14 ×0.25', 'finished', 14]);
+    expect([baseline.teacherRunId, baseline.teacher]).toEqual([null, null]);
+    // Without a teacher a distillation run fails; with the trained one it finishes and records it.
+    expect(student.result.status).toBe('finished');
+    expect(student.teacherRunId).toBe(teacher.id);
+    expect(student.teacher).toEqual({ runId: teacher.id, label: teacher.label, config: teacher.result.config, valTop1: teacher.result.final!.valTop1 });
+    expect(validate(JSON.parse(JSON.stringify(exported)))).toBe(true);
+    // The record survives the import, and the teacher's row stands apart from the configs compared.
+    const imported = parseImport(JSON.stringify(exported), 'teacher.json');
+    expect(imported.runs[2].teacher?.runId).toBe(teacher.id);
+    expect(summarise(imported.runs).map((r) => r.label)).toEqual(['teacher ResNet-14 ×0.25', 'baseline', '+ Knowledge distillation']);
+
+    // A part whose student needs a teacher another part owns trains it without exporting it.
+    expect(runsToDo(withTeacher, { index: 3, count: 3 }).map((r) => [r.key, r.exported])).toEqual([
+      ['t-s1', false],
+      ['g1-s1', true],
+    ]);
+    const part = await runAblation({ plan: withTeacher, dataset: testDataset, environment: testEnvironment, shard: { index: 3, count: 3 }, idPrefix: 'node-part3' });
+    expect(part.runs.map((r) => [r.planKey, r.result.status, r.teacher?.label])).toEqual([['g1-s1', 'finished', 'teacher ResNet-14 ×0.25']]);
+    // The same seed, data and teacher config: the two parts' students join one row with the first file's.
+    expect(summarise([...imported.runs, ...parseImport(JSON.stringify(part), 'part3.json').runs.map((r) => ({ ...r, id: `${r.id}-3` }))]).map((r) => r.total)).toEqual([1, 1, 2]);
+  });
+
   it('stops when aborted and keeps the runs done', async () => {
     const controller = new AbortController();
     const exported = await runAblation({

@@ -8,6 +8,7 @@
 import type { BackendInfo } from '../events';
 import { APP_NAME, APP_VERSION, type RunResult } from '../results';
 import type { Plan } from './plan';
+import type { TeacherRecord } from './teacher';
 import type { LabRun } from './types';
 
 /** The `format` field: says what the file is before anything else is read. */
@@ -31,6 +32,8 @@ export interface ExportedRun {
   planKey: string | null;
   reference: boolean;
   teacherRunId: string | null;
+  /** The teacher's record (run, config, final top-1); absent in files written before it was kept. */
+  teacher?: TeacherRecord | null;
   result: RunResult;
 }
 
@@ -54,7 +57,7 @@ export function buildExport(plan: Plan | null, runs: readonly LabRun[], environm
     environment: { ...environment, appVersion: APP_VERSION },
     plan,
     runs: runs.flatMap((r) =>
-      r.result ? [{ id: r.id, label: r.label, planKey: r.planKey, reference: r.reference, teacherRunId: r.teacherRunId, result: r.result }] : [],
+      r.result ? [{ id: r.id, label: r.label, planKey: r.planKey, reference: r.reference, teacherRunId: r.teacherRunId, teacher: r.teacher ?? null, result: r.result }] : [],
     ),
   };
 }
@@ -76,6 +79,7 @@ export function fromExportedRun(run: ExportedRun, origin: string): LabRun {
     source: 'imported',
     origin,
     teacherRunId: run.teacherRunId,
+    teacher: run.teacher ?? null,
     checkpointEpoch: null,
     hasWeights: false,
     createdAt: r.timings.startedAt,

@@ -112,6 +112,8 @@ const runResultShape = object({
   final: nullable(object({ valTop1: accuracy, valTop5: accuracy, valLoss: nonNegative, bestValTop1: accuracy, trainLoss: nonNegative, trainAccuracy: accuracy })),
   timings: object({ startedAt: str(40), finishedAt: str(40), wallSeconds: between(0, Infinity), imagesPerSecond: nonNegative }),
 });
+/** A run's teacher; its config goes through validateConfig below. */
+const teacherShape = object({ runId: str(200), label: str(200), config: anything, valTop1: accuracy });
 const exportShape = object({
   format: oneOf(EXPORT_FORMAT),
   schemaVersion: oneOf(EXPORT_SCHEMA_VERSION),
@@ -120,7 +122,7 @@ const exportShape = object({
   environment: object({ backend: nullable(backendShape), userAgent: str(1000), runtime: oneOf('browser', 'node'), appVersion: str(50) }),
   plan: anything, // validatePlan, below
   runs: arrayOf(
-    object({ id: str(200), label: str(200), planKey: nullable(str(100)), reference: bool, teacherRunId: nullable(str(200)), result: runResultShape }),
+    object({ id: str(200), label: str(200), planKey: nullable(str(100)), reference: bool, teacherRunId: nullable(str(200)), teacher: nullable(teacherShape), result: runResultShape }, ['teacher']),
     5000,
   ),
 });
@@ -143,9 +145,9 @@ function versionProblem(what: string, found: unknown, readable: number): string 
   return found === readable ? null : `its ${what} schema ${found} is not one this app reads (${readable}).`;
 }
 
-function checkConfig(result: RunResult, path: string): void {
+function checkConfig(holder: { config: unknown }, path: string): void {
   try {
-    validateConfig(result.config);
+    validateConfig(holder.config);
   } catch (err) {
     if (err instanceof ConfigError) throw new ShapeError(`${path ? `${path}.` : ''}config.${err.field}`, err.message.slice(err.field.length + 2));
     throw err;
@@ -205,6 +207,7 @@ export function parseImport(text: string, fileName: string): ImportedFile {
     file.runs.forEach((r, i) => {
       checkConfig(r.result, `runs.${i}.result`);
       checkResultValues(r.result, `runs.${i}.result`);
+      if (r.teacher) checkConfig(r.teacher, `runs.${i}.teacher`);
     });
     const ids = new Set(file.runs.map((r) => r.id));
     if (ids.size !== file.runs.length) throw new ShapeError('runs', 'two runs have the same id');

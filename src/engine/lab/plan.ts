@@ -9,11 +9,13 @@
  *   in the company of the others);
  * - 'custom': a hand-made list of trick sets.
  * Every config runs once per seed (a claim about a trick needs a spread over seeds, as
- * airbench reports). The plan is plain, versioned data: the URL, the export and the Node runner
+ * airbench reports). A plan may train its distillation teacher first (`teacher`): a bigger
+ * model on the same data and seed, whose weights teach that seed's distillation runs. The plan is plain, versioned data: the URL, the export and the Node runner
  * (`npm run ablate`) carry it, and validatePlan checks it like any other input.
  */
-import type { ExperimentConfig } from '../config';
+import type { ExperimentConfig, ModelConfig } from '../config';
 import { getTrick, TRICKS } from '../tricks/registry';
+import { modelName, needsTeacher } from './teacher';
 
 /** Bump when the shape changes; other versions are refused with a message. */
 export const PLAN_SCHEMA_VERSION = 1;
@@ -45,6 +47,18 @@ export interface Plan {
   variants: PlanVariant[];
   /** Every config runs once per seed (replacing `run.seed`). */
   seeds: number[];
+  /** A teacher to train first for the configs that distil; absent or null: a finished run is chosen instead. */
+  teacher?: PlanTeacher | null;
+}
+
+/**
+ * The distillation teacher a plan trains: the baseline with this model, every varied trick and
+ * distillation off, once per seed before that seed's configs (the held-out split of a dataset
+ * without a test split depends on the seed, so each seed's students get a teacher of their own
+ * split, and a seed's Δ includes its teacher's luck).
+ */
+export interface PlanTeacher {
+  model: ModelConfig;
 }
 
 /** One config of the plan; its runs differ only by seed. */
@@ -58,6 +72,8 @@ export interface PlannedGroup {
   tricks: string[];
   /** The config with the first seed. */
   config: ExperimentConfig;
+  /** The plan's teacher (trained first for the configs that distil), not a config compared. */
+  isTeacher?: boolean;
 }
 
 export interface PlannedRun {
@@ -67,6 +83,8 @@ export interface PlannedRun {
   label: string;
   seed: number;
   config: ExperimentConfig;
+  /** The key of the planned teacher run whose weights this run distils from. */
+  teacherKey?: string;
 }
 
 export interface ExpandedPlan {
@@ -85,6 +103,7 @@ export function createPlan(baseline: ExperimentConfig, patch: Partial<Omit<Plan,
     tricks: patch.tricks ?? [],
     variants: patch.variants ?? [],
     seeds: patch.seeds ?? seedRange(baseline.run.seed, 2),
+    teacher: patch.teacher ?? null,
   };
 }
 
@@ -150,22 +169,40 @@ function designConfig(plan: Plan, d: Design, seed: number): ExperimentConfig {
   return config;
 }
 
+/** The plan's teacher with `seed`: the baseline with the teacher's model, nothing varied, no distillation. */
+export function teacherConfig(plan: Plan, teacher: PlanTeacher, seed: number): ExperimentConfig {
+  const config = configWith(plan, [], `teacher ${modelName(teacher.model)}`, seed);
+  config.model = structuredClone(teacher.model);
+  for (const t of TRICKS) if (t.needsTeacher && config.tricks[t.id]) config.tricks[t.id] = { ...config.tricks[t.id], enabled: false };
+  return config;
+}
+
 /** Lists every config and run of the plan (pure; validate the plan first). */
 export function expandPlan(plan: Plan): ExpandedPlan {
   const list = designs(plan);
+  const firstSeed = plan.seeds[0] ?? plan.baseline.run.seed;
   const groups: PlannedGroup[] = list.map((d, index) => ({
     index,
     label: d.label,
     isReference: d.isReference,
     tricks: d.tricks,
-    config: designConfig(plan, d, plan.seeds[0] ?? plan.baseline.run.seed),
+    config: designConfig(plan, d, firstSeed),
   }));
+  // The teacher is the last group (the configs keep their indices) and the first run of each seed.
+  const teacher = plan.teacher && groups.some((g) => needsTeacher(g.config)) ? plan.teacher : null;
+  const teacherGroup: PlannedGroup | null = teacher
+    ? { index: groups.length, label: `teacher ${modelName(teacher.model)}`, isReference: false, tricks: [], config: teacherConfig(plan, teacher, firstSeed), isTeacher: true }
+    : null;
   const runs: PlannedRun[] = [];
   for (const seed of plan.seeds) {
+    const teacherKey = teacher && teacherGroup ? `t-s${seed}` : undefined;
+    if (teacher && teacherGroup && teacherKey) runs.push({ key: teacherKey, group: teacherGroup.index, label: teacherGroup.label, seed, config: teacherConfig(plan, teacher, seed) });
     for (const g of groups) {
-      runs.push({ key: `g${g.index}-s${seed}`, group: g.index, label: g.label, seed, config: designConfig(plan, list[g.index], seed) });
+      const config = designConfig(plan, list[g.index], seed);
+      runs.push({ key: `g${g.index}-s${seed}`, group: g.index, label: g.label, seed, config, ...(teacherKey && needsTeacher(config) ? { teacherKey } : {}) });
     }
   }
+  if (teacherGroup) groups.push(teacherGroup);
   return { groups, runs };
 }
 

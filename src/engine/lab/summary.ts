@@ -7,6 +7,7 @@
  */
 import { canonicalJson } from '../canonicalJson';
 import type { ExperimentConfig } from '../config';
+import type { TeacherRecord } from './teacher';
 import type { LabRun } from './types';
 
 /** Mean, sample standard deviation (n − 1; 0 for one value) and count. */
@@ -37,10 +38,18 @@ export interface GroupSummary {
   imagesPerSecond: Stat | null;
 }
 
-/** The key of a config's group: the config with its seed and name cleared. */
-export function groupKey(config: ExperimentConfig): string {
-  return canonicalJson({ ...config, name: '', run: { ...config.run, seed: 0 } });
+/**
+ * The key of a config's group: the config with its seed and name cleared, and the config of the
+ * teacher it distilled from (also without seed and name), so runs taught by different teachers
+ * never merge.
+ */
+export function groupKey(config: ExperimentConfig, teacher?: TeacherRecord | null): string {
+  const cleared = { ...config, name: '', run: { ...config.run, seed: 0 } };
+  return canonicalJson(teacher ? { ...cleared, teacher: groupKey(teacher.config) } : cleared);
 }
+
+/** The group key of a run: its config and its teacher. */
+export const runGroupKey = (run: LabRun): string => groupKey(run.config, run.teacher);
 
 /** Mean and sample standard deviation; null for no values. */
 export function stat(values: readonly number[]): Stat | null {
@@ -59,7 +68,7 @@ export function stat(values: readonly number[]): Stat | null {
 export function summarise(runs: readonly LabRun[], referenceKey?: string | null): GroupSummary[] {
   const byKey = new Map<string, LabRun[]>();
   for (const run of runs) {
-    const key = groupKey(run.config);
+    const key = runGroupKey(run);
     const list = byKey.get(key) ?? [];
     list.push(run);
     byKey.set(key, list);

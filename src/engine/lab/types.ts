@@ -7,6 +7,7 @@
 import type { ExperimentConfig } from '../config';
 import type { EpochMetrics, RunStatus } from '../events';
 import type { RunResult, StepSample } from '../results';
+import type { TeacherRecord } from './teacher';
 
 export type LabRunStatus = 'queued' | 'running' | 'interrupted' | 'cancelled' | RunStatus;
 
@@ -34,6 +35,8 @@ export interface LabRun {
   origin: string | null;
   /** The finished run whose weights teach this one (distillation), or null. */
   teacherRunId: string | null;
+  /** That teacher's record (run, config, accuracy); absent in runs stored before it was kept. */
+  teacher?: TeacherRecord | null;
   /** The last epoch with a saved checkpoint (resume point), or null. */
   checkpointEpoch: number | null;
   /** Final weights are stored (teacher for distillation, inspection). */

@@ -6,7 +6,7 @@
 import type { ExperimentConfig } from '../config';
 import { ConfigError, validateConfig } from '../validateConfig';
 import { TRICKS } from '../tricks/registry';
-import { PLAN_MODES, PLAN_SCHEMA_VERSION, type Plan, type PlanMode } from './plan';
+import { expandPlan, PLAN_MODES, PLAN_SCHEMA_VERSION, type Plan, type PlanMode } from './plan';
 
 /** Most seeds per config, configs per plan and runs per plan (a plan is a to-do list, not a sweep). */
 export const PLAN_LIMITS = { seeds: 20, variants: 50, runs: 500 } as const;
@@ -23,6 +23,8 @@ export class PlanError extends Error {
 }
 
 const KEYS = ['schemaVersion', 'name', 'baseline', 'mode', 'tricks', 'variants', 'seeds'] as const;
+/** Keys a plan may leave out (plans written before they existed stay valid). */
+const OPTIONAL_KEYS = ['teacher'] as const;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
@@ -48,14 +50,24 @@ function baselineWith(field: string, varied: string, config: ExperimentConfig): 
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const message = err.message.slice(err.field.length + 2);
-    throw new PlanError(err.field === varied ? field : `${field} (${err.field})`, message);
+    const inside = err.field === varied || err.field.startsWith(`${varied}.`);
+    throw new PlanError(inside ? field + err.field.slice(varied.length) : `${field} (${err.field})`, message);
   }
+}
+
+/** The plan's teacher: null, or `{ model }` with a model valid on the baseline's data. */
+function checkTeacher(value: unknown, baseline: ExperimentConfig): void {
+  if (value === null || value === undefined) return;
+  if (!isPlainObject(value)) throw new PlanError('teacher', 'must be null or { model }');
+  for (const key of Object.keys(value)) if (key !== 'model') throw new PlanError(`teacher.${key}`, 'unknown key');
+  if (!isPlainObject(value.model)) throw new PlanError('teacher.model', 'must be a model config, as baseline.model');
+  baselineWith('teacher.model', 'model', { ...baseline, model: value.model as unknown as ExperimentConfig['model'] });
 }
 
 /** Checks `value` is a complete plan and returns it typed; throws PlanError naming the field. */
 export function validatePlan(value: unknown): Plan {
   if (!isPlainObject(value)) throw new PlanError('(plan)', 'must be an object');
-  for (const key of Object.keys(value)) if (!(KEYS as readonly string[]).includes(key)) throw new PlanError(key, 'unknown key');
+  for (const key of Object.keys(value)) if (![...KEYS, ...OPTIONAL_KEYS].includes(key as never)) throw new PlanError(key, 'unknown key');
   for (const key of KEYS) if (!Object.hasOwn(value, key)) throw new PlanError(key, 'is missing');
   if (value.schemaVersion !== PLAN_SCHEMA_VERSION) {
     throw new PlanError('schemaVersion', `must be ${PLAN_SCHEMA_VERSION} (got ${JSON.stringify(value.schemaVersion)}); this app reads plan schema ${PLAN_SCHEMA_VERSION}`);
@@ -68,7 +80,7 @@ export function validatePlan(value: unknown): Plan {
     if (err instanceof ConfigError) throw new PlanError(`baseline.${err.field}`, err.message.slice(err.field.length + 2));
     throw err;
   }
-  const tricks = trickList(value.tricks, 'tricks');
+  trickList(value.tricks, 'tricks');
   if (!Array.isArray(value.variants) || value.variants.length > PLAN_LIMITS.variants) {
     throw new PlanError('variants', `must be a list of at most ${PLAN_LIMITS.variants} entries`);
   }
@@ -89,7 +101,9 @@ export function validatePlan(value: unknown): Plan {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1) throw new PlanError(`seeds.${i}`, 'must be a whole number between 0 and 4294967295');
   });
   if (new Set(seeds).size !== seeds.length) throw new PlanError('seeds', 'lists a seed twice');
-  const configs = value.mode === 'custom' ? value.variants.length : tricks.length + 1;
-  if (configs * seeds.length > PLAN_LIMITS.runs) throw new PlanError('seeds', `the plan has ${configs * seeds.length} runs; at most ${PLAN_LIMITS.runs}`);
+  checkTeacher(value.teacher, value.baseline as ExperimentConfig);
+  // Bounded before expanding: at most 50 configs (or tricks), 20 seeds and a teacher.
+  const runs = expandPlan(value as unknown as Plan).runs.length;
+  if (runs > PLAN_LIMITS.runs) throw new PlanError('seeds', `the plan has ${runs} runs; at most ${PLAN_LIMITS.runs}`);
   return value as unknown as Plan;
 }

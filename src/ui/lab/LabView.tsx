@@ -7,7 +7,7 @@
 import { useDeferredValue, useEffect, useMemo } from 'react';
 import { expandPlan } from '../../engine/lab/plan';
 import { encodeSetup } from '../../engine/lab/shareLink';
-import { groupKey, summarise } from '../../engine/lab/summary';
+import { groupKey, runGroupKey, summarise } from '../../engine/lab/summary';
 import { hasEnded, type LabRun } from '../../engine/lab/types';
 import { validatePlan } from '../../engine/lab/validatePlan';
 import type { LabController } from '../../lab/labController';
@@ -50,7 +50,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
   const groups = useMemo(() => {
     const byKey = new Map<string, LabRun[]>();
     for (const r of runs) {
-      const key = groupKey(r.config);
+      const key = runGroupKey(r);
       byKey.set(key, [...(byKey.get(key) ?? []), r]);
     }
     return rows.map((row) => ({ key: row.key, label: row.label, color: colors.get(row.key) ?? '#000', runs: byKey.get(row.key) ?? [] }));
@@ -58,17 +58,17 @@ export function LabView({ lab, client, active }: LabViewProps) {
 
   const scheduleConfigs = useMemo(() => {
     const pending = runs.filter((r) => r.source === 'local' && !hasEnded(r) && r.status !== 'cancelled');
-    let configs = pending.map((r) => ({ label: r.label, config: r.config }));
+    let configs = pending.map((r) => ({ label: r.label, config: r.config, teacher: r.teacher ?? null }));
     if (configs.length === 0) {
       try {
-        configs = expandPlan(validatePlan(plan)).groups.map((g) => ({ label: g.label, config: g.config }));
+        configs = expandPlan(validatePlan(plan)).groups.map((g) => ({ label: g.label, config: g.config, teacher: null }));
       } catch {
         configs = [];
       }
     }
     const seen = new Map<string, { key: string; label: string; color: string; config: (typeof configs)[number]['config'] }>();
     for (const c of configs) {
-      const key = groupKey(c.config);
+      const key = groupKey(c.config, c.teacher);
       if (!seen.has(key)) seen.set(key, { key, label: c.label, config: c.config, color: colors.get(key) ?? colorFor(rows.length + seen.size) });
     }
     return [...seen.values()];
@@ -78,7 +78,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
   const unsaved = useMemo(() => new Set(state.storage.inMemory ? state.runs.map((r) => r.id) : state.storage.unsavedRuns), [state.storage, state.runs]);
 
   const activeRun = state.activeRunId ? state.runs.find((r) => r.id === state.activeRunId) : undefined;
-  const live = activeRun && state.lastStep ? { key: groupKey(activeRun.config), step: state.lastStep.step } : null;
+  const live = activeRun && state.lastStep ? { key: runGroupKey(activeRun), step: state.lastStep.step } : null;
 
   const shareCode = useMemo(() => {
     try {
