@@ -72,6 +72,15 @@ describe('runAblation (npm run ablate)', () => {
     ]);
     const part = await runAblation({ plan: withTeacher, dataset: testDataset, environment: testEnvironment, shard: { index: 3, count: 3 }, idPrefix: 'node-part3' });
     expect(part.runs.map((r) => [r.planKey, r.result.status, r.teacher?.label])).toEqual([['g1-s1', 'finished', 'teacher ResNet-14 ×0.25']]);
+    // A process resumed after its teacher ended trains the teacher again for the students left, without writing it twice.
+    const resumedKeys: string[] = [];
+    const resumed = await runAblation({
+      plan: withTeacher, dataset: testDataset, environment: testEnvironment, idPrefix: 'node-again',
+      previous: { plan: withTeacher, runs: imported.runs.slice(0, 1) }, onRunStart: (r) => void resumedKeys.push(r.key),
+    });
+    expect(resumedKeys).toEqual(['t-s1', 'g0-s1', 'g1-s1']);
+    expect(resumed.runs.map((r) => [r.id === teacher.id, r.planKey, r.result.status])).toEqual([[true, 't-s1', 'finished'], [false, 'g0-s1', 'finished'], [false, 'g1-s1', 'finished']]);
+    expect(resumed.runs[2].teacher?.config).toEqual(teacher.result.config);
     // The same seed, data and teacher config: the two parts' students join one row with the first file's.
     expect(summarise([...imported.runs, ...parseImport(JSON.stringify(part), 'part3.json').runs.map((r) => ({ ...r, id: `${r.id}-3` }))]).map((r) => r.total)).toEqual([1, 1, 2]);
   });
