@@ -30,6 +30,8 @@ export interface TrainingState {
   datasetLoading: boolean;
   /** Why the last dataset load failed; the previous dataset stays loaded. */
   datasetError: string | null;
+  /** How far a slow dataset load is (decoding images); null when none is under way. */
+  datasetProgress: { message: string; done: number; total: number } | null;
   runId: string | null;
   phase: RunPhase;
   /** The config the current run was started with. */
@@ -63,6 +65,13 @@ export interface TrainingClient {
   loadSynthetic(source: { seed: number; trainCount: number; testCount: number }): void;
   /** Reads the files as ArrayBuffers (async, off the render path) and transfers them. */
   loadFiles(files: readonly File[]): Promise<void>;
+  /**
+   * Transfers checked Hugging Face Parquet files to the worker, which decodes them and, with
+   * `storeAs`, keeps the decoded set in the browser under that key.
+   */
+  loadParquet(files: { name: string; bytes: ArrayBuffer }[], storeAs?: { key: string; name: string }): void;
+  /** Loads a decoded set kept in the browser earlier (loadParquet's storeAs). */
+  loadStored(key: string, name: string): void;
   start(config: ExperimentConfig): void;
   pause(): void;
   resume(): void;
@@ -77,6 +86,7 @@ export const INITIAL_STATE: TrainingState = {
   dataset: null,
   datasetLoading: false,
   datasetError: null,
+  datasetProgress: null,
   runId: null,
   phase: 'idle',
   runConfig: null,
@@ -116,13 +126,16 @@ export function reduce(state: TrainingState, event: WorkerEvent): TrainingState 
         ...state,
         backend: null,
         datasetLoading: false,
+        datasetProgress: null,
         phase: live ? 'done' : state.phase,
         runError: live ? { message } : state.runError,
         runNotice: message,
       };
     }
     case 'dataset':
-      return { ...state, dataset: event.info, datasetLoading: false, datasetError: null };
+      return { ...state, dataset: event.info, datasetLoading: false, datasetError: null, datasetProgress: null };
+    case 'datasetProgress':
+      return state.datasetLoading ? { ...state, datasetProgress: { message: event.message, done: event.done, total: event.total } } : state;
     case 'progress': {
       if (event.runId !== state.runId) return state;
       const phase = state.phase === 'starting' ? 'running' : state.phase;
@@ -142,7 +155,7 @@ export function reduce(state: TrainingState, event: WorkerEvent): TrainingState 
         if (event.runId !== state.runId) return state;
         return { ...state, phase: state.phase === 'starting' ? 'idle' : 'done', runError: error };
       }
-      if (state.datasetLoading) return { ...state, datasetLoading: false, datasetError: event.message };
+      if (state.datasetLoading) return { ...state, datasetLoading: false, datasetError: event.message, datasetProgress: null };
       if (!state.backend) return { ...state, initError: event.message };
       return { ...state, runError: error };
     }
@@ -165,7 +178,10 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
 
   /** What the worker was asked to set up, replayed when a restarted worker needs it again. */
   let initRequest: WorkerRequest | null = null;
-  type DataRequest = { kind: 'synthetic'; seed: number; trainCount: number; testCount: number } | { kind: 'files'; files: readonly File[] };
+  type DataRequest =
+    | { kind: 'synthetic'; seed: number; trainCount: number; testCount: number }
+    | { kind: 'files'; files: readonly File[] }
+    | { kind: 'stored'; key: string; name: string };
   let requestedData: DataRequest | null = null;
   let loadedData: DataRequest | null = null;
 
@@ -179,6 +195,7 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
       if (initRequest) send(initRequest);
       if (loadedData?.kind === 'synthetic') client.loadSynthetic(loadedData);
       else if (loadedData?.kind === 'files') void client.loadFiles(loadedData.files);
+      else if (loadedData?.kind === 'stored') client.loadStored(loadedData.key, loadedData.name);
     }
   });
   worker.addEventListener('error', (e) => {
@@ -189,7 +206,7 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
   });
 
   const loadSource = (source: DatasetSource, transfer: Transferable[] = []) => {
-    set({ ...store.get(), datasetLoading: true, datasetError: null });
+    set({ ...store.get(), datasetLoading: true, datasetError: null, datasetProgress: null });
     send({ type: 'loadDataset', source }, transfer);
   };
 
@@ -214,6 +231,15 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
       } catch (err) {
         set({ ...store.get(), datasetLoading: false, datasetError: `Could not read the file: ${err instanceof Error ? err.message : String(err)}` });
       }
+    },
+    loadParquet(files, storeAs) {
+      // The bytes are transferred (gone from this side): a restarted worker reloads the stored copy.
+      requestedData = storeAs ? { kind: 'stored', ...storeAs } : null;
+      loadSource({ kind: 'parquet', files, ...(storeAs ? { storeAs } : {}) }, files.map((f) => f.bytes));
+    },
+    loadStored(key, name) {
+      requestedData = { kind: 'stored', key, name };
+      loadSource({ kind: 'stored', key, name });
     },
     start(config) {
       const runId = newRunId();

@@ -6,6 +6,7 @@
  * other input: it is a file on disk that anyone could have edited.
  */
 import { fileNameOf } from './download';
+import { hubDatasetUrl, hubLocations } from './hubSource';
 
 export type ArchiveDatasetId = 'cifar10' | 'cifar100';
 
@@ -112,7 +113,7 @@ export interface DatasetSourceOption {
   /** Absolute URL to download. */
   url: string;
   label: string;
-  kind: 'local' | 'official';
+  kind: 'local' | 'hub' | 'official';
   /** Size when known, bytes. */
   bytes: number | null;
 }
@@ -143,6 +144,16 @@ export async function fetchDatasetIndex(origin: string, fetchImpl: typeof fetch 
     label: `${e.name} (this site: ${e.file})`,
     kind: 'local',
     bytes: e.bytes,
+  }));
+}
+
+/** The Hugging Face Hub's Parquet copies as options (CORS-enabled: they download in the page). */
+export function hubOptions(): DatasetSourceOption[] {
+  return hubLocations().map((location) => ({
+    url: hubDatasetUrl(location),
+    label: `${location.dataset.name} (Hugging Face, ${location.dataset.approxMB} MB, Parquet)`,
+    kind: 'hub',
+    bytes: null,
   }));
 }
 

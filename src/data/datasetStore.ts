@@ -18,8 +18,10 @@ export interface ByteCache {
 
 /** Bump to drop everything stored by an older layout. */
 export const CACHE_NAME = 'trick-lab-datasets-v1';
-const SIZE_HEADER = 'X-Trick-Lab-Bytes';
-const STORED_AT_HEADER = 'X-Trick-Lab-Stored-At';
+export const SIZE_HEADER = 'X-Trick-Lab-Bytes';
+export const STORED_AT_HEADER = 'X-Trick-Lab-Stored-At';
+/** The name to list an entry under, when its URL's last segment is not one (decodedStore.ts). */
+export const NAME_HEADER = 'X-Trick-Lab-Name';
 
 /** The browser's dataset cache, or null where Cache Storage is missing (an insecure origin). */
 export async function openBrowserCache(): Promise<ByteCache | null> {
@@ -48,7 +50,7 @@ export async function listStored(cache: ByteCache): Promise<StoredArchive[]> {
     if (!response) continue;
     out.push({
       url: key.url,
-      name: fileNameOf(key.url),
+      name: response.headers.get(NAME_HEADER) ?? fileNameOf(key.url),
       bytes: Number(response.headers.get(SIZE_HEADER) ?? 0),
       storedAt: response.headers.get(STORED_AT_HEADER) ?? '',
     });

@@ -62,6 +62,11 @@ export interface DownloadOptions {
   retryDelayMs?: number;
   /** Continue a download that failed or was cancelled earlier. */
   resumeFrom?: PartialDownload | null;
+  /**
+   * False for a server that refuses Range requests from a page (the Hugging Face Hub's storage
+   * fails their CORS preflight): a cut download is not resumed, and Try again starts over.
+   */
+  ranges?: boolean;
   /** Refuse bodies larger than this (default 1 GiB, several times any CIFAR archive). */
   maxBytes?: number;
   /** Clock in milliseconds (tests pass a fake). */
@@ -109,7 +114,8 @@ export async function downloadBytes(url: string, options: DownloadOptions = {}):
   const interval = options.progressIntervalMs ?? 200;
   const { signal } = options;
   const name = fileNameOf(url);
-  const resume = options.resumeFrom && options.resumeFrom.url === url ? options.resumeFrom : null;
+  const ranges = options.ranges ?? true;
+  const resume = ranges && options.resumeFrom && options.resumeFrom.url === url ? options.resumeFrom : null;
 
   let buffer = resume ? resume.bytes.slice() : new Uint8Array(0);
   let loaded = buffer.length;
@@ -120,9 +126,9 @@ export async function downloadBytes(url: string, options: DownloadOptions = {}):
   const samples: [number, number][] = []; // (time ms, loaded) for the recent rate
   let lastReport = -Infinity;
 
-  const partial = (): PartialDownload | null => (loaded > 0 ? { url, bytes: buffer.subarray(0, loaded), total, validator } : null);
+  const partial = (): PartialDownload | null => (ranges && loaded > 0 ? { url, bytes: buffer.subarray(0, loaded), total, validator } : null);
   const aborted = () =>
-    new DownloadError('aborted', `Download of ${name} cancelled${loaded > 0 ? ` after ${formatBytes(loaded)}` : ''}.`, partial());
+    new DownloadError('aborted', `Download of ${name} cancelled${loaded > 0 ? ` after ${formatBytes(loaded)}` : ''}.${loaded > 0 && !ranges ? ` ${NO_RESUME}` : ''}`, partial());
   const report = (force: boolean) => {
     const t = now();
     samples.push([t, loaded]);
@@ -148,7 +154,7 @@ export async function downloadBytes(url: string, options: DownloadOptions = {}):
   report(true);
   for (;;) {
     const headers: Record<string, string> = {};
-    if (loaded > 0) {
+    if (loaded > 0 && ranges) {
       headers.Range = `bytes=${loaded}-`;
       if (validator) headers['If-Range'] = validator;
     }
@@ -157,13 +163,13 @@ export async function downloadBytes(url: string, options: DownloadOptions = {}):
       response = await fetchImpl(url, { signal, headers, cache: 'no-store' });
     } catch (err) {
       if (signal?.aborted) throw aborted();
-      if (attempt < retries && loaded > 0) {
+      if (ranges && attempt < retries && loaded > 0) {
         attempt++;
         await sleep((options.retryDelayMs ?? 1000) * attempt, signal).catch(() => undefined);
         if (signal?.aborted) throw aborted();
         continue;
       }
-      throw networkError(url, name, err, partial());
+      throw networkError(url, name, err, partial(), loaded);
     }
     if (loaded > 0 && response.status === 206) {
       const range = resumedRange(response, loaded, total);
@@ -218,7 +224,7 @@ export async function downloadBytes(url: string, options: DownloadOptions = {}):
     }
     if (cut === null && (total === null || loaded >= total)) break;
     // Cut short (an error mid-body, or fewer bytes than announced): resume from here.
-    if (attempt < retries && loaded > 0) {
+    if (ranges && attempt < retries && loaded > 0) {
       attempt++;
       await sleep((options.retryDelayMs ?? 1000) * attempt, signal).catch(() => undefined);
       if (signal?.aborted) throw aborted();
@@ -227,11 +233,11 @@ export async function downloadBytes(url: string, options: DownloadOptions = {}):
     if (total !== null) {
       throw new DownloadError(
         'truncated',
-        `The download of ${name} stopped at ${formatBytes(loaded)} of ${formatBytes(total)}: the connection was cut and the server did not send the rest${attempt > 0 ? ` after ${attempt} resume attempt${attempt > 1 ? 's' : ''}` : ''}. Try again to continue where it stopped. ${alternatives(name)}`,
+        `The download of ${name} stopped at ${formatBytes(loaded)} of ${formatBytes(total)}: the connection was cut and the server did not send the rest${attempt > 0 ? ` after ${attempt} resume attempt${attempt > 1 ? 's' : ''}` : ''}. ${ranges ? 'Try again to continue where it stopped.' : NO_RESUME} ${alternatives(name)}`,
         partial(),
       );
     }
-    throw networkError(url, name, cut, partial());
+    throw networkError(url, name, cut, partial(), loaded);
   }
   report(true);
   return buffer.length === loaded ? buffer : buffer.subarray(0, loaded);
@@ -276,12 +282,15 @@ function parseContentRange(value: string | null): { start: number; total: number
   return { start: Number(match[1]), total: match[3] === '*' ? null : Number(match[3]) };
 }
 
-function networkError(url: string, name: string, err: unknown, partial: PartialDownload | null): DownloadError {
+/** Said when a download that cannot be resumed stops part-way. */
+const NO_RESUME = 'Its server does not let a page continue a download, so Try again downloads it from the start.';
+
+function networkError(url: string, name: string, err: unknown, partial: PartialDownload | null, loaded: number): DownloadError {
   const detail = err instanceof Error && err.message ? ` (${err.message})` : '';
-  if (partial) {
+  if (loaded > 0) {
     return new DownloadError(
       'network',
-      `The download of ${name} broke off after ${formatBytes(partial.bytes.length)}${detail}. Try again to continue where it stopped. ${alternatives(name)}`,
+      `The download of ${name} broke off after ${formatBytes(loaded)}${detail}. ${partial ? 'Try again to continue where it stopped.' : NO_RESUME} ${alternatives(name)}`,
       partial,
     );
   }

@@ -3,7 +3,7 @@
  * the learning rate, loss and accuracy live, and download the run's results JSON. The engine
  * is reached only through the worker (see trainingClient.ts and useTraining.ts).
  */
-import { memo, useCallback, useDeferredValue, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { BackendName, ExperimentConfig } from '../engine/config';
 import { makeConfig } from '../engine/config';
 import { SYNTHETIC_DEFAULT } from '../engine/data/synthetic';
@@ -56,6 +56,7 @@ export function App({ client, backend }: AppProps) {
   const chartEpochs = useDeferredValue(epochs);
   const loadSynthetic = useCallback(() => client.loadSynthetic(SYNTHETIC_DEFAULT), [client]);
   const loadFiles = useCallback((files: File[]) => void client.loadFiles(files), [client]);
+  const loaders = useMemo(() => ({ onArchive: loadFiles, onParquet: client.loadParquet, onStored: client.loadStored }), [client, loadFiles]);
 
   const start = () => {
     if (dataset) client.start({ ...config, data: { ...config.data, dataset: dataset.id } });
@@ -78,10 +79,10 @@ export function App({ client, backend }: AppProps) {
         {/* One fieldset disables every setting during a run, so Start re-renders none of the panels. */}
         <fieldset className="sidebar" disabled={live} aria-label="Settings">
           <PanelBoundary name="The dataset chooser">
-            <MemoDatasetChooser dataset={dataset} loading={state.datasetLoading} error={state.datasetError} disabled={live} onUseSynthetic={loadSynthetic} onFiles={loadFiles} />
+            <MemoDatasetChooser dataset={dataset} loading={state.datasetLoading} error={state.datasetError} progress={state.datasetProgress} disabled={live} onUseSynthetic={loadSynthetic} onFiles={loadFiles} />
           </PanelBoundary>
           <PanelBoundary name="The dataset downloader">
-            <MemoDatasetDownloader origin={location.origin} disabled={live || state.datasetLoading} onArchive={loadFiles} />
+            <MemoDatasetDownloader origin={location.origin} disabled={live || state.datasetLoading} loaders={loaders} storedVersion={dataset} />
           </PanelBoundary>
           <PanelBoundary name="The recipes panel">
             <MemoPresetPicker config={config} onLoad={setConfig} disabled={live} />

@@ -1,21 +1,26 @@
 /**
- * Picks the training data: the embedded synthetic set (default, no download) or CIFAR-10 from
- * the user's own files (cifar-10-binary.tar.gz, or its .bin batches), by file picker or drag and
- * drop. Files are read as ArrayBuffers and transferred to the worker, which parses them.
+ * Picks the training data: the embedded synthetic set (default, no download) or CIFAR from the
+ * user's own files (cifar-10-binary.tar.gz or cifar-100-binary.tar.gz, their .bin files, or the
+ * Hugging Face Parquet files), by file picker or drag and drop. Files are read as ArrayBuffers
+ * and transferred to the worker, which parses them; a slow load (decoding images) shows how far
+ * it is.
  */
 import { useId, useState, type DragEvent } from 'react';
+import type { TrainingState } from '../client/trainingClient';
 import type { DatasetInfo } from '../worker/protocol';
 
 export interface DatasetChooserProps {
   dataset: DatasetInfo | null;
   loading: boolean;
   error: string | null;
+  /** How far a slow load is (decoding images). */
+  progress?: TrainingState['datasetProgress'];
   disabled: boolean;
   onUseSynthetic: () => void;
   onFiles: (files: File[]) => void;
 }
 
-export function DatasetChooser({ dataset, loading, error, disabled, onUseSynthetic, onFiles }: DatasetChooserProps) {
+export function DatasetChooser({ dataset, loading, error, progress = null, disabled, onUseSynthetic, onFiles }: DatasetChooserProps) {
   const inputId = useId();
   const [dragging, setDragging] = useState(false);
   const blocked = disabled || loading;
@@ -31,7 +36,13 @@ export function DatasetChooser({ dataset, loading, error, disabled, onUseSynthet
       <h2 id={`${inputId}-title`}>Dataset</h2>
       <p className="dataset-status" data-testid="dataset-status" aria-live="polite">
         {loading ? (
-          'Loading…'
+          progress ? (
+            <span data-testid="dataset-progress">
+              {progress.message}: {progress.done.toLocaleString('en')} of {progress.total.toLocaleString('en')}
+            </span>
+          ) : (
+            'Loading…'
+          )
         ) : dataset ? (
           <>
             <strong data-testid="dataset-name">{dataset.name}</strong>: <span data-testid="dataset-train-count">{dataset.trainCount}</span> training images,{' '}
@@ -41,6 +52,11 @@ export function DatasetChooser({ dataset, loading, error, disabled, onUseSynthet
           'No dataset loaded yet.'
         )}
       </p>
+      {!loading && dataset?.note ? (
+        <p className="field-hint" data-testid="dataset-note">
+          {dataset.note}
+        </p>
+      ) : null}
       <button type="button" onClick={onUseSynthetic} disabled={blocked || dataset?.id === 'synthetic'} data-testid="dataset-use-synthetic">
         Use embedded synthetic data
       </button>
@@ -54,12 +70,12 @@ export function DatasetChooser({ dataset, loading, error, disabled, onUseSynthet
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        <label htmlFor={inputId}>CIFAR-10 files (cifar-10-binary.tar.gz or the .bin batches)</label>
+        <label htmlFor={inputId}>CIFAR files (the .tar.gz, its .bin files, or Hugging Face .parquet files)</label>
         <input
           id={inputId}
           type="file"
           multiple
-          accept=".gz,.tgz,.tar,.bin,.txt"
+          accept=".gz,.tgz,.tar,.bin,.txt,.parquet"
           disabled={blocked}
           data-testid="dataset-file-input"
           onChange={(e) => {

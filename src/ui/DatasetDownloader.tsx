@@ -1,13 +1,14 @@
 /**
- * Download a dataset archive in the page: pick one this site offers (/datasets/, filled by
- * `npm run data`), an official CIFAR URL, or type another; watch it arrive (bytes, rate, time
- * left), cancel or resume it; it is kept in the browser so the next visit loads it without the
- * network, and the space it takes is shown with a button to remove it. The logic is in
- * useDatasetDownload.ts and src/data/.
+ * Download a dataset in the page: pick one this site offers (/datasets/, filled by
+ * `npm run data`), CIFAR-10 or CIFAR-100 from the Hugging Face Hub (the one-click default), an
+ * official CIFAR URL, or type another; watch it arrive (bytes, rate, time left), cancel or
+ * resume it; it is kept in the browser so the next visit loads it without the network, and the
+ * space it takes is shown with a button to remove it. The logic is in useDatasetDownload.ts and
+ * src/data/.
  */
 import { memo, useId, useState } from 'react';
 import { formatBytes, formatDuration, formatRate } from '../data/format';
-import { useDatasetDownload } from './useDatasetDownload';
+import { useDatasetDownload, type DatasetLoaders } from './useDatasetDownload';
 import './DatasetDownloader.css';
 
 export interface DatasetDownloaderProps {
@@ -15,16 +16,18 @@ export interface DatasetDownloaderProps {
   origin: string;
   /** Training or loading in progress: no new download may start. */
   disabled: boolean;
-  /** Receives the finished archive (trainingClient.loadFiles). */
-  onArchive: (files: File[]) => void;
+  /** Receive what was downloaded (the training client's loaders). */
+  loaders: DatasetLoaders;
+  /** The loaded dataset: when it changes, the worker may have stored it, so the stored list is re-read. */
+  storedVersion?: unknown;
 }
 
 const OTHER = 'other';
 
 /** Memoised: it re-renders on its own state and props, not on the training's progress ticks. */
-export const DatasetDownloader = memo(function DatasetDownloader({ origin, disabled, onArchive }: DatasetDownloaderProps) {
+export const DatasetDownloader = memo(function DatasetDownloader({ origin, disabled, loaders, storedVersion }: DatasetDownloaderProps) {
   const id = useId();
-  const d = useDatasetDownload(origin, onArchive);
+  const d = useDatasetDownload(origin, loaders, storedVersion);
   const [choice, setChoice] = useState<string | null>(null);
   const [customUrl, setCustomUrl] = useState('');
   const selected = choice ?? d.sources[0]?.url ?? OTHER;
@@ -51,8 +54,8 @@ export const DatasetDownloader = memo(function DatasetDownloader({ origin, disab
       </div>
       {selected === OTHER ? (
         <div className="field">
-          <label htmlFor={`${id}-url`}>Archive URL</label>
-          <input id={`${id}-url`} type="url" value={customUrl} placeholder="https://…/cifar-10-binary.tar.gz" onChange={(e) => setCustomUrl(e.target.value)} disabled={busy} data-testid="download-url" />
+          <label htmlFor={`${id}-url`}>Archive or Hugging Face dataset URL</label>
+          <input id={`${id}-url`} type="url" value={customUrl} placeholder="https://…/cifar-10-binary.tar.gz or https://…/datasets/uoft-cs/cifar10" onChange={(e) => setCustomUrl(e.target.value)} disabled={busy} data-testid="download-url" />
         </div>
       ) : null}
       <div className="downloader-actions">

@@ -1,19 +1,24 @@
 /**
- * The download side of dataset loading, for DatasetDownloader: which archives are on offer (the
- * official CIFAR URLs and whatever /datasets/index.json lists on this site), what is stored in
- * the browser and its size, and one download at a time with progress, cancel, resume and clear
- * errors (src/data/ does the work; this hook holds the React state). A finished archive is
- * handed to the training worker as its bytes, the same path as a dropped file.
+ * The download side of dataset loading, for DatasetDownloader: which datasets are on offer
+ * (whatever /datasets/index.json lists on this site, the Hugging Face Hub's Parquet copies, the
+ * official CIFAR URLs), what is stored in the browser and its size, and one download at a time
+ * with progress, cancel, resume and clear errors (src/data/ does the work; this hook holds the
+ * React state). A finished archive is handed to the training worker as its bytes, the same path
+ * as a dropped file; the Hub's files, once their SHA-256 is checked, go to the worker to be
+ * decoded and kept, and a kept set is loaded from the browser's store without a request.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { fetchDatasetIndex, officialOptions, type DatasetSourceOption } from '../data/datasetIndex';
+import { fetchDatasetIndex, hubOptions, officialOptions, type DatasetSourceOption } from '../data/datasetIndex';
+import { hasDecoded } from '../data/decodedStore';
+import { formatBytes } from '../data/format';
+import { downloadHubDataset, hubDatasetUrl, parseHubUrl, type HubLocation } from '../data/hubSource';
 import { listStored, loadArchive, openBrowserCache, removeStored, type ByteCache, type StoredArchive } from '../data/datasetStore';
 import { DownloadError, type DownloadProgress, type PartialDownload } from '../data/download';
 
 export type DownloadPhase = 'idle' | 'downloading' | 'done' | 'failed';
 
 export interface DownloadState {
-  /** Archives on this site first, then the official ones. */
+  /** Archives on this site first, then the Hub's Parquet copies, then the official archives. */
   sources: DatasetSourceOption[];
   /** Why /datasets/index.json could not be read (an absent index is not a problem). */
   indexProblem: string | null;
@@ -39,8 +44,20 @@ export interface DatasetDownload extends DownloadState {
   remove(url: string): void;
 }
 
+/** Where finished downloads go (the training client's loaders). */
+export interface DatasetLoaders {
+  /** A finished archive (trainingClient.loadFiles). */
+  onArchive: (files: File[]) => void;
+  /** The Hub's checked Parquet files, kept under `storeAs` once decoded (trainingClient.loadParquet). */
+  onParquet: (files: { name: string; bytes: ArrayBuffer }[], storeAs?: { key: string; name: string }) => void;
+  /** A decoded set kept earlier (trainingClient.loadStored). */
+  onStored: (key: string, name: string) => void;
+}
+
+const defaultSources = () => [...hubOptions(), ...officialOptions()];
+
 const INITIAL: DownloadState = {
-  sources: officialOptions(),
+  sources: defaultSources(),
   indexProblem: null,
   stored: [],
   canStore: true,
@@ -54,16 +71,17 @@ const INITIAL: DownloadState = {
 
 /**
  * @param origin this site's origin, where /datasets/index.json is looked for
- * @param onArchive receives a finished archive (e.g. trainingClient.loadFiles)
+ * @param loaders receive what was downloaded (the training client's loaders)
+ * @param storedVersion changes when the worker may have stored a dataset (the stored list is re-read)
  */
-export function useDatasetDownload(origin: string, onArchive: (files: File[]) => void): DatasetDownload {
+export function useDatasetDownload(origin: string, loaders: DatasetLoaders, storedVersion: unknown = null): DatasetDownload {
   const [state, setState] = useState<DownloadState>(INITIAL);
   const cache = useRef<Promise<ByteCache | null> | null>(null);
   const controller = useRef<AbortController | null>(null);
-  const onArchiveRef = useRef(onArchive);
+  const loadersRef = useRef(loaders);
   useEffect(() => {
-    onArchiveRef.current = onArchive;
-  }, [onArchive]);
+    loadersRef.current = loaders;
+  }, [loaders]);
 
   const getCache = useCallback(() => (cache.current ??= openBrowserCache()), []);
   const refreshStored = useCallback(async () => {
@@ -74,11 +92,8 @@ export function useDatasetDownload(origin: string, onArchive: (files: File[]) =>
 
   useEffect(() => {
     let live = true;
-    getCache()
-      .then(async (c) => ({ c, stored: c ? await listStored(c).catch(() => []) : [] }))
-      .then(({ c, stored }) => live && setState((s) => ({ ...s, stored, canStore: c !== null })));
     fetchDatasetIndex(origin).then(
-      (local) => live && setState((s) => ({ ...s, sources: [...local, ...officialOptions()] })),
+      (local) => live && setState((s) => ({ ...s, sources: [...local, ...defaultSources()] })),
       (err: unknown) => live && setState((s) => ({ ...s, indexProblem: err instanceof Error ? err.message : String(err) })),
     );
     return () => {
@@ -102,7 +117,7 @@ export function useDatasetDownload(origin: string, onArchive: (files: File[]) =>
         const note = archive.fromCache ? `${archive.name} was read from this browser's storage (no download).` : archive.storeProblem ? `Downloaded, but ${archive.storeProblem}.` : null;
         setState((s) => ({ ...s, phase: 'done', note }));
         // As a File, the same path as a dropped one (the training client reads and transfers it).
-        onArchiveRef.current([new File([archive.bytes], archive.name, { type: 'application/gzip' })]);
+        loadersRef.current.onArchive([new File([archive.bytes], archive.name, { type: 'application/gzip' })]);
         await refreshStored();
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
@@ -115,7 +130,49 @@ export function useDatasetDownload(origin: string, onArchive: (files: File[]) =>
     [getCache, refreshStored],
   );
 
+  /** A Hub dataset: the kept decoded set when there is one, else download, check and hand over. */
+  const startHub = useCallback(
+    async (location: HubLocation) => {
+      controller.current?.abort();
+      const abort = new AbortController();
+      controller.current = abort;
+      const key = hubDatasetUrl(location);
+      const name = `${location.dataset.name} (Hugging Face)`;
+      setState((s) => ({ ...s, phase: 'downloading', url: key, progress: null, error: null, partial: null, note: null }));
+      try {
+        const c = await getCache();
+        if (c && (await hasDecoded(c, key))) {
+          setState((s) => ({ ...s, phase: 'done' }));
+          loadersRef.current.onStored(key, name);
+          return;
+        }
+        const download = await downloadHubDataset(location, {
+          signal: abort.signal,
+          onProgress: (progress) => setState((s) => (s.url === key ? { ...s, progress } : s)),
+        });
+        const bytes = download.files.reduce((n, f) => n + f.bytes.byteLength, 0);
+        setState((s) => ({ ...s, phase: 'done', note: `${location.dataset.name}: ${formatBytes(bytes)} downloaded, ${download.check}. The images are decoded in the training worker.` }));
+        loadersRef.current.onParquet(download.files, c ? { key, name } : undefined);
+      } catch (err) {
+        setState((s) => ({ ...s, phase: 'failed', error: err instanceof Error ? err.message : String(err), partial: null }));
+      } finally {
+        if (controller.current === abort) controller.current = null;
+      }
+    },
+    [getCache],
+  );
+
   useEffect(() => () => controller.current?.abort(), []);
+  // The worker keeps a decoded set after it loads one: list it then.
+  useEffect(() => {
+    void refreshStored();
+  }, [storedVersion, refreshStored]);
+
+  const begin = (absolute: string, resumeFrom: PartialDownload | null) => {
+    const hub = parseHubUrl(absolute);
+    if (hub) void startHub(hub);
+    else void start(absolute, resumeFrom);
+  };
 
   return {
     ...state,
@@ -127,11 +184,11 @@ export function useDatasetDownload(origin: string, onArchive: (files: File[]) =>
         setState((s) => ({ ...s, phase: 'failed', url: null, error: `“${url}” is not a web address; it should look like https://…/cifar-10-binary.tar.gz.`, partial: null }));
         return;
       }
-      void start(absolute, null);
+      begin(absolute, null);
     },
     cancel: () => controller.current?.abort(),
     retry: () => {
-      if (state.url) void start(state.url, state.partial);
+      if (state.url) begin(state.url, state.partial);
     },
     remove: (url) => {
       void (async () => {

@@ -14,9 +14,7 @@
  */
 import { initBackend } from '../engine/backend';
 import type { ExperimentConfig } from '../engine/config';
-import { loadAnyCifarFromFiles } from '../engine/data/cifar';
 import { checkDatasetSize } from '../engine/data/split';
-import { createSyntheticDataset } from '../engine/data/synthetic';
 import type { Dataset } from '../engine/data/types';
 import type { BackendInfo } from '../engine/events';
 import { currentDevice, describeLoss, restartWebGPU, watchDevice, type DeviceWatch } from '../engine/gpuDevice';
@@ -28,6 +26,7 @@ import type { Checkpoint } from '../engine/train/checkpoint';
 import { startTraining } from '../engine/train/trainer';
 import type { TrainingRun } from '../engine/train/types';
 import { ConfigError, validateConfig } from '../engine/validateConfig';
+import { readDatasetSource, type SourceDeps } from './datasetSources';
 import type { DatasetInfo, DatasetSource, LabRunOptions, WorkerEvent, WorkerFault, WorkerRequest } from './protocol';
 
 /** A run is resumed after a lost GPU at most this many times (a GPU that keeps failing stops it). */
@@ -38,6 +37,8 @@ export interface HandlerOptions {
   environment: Omit<Environment, 'backend'>;
   /** Makes the worker stop answering (the 'hang' fault): `self.close()` in a worker. */
   hang?: () => void;
+  /** How Parquet images are decoded and where decoded sets are kept (datasetSources.ts). */
+  sources?: Omit<SourceDeps, 'progress'>;
 }
 
 export interface WorkerHandler {
@@ -93,16 +94,28 @@ export function createWorkerHandler(opts: HandlerOptions): WorkerHandler {
     post({ type: 'ready', backend: await backendReady });
   }
 
+  /** Counts dataset requests: a load overtaken by a later one (decoding takes a while) is dropped. */
+  let loadToken = 0;
+
   async function loadDataset(source: DatasetSource): Promise<void> {
     if (active) throw new Error('Stop the current run before loading another dataset.');
+    const token = ++loadToken;
     // On a bad file this throws (a DatasetError naming the file) and `dataset` keeps the old set.
-    const next =
-      source.kind === 'synthetic'
-        ? createSyntheticDataset({ seed: source.seed, trainCount: source.trainCount, testCount: source.testCount })
-        : loadAnyCifarFromFiles(source.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) })));
-    checkDatasetSize(next);
-    dataset = next;
-    post({ type: 'dataset', info: describe(next) });
+    let next;
+    try {
+      next = await readDatasetSource(source, {
+        ...opts.sources,
+        progress: (message, done, total) => token === loadToken && post({ type: 'datasetProgress', message, done, total }),
+      });
+    } catch (err) {
+      if (token === loadToken) throw err;
+      return;
+    }
+    if (token !== loadToken) return;
+    if (active) throw new Error('Stop the current run before loading another dataset.');
+    checkDatasetSize(next.dataset);
+    dataset = next.dataset;
+    post({ type: 'dataset', info: next.note ? { ...describe(next.dataset), note: next.note } : describe(next.dataset) });
   }
 
   /** Brings WebGPU back on a new device; the new backend info, or throws. */

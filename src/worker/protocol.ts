@@ -13,8 +13,18 @@ import type { Checkpoint } from '../engine/train/checkpoint';
 /** Where the worker should take a dataset from. */
 export type DatasetSource =
   | { kind: 'synthetic'; seed: number; trainCount: number; testCount: number }
-  /** CIFAR-10 or CIFAR-100 files (the worker tells which from the names inside). */
-  | { kind: 'cifar10-files'; files: { name: string; bytes: ArrayBuffer }[] };
+  /**
+   * CIFAR-10 or CIFAR-100 files (the worker tells which from the names inside): the binary
+   * version, or the Hugging Face Parquet files.
+   */
+  | { kind: 'cifar10-files'; files: { name: string; bytes: ArrayBuffer }[] }
+  /**
+   * The Hugging Face Parquet files of one dataset, checked by the page; with `storeAs`, the
+   * worker keeps the decoded set in the browser under that key (src/data/decodedStore.ts).
+   */
+  | { kind: 'parquet'; files: { name: string; bytes: ArrayBuffer }[]; storeAs?: { key: string; name: string } }
+  /** A decoded set kept earlier under `key` (no download, no decoding); `name` is for messages. */
+  | { kind: 'stored'; key: string; name: string };
 
 /** Summary of the loaded dataset shown in the UI. */
 export interface DatasetInfo {
@@ -26,6 +36,8 @@ export interface DatasetInfo {
   classNames: string[];
   /** CIFAR-100's 20 superclass names; absent for other datasets. */
   coarseClassNames?: string[];
+  /** A remark on where it came from or was kept ("read from this browser's storage"). */
+  note?: string;
 }
 
 /** What the ablation lab adds to a run (all optional for a plain run). */
@@ -80,6 +92,8 @@ export type WorkerEvent =
    */
   | { type: 'workerRestarted'; message: string }
   | { type: 'dataset'; info: DatasetInfo }
+  /** A slow dataset load under way (decoding images): `done` of `total` in the current step. */
+  | { type: 'datasetProgress'; message: string; done: number; total: number }
   | { type: 'progress'; runId: string; event: TrainEvent }
   | { type: 'paused'; runId: string; paused: boolean }
   | { type: 'done'; runId: string; result: RunResult }

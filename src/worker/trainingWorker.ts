@@ -5,6 +5,8 @@
  * that falls silent, see src/client/workerHost.ts), and reports uncaught errors.
  */
 /// <reference lib="webworker" />
+import { openBrowserCache } from '../data/datasetStore';
+import { createPngDecoder } from './bitmapPng';
 import { createWorkerHandler } from './handler';
 import type { WorkerEvent, WorkerRequest } from './protocol';
 
@@ -16,6 +18,7 @@ const heartbeat = setInterval(() => post({ type: 'heartbeat' }), 1000);
 const handler = createWorkerHandler({
   post,
   environment: { userAgent: navigator.userAgent, runtime: 'browser' },
+  sources: { decodePng: createPngDecoder(), cache: openBrowserCache },
   hang: () => {
     clearInterval(heartbeat);
     scope.close();
