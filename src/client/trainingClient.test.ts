@@ -43,6 +43,16 @@ describe('reduce', () => {
     expect(next.runError).toBeNull();
   });
 
+  it('shows how far a slow load is, and clears it when the dataset arrives or the load fails', () => {
+    const loading = { ...INITIAL_STATE, backend, dataset: synthetic, datasetLoading: true };
+    const decoding = reduce(loading, { type: 'datasetProgress', message: 'Decoding the images of train-00000-of-00001.parquet', done: 512, total: 50000 });
+    expect(decoding.datasetProgress).toEqual({ message: 'Decoding the images of train-00000-of-00001.parquet', done: 512, total: 50000 });
+    expect(reduce(decoding, { type: 'dataset', info: synthetic }).datasetProgress).toBeNull();
+    expect(reduce(decoding, { type: 'error', runId: null, message: 'train-00000-of-00001.parquet is cut short' }).datasetProgress).toBeNull();
+    // A late report after the load ended changes nothing.
+    expect(reduce(INITIAL_STATE, { type: 'datasetProgress', message: 'x', done: 1, total: 2 })).toBe(INITIAL_STATE);
+  });
+
   it('ignores events of an older run', () => {
     const running = { ...INITIAL_STATE, runId: 'r2', phase: 'running' as const };
     expect(reduce(running, { type: 'progress', runId: 'r1', event: step(1) })).toBe(running);
@@ -122,6 +132,20 @@ describe('createTrainingClient', () => {
     expect(new Uint8Array(message.source.files[0].bytes)).toEqual(new Uint8Array([1, 2, 3]));
     expect(transfer).toEqual([message.source.files[0].bytes]);
     expect(client.getSnapshot().datasetLoading).toBe(true);
+  });
+});
+
+describe('Hugging Face datasets', () => {
+  it('transfers checked Parquet files with where to keep them, and reloads the kept copy after a worker restart', () => {
+    const { port, sent, emit } = fakeWorker();
+    const client = createTrainingClient(port);
+    const bytes = new Uint8Array([80, 65, 82, 49]).buffer;
+    client.loadParquet([{ name: 'train-00000-of-00001.parquet', bytes }], { key: 'https://huggingface.co/datasets/uoft-cs/cifar10', name: 'CIFAR-10 (Hugging Face)' });
+    expect(sent[0].message).toEqual({ type: 'loadDataset', source: { kind: 'parquet', files: [{ name: 'train-00000-of-00001.parquet', bytes }], storeAs: { key: 'https://huggingface.co/datasets/uoft-cs/cifar10', name: 'CIFAR-10 (Hugging Face)' } } });
+    expect(sent[0].transfer).toEqual([bytes]);
+    emit({ type: 'dataset', info: { ...synthetic, name: 'CIFAR-10', id: 'cifar10' } });
+    emit({ type: 'workerRestarted', message: 'The training worker stopped answering and was restarted.' });
+    expect(sent.at(-1)?.message).toEqual({ type: 'loadDataset', source: { kind: 'stored', key: 'https://huggingface.co/datasets/uoft-cs/cifar10', name: 'CIFAR-10 (Hugging Face)' } });
   });
 });
 

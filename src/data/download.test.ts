@@ -1,32 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAnyCifarFromFiles } from '../engine/data/cifar';
 import { fetchDatasetIndex, IndexError, parseDatasetIndex, withEntry, type IndexEntry } from './datasetIndex';
-import { listStored, loadArchive, removeStored, type ByteCache } from './datasetStore';
+import { listStored, loadArchive, removeStored } from './datasetStore';
 import { downloadBytes, DownloadError, type DownloadProgress } from './download';
 import { startTestServer, type TestServer } from '../../test/support/testServer';
 import { cifarSample } from '../../test/support/cifarSample';
+import { MemoryCache } from '../../test/support/memoryCache';
 
 // Cut points below stay inside the smallest sample (the 573 KB committed fixture).
 const { bytes: SAMPLE, trainCount } = cifarSample();
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
-
-/** Cache Storage's behaviour in memory: stores a copy of each body with its headers. */
-class MemoryCache implements ByteCache {
-  readonly entries = new Map<string, { body: ArrayBuffer; headers: [string, string][] }>();
-  async match(url: string) {
-    const e = this.entries.get(url);
-    return e ? new Response(e.body.slice(0), { headers: e.headers }) : undefined;
-  }
-  async put(url: string, response: Response) {
-    this.entries.set(url, { body: await response.arrayBuffer(), headers: [...response.headers] });
-  }
-  async delete(url: string) {
-    return this.entries.delete(url);
-  }
-  async keys() {
-    return [...this.entries.keys()].map((url) => ({ url }));
-  }
-}
 
 /** Runs `f` and returns the DownloadError it throws. */
 async function failure(f: () => Promise<unknown>): Promise<DownloadError> {

@@ -1,13 +1,11 @@
 // The Hugging Face Parquet reader against files written independently (hyparquet-writer and
 // fast-png's encoder, test/support/hfParquet.ts): exact pixels and labels back over several row
 // groups, CIFAR-100's two label columns, a missing test file, and a message naming the file (and
-// the row) for each way a file can be wrong. The real CIFAR sample, when present, goes through
-// Parquet and comes back byte for byte.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// the row) for each way a file can be wrong. Real CIFAR images (test/support/cifarSample.ts) go
+// through Parquet and come back byte for byte.
 import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import { cifarSample } from '../../../test/support/cifarSample';
 import { hubParquetOf } from '../../../test/support/hfParquet';
 import { PATTERN } from '../../../test/support/testFixtures';
 import { loadAnyCifarFromFiles } from './cifar';
@@ -116,17 +114,11 @@ describe('loadCifarFromParquet', () => {
   });
 });
 
-/** The real CIFAR-10 sample (data_batch_1), beside the checkout or one level up (worktrees). */
-function findSample(): string | null {
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  return ['../shared/data/cifar10-sample.tar.gz', '../../shared/data/cifar10-sample.tar.gz'].map((p) => resolve(root, p)).find(existsSync) ?? null;
-}
-
 describe('the real CIFAR-10 sample through Parquet', () => {
-  const sample = findSample();
-  it.skipIf(sample === null)('comes back byte for byte (skipped without shared/data/cifar10-sample.tar.gz)', async () => {
-    const original = loadAnyCifarFromFiles([{ name: 'cifar10-sample.tar.gz', bytes: new Uint8Array(readFileSync(sample!)) }]);
-    const n = 300;
+  it('comes back byte for byte', async () => {
+    const sample = cifarSample();
+    const original = loadAnyCifarFromFiles([{ name: 'cifar10-sample.tar.gz', bytes: sample.bytes }]);
+    const n = Math.min(300, original.train.count);
     const dataset = await load([{ name: TRAIN, bytes: hubParquetOf(original.train, { rowGroupSize: 128 }, n) }]);
     expect(dataset.train.count).toBe(n);
     expect(dataset.train.images).toEqual(original.train.images.subarray(0, n * 3072));
