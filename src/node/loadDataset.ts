@@ -2,12 +2,16 @@
  * Node only: loads CIFAR-10's or CIFAR-100's binary version from a path, for the command-line
  * runner and benchmarks. Accepts cifar-10-binary.tar.gz / cifar-100-binary.tar.gz (or .tgz,
  * .tar), the extracted cifar-10-batches-bin / cifar-100-binary folder, the folder above it (such
- * as public/datasets/), or a single .bin file; the parsing itself is the engine's
- * loadAnyCifarFromFiles, so browser and Node read the same bytes the same way.
+ * as public/datasets/), or a single .bin file; or the Hugging Face Parquet files (a folder
+ * holding train-….parquet and test-….parquet, as `npm run data -- --source hf` writes, or one
+ * .parquet file). The parsing itself is the engine's (loadAnyCifarFromFiles, loadCifarFromParquet
+ * with fast-png), so browser and Node read the same bytes the same way.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isCifarFileName, loadAnyCifarFromFiles } from '../engine/data/cifar';
+import { isParquetFileName, loadCifarFromParquet } from '../engine/data/parquetCifar';
+import { decodePngRgb } from '../engine/data/pngDecode';
 import type { InputFile } from '../engine/data/cifarBinary';
 import { DatasetError, type Dataset } from '../engine/data/types';
 
@@ -29,8 +33,13 @@ const PREFERRED_DIRS = ['cifar-10-batches-bin', 'cifar-100-binary'];
 export async function loadDatasetFromPath(path: string): Promise<Dataset> {
   const info = await statOrNull(path);
   if (!info) throw new DatasetError(`No file or folder at ${path}.`);
-  if (info.isFile()) return loadAnyCifarFromFiles([await readInput(path)]);
+  if (info.isFile()) {
+    const input = await readInput(path);
+    return isParquetFileName(input.name) ? loadCifarFromParquet([input], { decodePng: decodePngRgb }) : loadAnyCifarFromFiles([input]);
+  }
   if (!info.isDirectory()) throw new DatasetError(`${path} is neither a file nor a folder.`);
+  const parquet = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile() && isParquetFileName(e.name));
+  if (parquet.length > 0) return loadCifarFromParquet(await Promise.all(parquet.map((e) => readInput(join(path, e.name)))), { decodePng: decodePngRgb });
   const files = await findDatasetFiles(path);
   if (files.length === 0) {
     throw new DatasetError(

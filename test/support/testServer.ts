@@ -1,8 +1,9 @@
 /**
  * Test-only: a small HTTP server on 127.0.0.1 (node:http, a free port) that serves files the way
  * real servers do and fail: with ETag, Content-Length and byte ranges (RFC 9110 §14), or cut off
- * mid-body, slow, missing (404), or as an HTML page. It records every request so tests can
- * assert what was asked (a cache hit makes none; a resume sends Range). Requests are bounded:
+ * mid-body, slow, missing (404), as an HTML page, or as a 302 redirect to another path. It
+ * records every request so tests can assert what was asked (a cache hit makes none; a resume
+ * sends Range). Requests are bounded:
  * the server answers only the routes it was given, and closes every socket on close().
  */
 import { createHash } from 'node:crypto';
@@ -25,6 +26,8 @@ export interface Route {
   /** Send Access-Control-Allow-Origin: * (default true). */
   cors?: boolean;
   status?: number;
+  /** Answer 302 Found with this Location instead of the body (as the Hugging Face Hub's resolve URLs do). */
+  redirect?: string;
 }
 
 export interface RecordedRequest {
@@ -59,6 +62,11 @@ export async function startTestServer(routes: Record<string, Route> = {}): Promi
     const route = table.get(path);
     if (!route || route.status === 404) {
       res.writeHead(404, { 'Content-Type': 'text/plain', 'Access-Control-Allow-Origin': '*' }).end('not found');
+      return;
+    }
+    if (route.redirect !== undefined) {
+      const cors: Record<string, string> = route.cors === false ? {} : { 'Access-Control-Allow-Origin': '*' };
+      res.writeHead(302, { Location: route.redirect, 'Content-Length': '0', ...cors }).end();
       return;
     }
     const etag = `"${createHash('md5').update(route.body).digest('hex')}"`;

@@ -1,0 +1,32 @@
+/**
+ * Test-only: the routes with which testServer.ts answers like the Hugging Face Hub for one
+ * dataset: the tree listing with each file's SHA-256 as its LFS oid, and each file's resolve URL
+ * as a 302 to a storage path that serves the bytes, CORS headers on both (or on neither).
+ */
+import { createHash } from 'node:crypto';
+import type { HubDataset } from '../../src/data/hubSource';
+import type { Route } from './testServer';
+
+export interface HubFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Routes for `dataset` at revision main; `publish` overrides what the listing says of a file. */
+export function hubRoutes(dataset: HubDataset, files: HubFile[], options: { cors?: boolean; publish?: (file: HubFile) => HubFile } = {}): Record<string, Route> {
+  const cors = options.cors ?? true;
+  const tree = files.map((f) => {
+    const listed = options.publish?.(f) ?? f;
+    const oid = createHash('sha256').update(listed.bytes).digest('hex');
+    return { type: 'file', path: `${dataset.folder}/${f.name}`, size: listed.bytes.length, lfs: { oid, size: listed.bytes.length, pointerSize: 134 } };
+  });
+  const routes: Record<string, Route> = {
+    [`/api/datasets/${dataset.repo}/tree/main/${dataset.folder}`]: { body: new TextEncoder().encode(JSON.stringify(tree)), contentType: 'application/json', cors },
+  };
+  for (const f of files) {
+    const storage = `/storage/${dataset.repo}/${f.name}`;
+    routes[`/datasets/${dataset.repo}/resolve/main/${dataset.folder}/${f.name}`] = { body: new Uint8Array(0), redirect: storage, cors };
+    routes[storage] = { body: f.bytes, contentType: 'application/octet-stream', cors };
+  }
+  return routes;
+}
