@@ -13,7 +13,11 @@ export interface HubFile {
 }
 
 /** Routes for `dataset` at revision main; `publish` overrides what the listing says of a file. */
-export function hubRoutes(dataset: HubDataset, files: HubFile[], options: { cors?: boolean; publish?: (file: HubFile) => HubFile } = {}): Record<string, Route> {
+export function hubRoutes(
+  dataset: HubDataset,
+  files: HubFile[],
+  options: { cors?: boolean; publish?: (file: HubFile) => HubFile; chunkBytes?: number; delayMs?: number } = {},
+): Record<string, Route> {
   const cors = options.cors ?? true;
   const tree = files.map((f) => {
     const listed = options.publish?.(f) ?? f;
@@ -26,7 +30,7 @@ export function hubRoutes(dataset: HubDataset, files: HubFile[], options: { cors
   for (const f of files) {
     const storage = `/storage/${dataset.repo}/${f.name}`;
     routes[`/datasets/${dataset.repo}/resolve/main/${dataset.folder}/${f.name}`] = { body: new Uint8Array(0), redirect: storage, cors };
-    routes[storage] = { body: f.bytes, contentType: 'application/octet-stream', cors };
+    routes[storage] = { body: f.bytes, contentType: 'application/octet-stream', cors, chunkBytes: options.chunkBytes, delayMs: options.delayMs };
   }
   return routes;
 }
