@@ -10,10 +10,11 @@
 import { tableDefaults } from './configFields';
 
 /** Bump when the shape changes; older configs are rejected with a message, never guessed. */
-export const CONFIG_SCHEMA_VERSION = 1;
+export const CONFIG_SCHEMA_VERSION = 2;
 
 export type ModelFamily = 'cifar-resnet' | 'resnet18' | 'resnet50';
 export type Activation = 'relu' | 'swish' | 'gelu';
+export type ShortcutKind = 'zero-pad' | 'projection';
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 /** The embedded synthetic set, CIFAR-10 (10 classes) or CIFAR-100 (100 fine classes). */
 export type DatasetId = 'synthetic' | 'cifar10' | 'cifar100';
@@ -34,8 +35,14 @@ export interface ModelConfig {
   resnetB: boolean;
   /** ResNet-C: three 3×3 convs in the stem (resnet18/50). */
   resnetC: boolean;
-  /** ResNet-D: 2×2 average pool before the 1×1 conv of downsampling shortcuts. */
+  /** ResNet-D: 2×2 average pool before the 1×1 conv of downsampling (projection) shortcuts. */
   resnetD: boolean;
+  /**
+   * The CIFAR ResNet's downsampling shortcuts (He et al. 2016): option A 'zero-pad' (subsample,
+   * zero-pad channels, no parameters) or option B 'projection' (1×1 conv + BN). ResNet-18/50
+   * always project.
+   */
+  shortcut: ShortcutKind;
 }
 
 export interface AugmentConfig {
@@ -49,7 +56,10 @@ export interface AugmentConfig {
 
 export interface DataConfig {
   dataset: DatasetId;
-  /** Use only the first N training images (after a seeded shuffle); null = all. */
+  /**
+   * Use only the first N training images in the dataset's own order (after the seeded hold-out of
+   * validation images, when the dataset has no test split); null = all.
+   */
   trainLimit: number | null;
   /** Use only the first N validation images; null = all. */
   valLimit: number | null;

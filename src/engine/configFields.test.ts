@@ -13,11 +13,11 @@ describe('the config field table', () => {
   it('makes the defaults: the baseline recipe, in the config key order', () => {
     expect(JSON.stringify(DEFAULT_CONFIG)).toBe(
       JSON.stringify({
-        schemaVersion: 1,
+        schemaVersion: 2,
         name: 'baseline',
-        model: { family: 'cifar-resnet', depth: 20, widthMultiplier: 1, activation: 'relu', se: false, skipConnections: true, resnetB: false, resnetC: false, resnetD: false },
+        model: { family: 'cifar-resnet', depth: 20, widthMultiplier: 1, activation: 'relu', se: false, skipConnections: true, resnetB: false, resnetC: false, resnetD: false, shortcut: 'zero-pad' },
         data: { dataset: 'synthetic', trainLimit: null, valLimit: null, valFraction: 0.1, resolution: 32, augment: { crop: true, padding: 4, flip: true } },
-        optim: { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 5e-4, batchSize: 128 },
+        optim: { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-4, batchSize: 128 },
         schedule: { kind: 'step', milestones: [0.5, 0.75], gamma: 0.1 },
         run: { epochs: 30, seed: 1, logEvery: 10, backend: 'auto', kernels: 'custom' },
         tricks: {},

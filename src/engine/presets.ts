@@ -33,7 +33,7 @@ const on = { enabled: true, params: {} };
 /** ResNet-20 of He et al. 2016 on CIFAR-10 (depth 6n+2 with n = 3, 16/32/64 channels). */
 const RESNET20 = {
   family: 'cifar-resnet', depth: 20, widthMultiplier: 1, activation: 'relu', se: false,
-  skipConnections: true, resnetB: false, resnetC: false, resnetD: false,
+  skipConnections: true, resnetB: false, resnetC: false, resnetD: false, shortcut: 'zero-pad',
 } as const;
 
 /** Standard CIFAR augmentation: 4-pixel zero padding, random 32×32 crop, random horizontal flip. */

@@ -52,7 +52,7 @@ describe('validateConfig', () => {
   });
 
   it('rejects a newer schema version with a message saying which one this app reads', () => {
-    expect(() => validateConfig({ ...makeConfig(), schemaVersion: 99 })).toThrow(/schemaVersion: must be 1/);
+    expect(() => validateConfig({ ...makeConfig(), schemaVersion: 99 })).toThrow(/schemaVersion: must be 2/);
   });
 
   it('rejects unknown tricks, wrong types and non-objects', () => {
@@ -69,5 +69,31 @@ describe('validateConfig', () => {
     expect(validateConfig(merged)).toEqual(DEFAULT_CONFIG);
     const parsed = JSON.parse(JSON.stringify(DEFAULT_CONFIG).replace('{', '{"__proto__":{"x":1},'));
     expect(fieldOf(() => validateConfig(parsed))).toBe('__proto__');
+  });
+
+  it('refuses architecture tweaks where they would silently do nothing, saying what to change', () => {
+    expect(() => validateConfig(makeConfig({ model: { resnetB: true } }))).toThrow(/^model.resnetB: .*bottleneck.*cifar-resnet has none/);
+    expect(() => validateConfig(makeConfig({ model: { family: 'resnet18', resnetB: true } }))).toThrow(/^model.resnetB: /);
+    expect(() => validateConfig(makeConfig({ model: { family: 'resnet50', resnetB: true } }))).not.toThrow();
+    expect(() => validateConfig(makeConfig({ model: { resnetC: true } }))).toThrow(/^model.resnetC: .*CIFAR ResNet has a single 3×3 stem conv/);
+    expect(() => validateConfig(makeConfig({ model: { family: 'resnet18', resnetC: true } }))).not.toThrow();
+    // ResNet-D on the CIFAR ResNet modifies option B; option A has no projection to modify.
+    expect(() => validateConfig(makeConfig({ model: { resnetD: true } }))).toThrow(/^model.resnetD: .*set model.shortcut to 'projection'/);
+    expect(() => validateConfig(makeConfig({ model: { resnetD: true, shortcut: 'projection' } }))).not.toThrow();
+    expect(fieldOf(() => validateConfig(makeConfig({ model: { shortcut: 'B' as never } })))).toBe('model.shortcut');
+  });
+
+  it('reads a version-1 config as the same network: option A, or option B under ResNet-D', () => {
+    const v1 = (model: Record<string, unknown>) => {
+      const c = JSON.parse(JSON.stringify(makeConfig())) as { schemaVersion: number; model: Record<string, unknown> };
+      c.schemaVersion = 1;
+      delete c.model.shortcut;
+      Object.assign(c.model, model);
+      return c;
+    };
+    expect(validateConfig(v1({})).model.shortcut).toBe('zero-pad');
+    const d = validateConfig(v1({ resnetD: true }));
+    expect([d.schemaVersion, d.model.shortcut, d.model.resnetD]).toEqual([2, 'projection', true]);
+    expect(validateConfig(v1({ family: 'resnet50', resnetD: true })).model.shortcut).toBe('zero-pad');
   });
 });

@@ -32,6 +32,38 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
+/**
+ * Brings a version-1 config to version 2 in place (so every holder of the object sees the same
+ * config). Version 2 added model.shortcut; a version-1 CIFAR ResNet had option A shortcuts, or,
+ * with ResNet-D, a pooled 1×1 conv + BN projection, which is option B with ResNet-D: the same
+ * network, so nothing is guessed.
+ */
+function upgradeV1(value: unknown): void {
+  if (!isPlainObject(value) || value.schemaVersion !== 1 || !isPlainObject(value.model)) return;
+  const m = value.model;
+  m.shortcut = m.family === 'cifar-resnet' && m.resnetD === true ? 'projection' : 'zero-pad';
+  value.schemaVersion = 2;
+}
+
+/** The architecture's own rules: each tweak only where it changes something. */
+function checkArchitecture(m: ExperimentConfig['model']): void {
+  if (m.family === 'cifar-resnet' && (m.depth - 2) % 6 !== 0) {
+    throw new ConfigError('model.depth', `must be 6n+2 for a CIFAR ResNet (20, 32, 44, 56, 110; got ${m.depth})`);
+  }
+  if (m.resnetB && m.family !== 'resnet50') {
+    throw new ConfigError('model.resnetB', `moves the stride inside a bottleneck block, and ${m.family} has none: choose model.family resnet50 or turn ResNet-B off`);
+  }
+  if (m.resnetC && m.family === 'cifar-resnet') {
+    throw new ConfigError('model.resnetC', 'replaces an ImageNet-style stem, and the CIFAR ResNet has a single 3×3 stem conv: choose resnet18 or resnet50, or turn ResNet-C off');
+  }
+  if (m.resnetD && m.family === 'cifar-resnet' && m.skipConnections && m.shortcut !== 'projection') {
+    throw new ConfigError(
+      'model.resnetD',
+      "modifies a projection shortcut, and option A (zero-pad) has none: set model.shortcut to 'projection' (option B, the reference ResNet-D is measured against) or turn ResNet-D off",
+    );
+  }
+}
+
 function checkShape(value: unknown, shape: unknown, path: string): void {
   if (!isPlainObject(shape)) {
     const problem = path === 'schemaVersion' ? checkVersion(value) : Object.hasOwn(CONFIG_FIELDS, path) ? checkField(fieldSpec(path as ConfigPath), value) : null;
@@ -77,13 +109,11 @@ function checkTricks(tricks: unknown): void {
  * the first bad field. `ctx.trainSize`, when given, bounds the batch size.
  */
 export function validateConfig(value: unknown, ctx: Context = {}): ExperimentConfig {
+  upgradeV1(value);
   checkShape(value, DEFAULT_CONFIG, '');
   const config = value as ExperimentConfig;
   checkTricks(config.tricks);
-  const m = config.model;
-  if (m.family === 'cifar-resnet' && (m.depth - 2) % 6 !== 0) {
-    throw new ConfigError('model.depth', `must be 6n+2 for a CIFAR ResNet (20, 32, 44, 56, 110; got ${m.depth})`);
-  }
+  checkArchitecture(config.model);
   if (ctx.trainSize !== undefined && config.optim.batchSize > ctx.trainSize) {
     throw new ConfigError('optim.batchSize', `${config.optim.batchSize} is larger than the ${ctx.trainSize} training images`);
   }

@@ -15,12 +15,15 @@ const tag = (html: string, id: string): string => html.match(new RegExp(`<[^>]*d
 describe('LeversPanel', () => {
   it('renders every lever, named, with ResNet-B and ResNet-C disabled for the CIFAR ResNet and the reason shown', () => {
     const html = render(makeConfig());
-    for (const name of ['Network', 'Depth', 'Width multiplier', 'Input resolution', 'Activation', 'Squeeze-and-excitation', 'Skip connections', 'ResNet-B', 'ResNet-C', 'ResNet-D']) {
+    for (const name of ['Network', 'Depth', 'Width multiplier', 'Input resolution', 'Activation', 'Squeeze-and-excitation', 'Skip connections', 'Shortcuts', 'ResNet-B', 'ResNet-C', 'ResNet-D']) {
       expect(html).toContain(name);
     }
     expect(tag(html, 'lever-resnetB')).toContain('disabled');
     expect(tag(html, 'lever-resnetC')).toContain('disabled');
-    expect(tag(html, 'lever-resnetD')).not.toContain('disabled');
+    // ResNet-D modifies option B's projection: off on the default option A, on with option B.
+    expect(tag(html, 'lever-resnetD')).toContain('disabled');
+    expect(html).toContain('not applicable: ResNet-D modifies a projection shortcut');
+    expect(tag(render(makeConfig({ model: { shortcut: 'projection' } })), 'lever-resnetD')).not.toContain('disabled');
     expect(html).toContain('not applicable: ResNet-B needs bottleneck blocks');
     expect(tag(html, 'lever-resnetB')).toMatch(/aria-describedby="[^"]*-reason/);
   });

@@ -1,27 +1,26 @@
 /**
  * The CIFAR ResNet of He et al. 2016 ("Deep Residual Learning for Image Recognition", §4.2):
  * a 3×3 stem, three stages of n basic blocks at widths 16/32/64 (× a width multiplier), stride 2
- * at the start of stages 2 and 3, global average pool and a dense classifier; depth 6n+2.
- * Downsampling shortcuts are the paper's option A (subsample and zero-pad channels, no
- * parameters: ResNet-20 has 0.27 M parameters), or, with ResNet-D (He et al. 2019, §4.1), a 2×2
- * average pool then a 1×1 conv and BatchNorm. Levers: activation, SE modules (Hu et al. 2018,
- * reduction 16), and skip connections off for the plain network of the same depth.
+ * on the first 3×3 conv of stages 2 and 3, global average pool and a dense classifier; depth 6n+2.
+ * Downsampling shortcuts are a lever (model.shortcut): the paper's option A (§4.2: subsample by
+ * 2, zero-pad the new channels, no parameters: ResNet-20 has 0.27 M parameters), or option B
+ * (§3.3: a stride-2 1×1 conv and BatchNorm, the projection of the ImageNet ResNets). ResNet-D
+ * (He et al. 2019, §4.1) modifies option B only: a 2×2 average pool (stride 2) then a stride-1
+ * 1×1 conv, so its Δ against option B is the paper's tweak alone. Other levers: activation, SE
+ * modules (Hu et al. 2018, reduction 16), and skip connections off for the plain network.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import type { Rng } from '../rng';
-import { activate, batchNorm, batchNormAct, conv2d, dense, ParamStore, type BnLayer, type ForwardContext } from './layers';
+import { activation, avgPool, batchNorm, batchNormAct, conv2d, dense, globalAvgPool, ParamStore, residualAdd, type BnLayer, type ForwardContext } from './layers';
 import { createSe, squeezeExcite, type SeParams } from './se';
 import type { Model } from './types';
 
-interface Shortcut {
-  kind: 'identity' | 'option-a' | 'projection';
-  conv?: tf.Variable;
-  bn?: BnLayer;
-  avgPool: boolean;
-  stride: number;
-  outC: number;
-}
+/** A block's shortcut: identity, option A (zero-pad) or option B (projection, ResNet-D: pooled first). */
+export type Shortcut =
+  | { kind: 'identity' }
+  | { kind: 'zero-pad'; stride: number; outC: number }
+  | { kind: 'projection'; conv: tf.Variable; bn: BnLayer; stride: number; avgPool: boolean };
 
 interface Block {
   conv1: tf.Variable;
@@ -41,18 +40,22 @@ export function scaledWidth(base: number, multiplier: number): number {
   return Math.max(1, Math.round(base * multiplier));
 }
 
-function shortcutForward(ctx: ForwardContext, x: tf.Tensor4D, s: Shortcut): tf.Tensor4D {
+/**
+ * The shortcut's output for block input `x`. Option A keeps every `stride`-th pixel from (0, 0)
+ * and puts the input channels in the middle: ⌊extra/2⌋ zero channels before, the rest after
+ * (the common CIFAR code pads planes/4 on each side, the same for 16→32→64).
+ */
+export function shortcutForward(ctx: ForwardContext, x: tf.Tensor4D, s: Shortcut): tf.Tensor4D {
   if (s.kind === 'identity') return x;
-  if (s.kind === 'option-a') {
-    // Subsample with a 1×1 stride-2 average pool (differentiable everywhere), then zero-pad channels.
+  if (s.kind === 'zero-pad') {
+    // A 1×1 stride-2 average pool is exact subsampling (and differentiable everywhere); zeros are exact.
     const sub = s.stride > 1 ? tf.avgPool(x, 1, s.stride, 'valid') : x;
     const extra = s.outC - x.shape[3];
     const before = Math.floor(extra / 2);
     return tf.pad(sub, [[0, 0], [0, 0], [0, 0], [before, extra - before]]);
   }
-  const pooled = s.avgPool && s.stride > 1 ? tf.avgPool(x, s.stride, s.stride, 'same') : x;
-  const convStride = s.avgPool ? 1 : s.stride;
-  return batchNorm(ctx, conv2d(ctx, pooled, s.conv as tf.Variable, convStride), s.bn as BnLayer);
+  if (s.avgPool && s.stride > 1) return batchNorm(ctx, conv2d(ctx, avgPool(ctx, x, s.stride), s.conv, 1), s.bn);
+  return batchNorm(ctx, conv2d(ctx, x, s.conv, s.stride), s.bn);
 }
 
 /** Builds a CIFAR ResNet for `numClasses` with seeded initialisation. */
@@ -74,22 +77,14 @@ export function createCifarResnet(config: ModelConfig, numClasses: number, rng: 
         bn2: store.bn(`${name}.bn2`, outC, true),
         stride,
         se: config.se ? createSe(store, `${name}.se`, outC) : null,
-        shortcut: { kind: 'identity', avgPool: false, stride, outC },
+        shortcut: { kind: 'identity' },
       };
       // The plain network (no skip connections) has no shortcuts, so no projection parameters.
       if (config.skipConnections && (stride !== 1 || inC !== outC)) {
-        if (config.resnetD) {
-          block.shortcut = {
-            kind: 'projection',
-            conv: store.conv(`${name}.shortcut.conv`, 1, inC, outC),
-            bn: store.bn(`${name}.shortcut.bn`, outC),
-            avgPool: true,
-            stride,
-            outC,
-          };
-        } else {
-          block.shortcut = { kind: 'option-a', avgPool: false, stride, outC };
-        }
+        block.shortcut =
+          config.shortcut === 'projection'
+            ? { kind: 'projection', conv: store.conv(`${name}.shortcut.conv`, 1, inC, outC), bn: store.bn(`${name}.shortcut.bn`, outC), stride, avgPool: config.resnetD }
+            : { kind: 'zero-pad', stride, outC };
       }
       blocks.push(block);
       inC = outC;
@@ -103,11 +98,10 @@ export function createCifarResnet(config: ModelConfig, numClasses: number, rng: 
       let y = batchNormAct(ctx, conv2d(ctx, h, b.conv1, b.stride), b.bn1, config.activation);
       y = batchNorm(ctx, conv2d(ctx, y, b.conv2, 1), b.bn2);
       if (b.se) y = squeezeExcite(ctx, y, b.se);
-      if (config.skipConnections) y = tf.add(y, shortcutForward(ctx, h, b.shortcut));
-      h = activate(y, config.activation);
+      if (config.skipConnections) y = residualAdd(ctx, y, shortcutForward(ctx, h, b.shortcut));
+      h = activation(ctx, y, config.activation);
     }
-    const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
-    return dense(ctx, pooled, head);
+    return dense(ctx, globalAvgPool(ctx, h), head);
   };
 
   return { params: store.params, buffers: store.buffers, forward };

@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import type { Rng } from '../rng';
 import { scaledWidth } from './cifarResnet';
-import { activate, batchNorm, conv2d, dense, ParamStore, type BnLayer, type ForwardContext } from './layers';
+import { activation, avgPool, batchNorm, conv2d, dense, globalAvgPool, ParamStore, residualAdd, type BnLayer, type ForwardContext } from './layers';
 import { createSe, squeezeExcite, type SeParams } from './se';
 import type { Model } from './types';
 
@@ -63,7 +63,7 @@ function projection(store: ParamStore, name: string, inC: number, outC: number, 
 
 function shortcutForward(ctx: ForwardContext, x: tf.Tensor4D, s: Projection | null): tf.Tensor4D {
   if (!s) return x;
-  const pooled = s.poolStride > 1 ? tf.avgPool(x, s.poolStride, s.poolStride, 'same') : x;
+  const pooled = s.poolStride > 1 ? avgPool(ctx, x, s.poolStride) : x;
   return applyConvBn(ctx, pooled, s);
 }
 
@@ -117,19 +117,18 @@ export function createImagenetResnet(config: ModelConfig, numClasses: number, rn
 
   const forward = (x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D => {
     let h = x;
-    for (const l of stem) h = activate(applyConvBn(ctx, h, l), config.activation);
+    for (const l of stem) h = activation(ctx, applyConvBn(ctx, h, l), config.activation);
     for (const b of blocks) {
       let y = h;
       b.layers.forEach((l, i) => {
         y = applyConvBn(ctx, y, l);
-        if (i < b.layers.length - 1) y = activate(y, config.activation);
+        if (i < b.layers.length - 1) y = activation(ctx, y, config.activation);
       });
       if (b.se) y = squeezeExcite(ctx, y, b.se);
-      if (config.skipConnections) y = tf.add(y, shortcutForward(ctx, h, b.shortcut));
-      h = activate(y, config.activation);
+      if (config.skipConnections) y = residualAdd(ctx, y, shortcutForward(ctx, h, b.shortcut));
+      h = activation(ctx, y, config.activation);
     }
-    const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
-    return dense(ctx, pooled, head);
+    return dense(ctx, globalAvgPool(ctx, h), head);
   };
 
   return { params: store.params, buffers: store.buffers, forward };

@@ -140,7 +140,34 @@ export function batchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, relu
 
 /** BatchNorm then the activation, with ReLU fused into the BatchNorm kernel. */
 export function batchNormAct(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, kind: Activation): tf.Tensor4D {
-  return kind === 'relu' ? batchNorm(ctx, x, bn, true) : activate(batchNorm(ctx, x, bn), kind);
+  return kind === 'relu' ? batchNorm(ctx, x, bn, true) : activation(ctx, batchNorm(ctx, x, bn), kind);
+}
+
+/*
+ * The network's other operations, each storing its output at the emulated precision as a half
+ * network would (ctx.round is the identity at fp32): activations, the residual addition,
+ * pooling. Reductions (means) accumulate in fp32 and round their result, as fp16 kernels
+ * accumulate in fp32.
+ */
+
+/** The activation of `x`. ReLU maps halves to halves, so only the smooth ones are rounded. */
+export function activation(ctx: ForwardContext, x: tf.Tensor4D, kind: Activation): tf.Tensor4D {
+  return kind === 'relu' ? tf.relu(x) : (ctx.round(activate(x, kind)) as tf.Tensor4D);
+}
+
+/** The residual addition: branch + shortcut. */
+export function residualAdd(ctx: ForwardContext, branch: tf.Tensor4D, shortcut: tf.Tensor4D): tf.Tensor4D {
+  return ctx.round(tf.add(branch, shortcut)) as tf.Tensor4D;
+}
+
+/** Global average pooling, N×H×W×C → N×C. */
+export function globalAvgPool(ctx: ForwardContext, x: tf.Tensor4D): tf.Tensor2D {
+  return ctx.round(tf.mean(x, [1, 2])) as tf.Tensor2D;
+}
+
+/** k×k average pooling with stride k ('same' padding). */
+export function avgPool(ctx: ForwardContext, x: tf.Tensor4D, k: number): tf.Tensor4D {
+  return ctx.round(tf.avgPool(x, k, k, 'same')) as tf.Tensor4D;
 }
 
 /** The nonlinearity: ReLU, Swish/SiLU x·σ(x) (Ramachandran et al. 2017), or GELU (tanh form, Hendrycks & Gimpel 2016). */

@@ -15,8 +15,12 @@ beforeAll(async () => {
 const withModel = (patch: Partial<ModelConfig>, base: ExperimentConfig = DEFAULT_CONFIG): ExperimentConfig => ({ ...base, model: { ...base.model, ...patch } });
 
 it('lists the levers once each, in order', () => {
-  expect(LEVERS.map((l) => l.id)).toEqual(['family', 'depth', 'width', 'resolution', 'activation', 'se', 'skipConnections', 'resnetB', 'resnetC', 'resnetD']);
+  expect(LEVERS.map((l) => l.id)).toEqual(['family', 'depth', 'width', 'resolution', 'activation', 'se', 'skipConnections', 'shortcut', 'resnetB', 'resnetC', 'resnetD']);
 });
+
+/** A config where the lever applies: ResNet-B on ResNet-50, -C on ResNet-18, -D on option B shortcuts. */
+const applicableBase = (id: string): ExperimentConfig =>
+  id === 'resnetB' ? withModel({ family: 'resnet50' }) : id === 'resnetC' ? withModel({ family: 'resnet18' }) : id === 'resnetD' ? withModel({ shortcut: 'projection' }) : DEFAULT_CONFIG;
 
 for (const lever of LEVERS) {
   describe(`lever ${lever.id}`, () => {
@@ -28,7 +32,7 @@ for (const lever of LEVERS) {
 
     it('sets every option to a config the validator accepts and reads it back', () => {
       for (const { value } of lever.options) {
-        const config = withLever(DEFAULT_CONFIG, lever, value);
+        const config = withLever(applicableBase(lever.id), lever, value);
         expect(leverValue(config, lever)).toBe(value);
         expect(validateConfig(JSON.parse(JSON.stringify(config)))).toEqual(config);
       }
@@ -46,6 +50,7 @@ describe('levers on a tiny model', () => {
     let config = withLever(tinyConfig(), lever, value);
     if (lever.id === 'family' && value !== 'cifar-resnet') config = withModel({ widthMultiplier: 0.0625 }, config);
     if (lever.id === 'resnetB' || lever.id === 'resnetC') config = withModel({ family: 'resnet50', widthMultiplier: 0.0625 }, config);
+    if (lever.id === 'resnetD') config = withModel({ shortcut: 'projection' }, config);
     if (lever.id === 'width') config = withModel({ widthMultiplier: (value as number) / 4 }, config);
     return config;
   };
@@ -71,6 +76,9 @@ describe('levers on a tiny model', () => {
     expect(reason('resnetC', withModel({ family: 'resnet18' }))).toBeNull();
     expect(reason('depth', withModel({ family: 'resnet50' }))).toMatch(/fixed depth/);
     expect(reason('resnetD', withModel({ skipConnections: false }))).toMatch(/skip connections/);
-    expect(reason('resnetD', DEFAULT_CONFIG)).toBeNull();
+    expect(reason('resnetD', DEFAULT_CONFIG)).toMatch(/option B/);
+    expect(reason('resnetD', withModel({ shortcut: 'projection' }))).toBeNull();
+    expect(reason('resnetD', withModel({ family: 'resnet18' }))).toBeNull();
+    expect(reason('shortcut', withModel({ family: 'resnet50' }))).toMatch(/always use projection/);
   });
 });

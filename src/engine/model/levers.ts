@@ -5,7 +5,8 @@
  * network. Depth, width and input resolution are the three axes of scaling a network (Tan & Le
  * 2019, EfficientNet §3); ResNet-B, -C and -D are the model tweaks of He et al. 2019 (§4.1,
  * "Bag of Tricks for Image Classification with Convolutional Neural Networks"), which act on
- * the ImageNet-style ResNet-18/50 (imagenetResnet.ts) and, for -D, on the CIFAR ResNet too.
+ * the ImageNet-style ResNet-18/50 (imagenetResnet.ts) and, for -D, on the CIFAR ResNet with
+ * option B shortcuts (the shortcut lever: option A or B of He et al. 2016).
  */
 import type { ExperimentConfig } from '../config';
 
@@ -20,7 +21,8 @@ export type LeverField =
   | 'model.skipConnections'
   | 'model.resnetB'
   | 'model.resnetC'
-  | 'model.resnetD';
+  | 'model.resnetD'
+  | 'model.shortcut';
 
 export type LeverValue = number | string | boolean;
 
@@ -130,6 +132,18 @@ export const LEVERS: readonly Lever[] = [
     notApplicable: always,
   },
   {
+    id: 'shortcut',
+    name: 'Shortcuts',
+    explanation: 'Where a CIFAR ResNet block downsamples, the shortcut either subsamples and zero-pads the new channels (option A, no parameters) or projects with a stride-2 1×1 conv and BatchNorm (option B).',
+    reference: 'He et al. 2016, §3.3 and §4.2',
+    field: 'model.shortcut',
+    options: [
+      { value: 'zero-pad', label: 'option A (zero-pad)' },
+      { value: 'projection', label: 'option B (1×1 conv + BN)' },
+    ],
+    notApplicable: (c) => (!isCifar(c) ? 'ResNet-18 and ResNet-50 always use projection shortcuts' : c.model.skipConnections ? null : 'turn skip connections on'),
+  },
+  {
     id: 'resnetB',
     name: 'ResNet-B',
     explanation: 'Moves a downsampling bottleneck\'s stride 2 from its first 1×1 conv, which skips three quarters of the input, to its 3×3 conv.',
@@ -150,11 +164,14 @@ export const LEVERS: readonly Lever[] = [
   {
     id: 'resnetD',
     name: 'ResNet-D',
-    explanation: 'Downsampling shortcuts average-pool 2×2, then apply a stride-1 1×1 conv, instead of a strided 1×1 conv that ignores three quarters of the pixels (or, in the CIFAR ResNet, parameter-free subsampling).',
+    explanation: 'Projection shortcuts average-pool 2×2, then apply a stride-1 1×1 conv, instead of a stride-2 1×1 conv that ignores three quarters of the pixels; on the CIFAR ResNet it needs option B shortcuts, its reference.',
     reference: 'He et al. 2019, §4.1',
     field: 'model.resnetD',
     options: onOff,
-    notApplicable: (c) => (c.model.skipConnections ? null : 'ResNet-D changes the shortcuts: turn skip connections on'),
+    notApplicable: (c) => {
+      if (!c.model.skipConnections) return 'ResNet-D changes the shortcuts: turn skip connections on';
+      return isCifar(c) && c.model.shortcut !== 'projection' ? 'ResNet-D modifies a projection shortcut: choose option B shortcuts first' : null;
+    },
   },
 ];
 

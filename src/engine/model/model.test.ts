@@ -31,9 +31,9 @@ describe('CIFAR ResNet', () => {
     expect(params({ depth: 110 }) / 1e6).toBeCloseTo(1.7, 1);
   });
 
-  it('ResNet-D adds two 1×1 projection shortcuts with BatchNorm', () => {
+  it('option B shortcuts add two 1×1 projections with BatchNorm', () => {
     // 16·32 + 32·64 conv weights, 2·(32 + 64) BN parameters.
-    expect(params({ resnetD: true }) - params()).toBe(16 * 32 + 32 * 64 + 2 * (32 + 64));
+    expect(params({ shortcut: 'projection' }) - params()).toBe(16 * 32 + 32 * 64 + 2 * (32 + 64));
   });
 
   it('SE adds two dense layers per block (reduction 16)', () => {
@@ -64,18 +64,14 @@ describe('CIFAR ResNet', () => {
 });
 
 describe('CIFAR ResNet levers', () => {
-  it('the plain network (no skip connections) has no shortcut parameters, with or without ResNet-D', () => {
+  it('the plain network (no skip connections) has no shortcut parameters, whatever the shortcut lever', () => {
     expect(params({ skipConnections: false })).toBe(params());
-    expect(params({ skipConnections: false, resnetD: true })).toBe(params());
+    expect(params({ skipConnections: false, shortcut: 'projection', resnetD: true })).toBe(params());
   });
 
-  it('SE and ResNet-D together add both counts', () => {
+  it('SE and option B shortcuts together add both counts', () => {
     const se = params({ se: true }) - params();
-    const d = params({ resnetD: true }) - params();
-    expect(params({ se: true, resnetD: true }) - params()).toBe(se + d);
-  });
-
-  it('ResNet-B and ResNet-C leave the CIFAR ResNet unchanged (they need bottlenecks and an ImageNet stem)', () => {
-    expect(params({ resnetB: true, resnetC: true })).toBe(params());
+    const b = params({ shortcut: 'projection' }) - params();
+    expect(params({ se: true, shortcut: 'projection', resnetD: true }) - params()).toBe(se + b);
   });
 });

@@ -4,7 +4,7 @@
  * rescale of the block's output before the residual addition.
  */
 import * as tf from '@tensorflow/tfjs';
-import { dense, type ForwardContext, type ParamStore } from './layers';
+import { dense, globalAvgPool, type ForwardContext, type ParamStore } from './layers';
 
 /** Channel reduction ratio r of the SE bottleneck. */
 export const SE_REDUCTION = 16;
@@ -20,10 +20,10 @@ export function createSe(store: ParamStore, name: string, channels: number): SeP
   return { reduce: store.dense(`${name}.reduce`, channels, hidden), expand: store.dense(`${name}.expand`, hidden, channels) };
 }
 
-/** x · σ(W₂ ReLU(W₁ GAP(x))) per channel. */
+/** x · σ(W₂ ReLU(W₁ GAP(x))) per channel; the pool, the gate and the product at the emulated precision. */
 export function squeezeExcite(ctx: ForwardContext, x: tf.Tensor4D, se: SeParams): tf.Tensor4D {
-  const squeezed = tf.mean(x, [1, 2]) as tf.Tensor2D;
-  const gate = tf.sigmoid(dense(ctx, tf.relu(dense(ctx, squeezed, se.reduce)), se.expand));
+  const squeezed = globalAvgPool(ctx, x);
+  const gate = ctx.round(tf.sigmoid(dense(ctx, tf.relu(dense(ctx, squeezed, se.reduce)), se.expand)));
   const [n, , , c] = x.shape;
-  return tf.mul(x, tf.reshape(gate, [n, 1, 1, c]));
+  return ctx.round(tf.mul(x, tf.reshape(gate, [n, 1, 1, c]))) as tf.Tensor4D;
 }

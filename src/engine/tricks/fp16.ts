@@ -13,6 +13,15 @@
  * rounding is taken as 1, and the incoming gradient is itself rounded to half, which is where
  * the loss scale matters (the scaled weight gradients are half; the unscale and the update are
  * in FP32 on the master weights, train/step.ts).
+ *
+ * What is rounded to half (model/layers.ts, se.ts): the weights as each layer uses them (conv,
+ * dense, BatchNorm γ and β), the output of every conv, BatchNorm and dense layer, every
+ * activation other than ReLU (which maps halves to halves), the residual addition, average
+ * pooling (global and ResNet-D's 2×2), the SE gate and its product, and the gradient flowing
+ * back through each of these. Kept in FP32, as mixed-precision training keeps them: the master
+ * weights, momentum and the update; BatchNorm's batch statistics and running averages; the
+ * accumulators of reductions (their results are rounded); the softmax cross-entropy loss and
+ * the tricks' targets (label smoothing, mixup and CutMix mixing happen on the FP32 input).
  */
 import * as tf from '@tensorflow/tfjs';
 import { roundHalfWebGPU } from './fp16Kernel';
@@ -93,7 +102,7 @@ export const fp16: Trick = {
   id: 'fp16',
   name: 'Low-precision training (FP16)',
   explanation:
-    'Emulated: weights, activations and gradients are rounded to IEEE half precision (FP32 master weights, dynamic loss scaling). Shows FP16\'s effect on accuracy; it does not make training faster here.',
+    'Emulated: weights, every layer output (conv, BatchNorm, activation, residual add, pooling, SE gate) and gradients are rounded to IEEE half; master weights, BatchNorm statistics and the loss stay FP32, with dynamic loss scaling. Shows FP16\'s effect on accuracy; it is not faster here.',
   reference: 'He et al. 2019, §3.2; Micikevicius et al. 2018',
   params: [
     { key: 'initialScale', label: 'Initial loss scale', default: 2 ** 16, min: MIN_SCALE, max: MAX_SCALE, integer: true, unit: 'multiplier' },
