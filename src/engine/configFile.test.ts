@@ -36,7 +36,7 @@ describe('parseConfigFile', () => {
   it('merges a partial config over the defaults, as npm run train does', () => {
     const partial = { model: { depth: 8 }, run: { epochs: 2 } };
     expect(parseConfigFile(JSON.stringify(partial), 'run.json').config).toEqual(makeConfig(partial));
-    expect(refusal('{"schemaVersion": 2}').message).toBe('bad.json was not opened: field schemaVersion: must be 1 (got 2); this app reads config schema 1');
+    expect(refusal('{"schemaVersion": 3}').message).toBe('bad.json was not opened: field schemaVersion: must be 2 (got 3); this app reads config schema 2');
   });
 
   it("takes the config of a run's results JSON", () => {
