@@ -35,7 +35,8 @@ export interface GuardedStore {
   health(): StorageHealth;
   /** Reads the saved lab; when IndexedDB can't be opened, switches to in-memory mode and rethrows. */
   load(): Promise<{ runs: LabRun[]; meta: LabMeta | null }>;
-  saveRuns(runs: readonly LabRun[]): void;
+  /** Resolves once the write went through (true) or failed and was recorded (false). */
+  saveRuns(runs: readonly LabRun[]): Promise<boolean>;
   /**
    * Applies `rule` to the run as stored and writes the result; in memory, or when the write
    * fails (the run is then marked unsaved), to this tab's copy.
@@ -143,9 +144,7 @@ export function createGuardedStore(opts: GuardedStoreOptions): GuardedStore {
         throw err;
       }
     },
-    saveRuns(runs) {
-      if (runs.length > 0) void write({ kind: 'runs', ids: runs.map((r) => r.id) }, () => putRuns(runs));
-    },
+    saveRuns: (runs) => (runs.length > 0 ? write({ kind: 'runs', ids: runs.map((r) => r.id) }, () => putRuns(runs)) : Promise.resolve(true)),
     async updateRun(local, rule) {
       let result = rule(local);
       await write({ kind: 'runs', ids: [local.id] }, async () => void (result = await store.updateRun(local, rule, opts.order(local))));

@@ -26,7 +26,7 @@ import { queuedRuns, storedPlan } from './labRuns';
 import type { LabStore } from './labStore';
 import { announcingStore, createLabTabs } from './labTabs';
 import { createQueueRunner, type WorkerStatus } from './queueRunner';
-import { cancelRule, claimRule, moveRule, orphanRule, resumeRule, retryRule, type RuleResult } from './runRules';
+import { cancelRule, claimRule, moveRule, orphanRule, resumeRule, retryRule, type RuleResult, type RunRule } from './runRules';
 import { SOLO_LOCK, type QueueLock, type TabChannel } from './tabSync';
 
 export type { LabState, Notice } from './foldLabEvent';
@@ -118,10 +118,9 @@ export function createLabController(opts: LabControllerOptions): LabController {
   });
   const runById = (id: string) => state().runs.find((r) => r.id === id);
   /** Shows `next` and writes the runs with these ids. */
-  const commit = (next: LabState, save: readonly string[], throttled = false) => {
+  const commit = (next: LabState, save: readonly string[], throttled = false): Promise<boolean> => {
     set(next, throttled);
-    const runs = next.runs.filter((r) => save.includes(r.id));
-    guard.saveRuns(runs);
+    return guard.saveRuns(next.runs.filter((r) => save.includes(r.id)));
   };
   const update = (id: string, patch: Partial<LabRun>) => commit(patchRun(state(), id, patch), [id]);
   const runner = createQueueRunner({
@@ -235,9 +234,9 @@ export function createLabController(opts: LabControllerOptions): LabController {
     enqueuePlan() {
       const s = state();
       const queued = queuedRuns(s.plan, { datasetId: opts.workerStatus().dataset?.id ?? null, teacherRunId: s.teacherRunId, newId: opts.newId, createdAt: new Date() });
-      commit({ ...s, runs: [...s.runs, ...queued], queueRunning: true, referenceKey: null }, queued.map((r) => r.id));
+      // The queue starts once the runs are stored: an owner in another tab reads them from there.
+      void commit({ ...s, runs: [...s.runs, ...queued], referenceKey: null }, queued.map((r) => r.id)).then(() => setQueueRunning(true));
       guard.saveMeta();
-      startNext();
     },
     startQueue: () => setQueueRunning(true),
     pauseQueue: () => setQueueRunning(false),
@@ -269,7 +268,10 @@ export function createLabController(opts: LabControllerOptions): LabController {
     async resume(id) {
       const run = runById(id);
       if (!run || id === state().activeRunId) return;
-      if (await apply(run, guard.updateRun(run, resumeRule))) controller.startQueue();
+      // A checkpoint deleted meanwhile: the row says the run starts over, not where it resumes.
+      const kept = run.checkpointEpoch !== null && (await guard.loadCheckpoint(id)) !== undefined;
+      const rule: RunRule = kept ? resumeRule : (stored) => resumeRule({ ...stored, checkpointEpoch: null });
+      if (await apply(run, guard.updateRun(run, rule))) controller.startQueue();
     },
     takeOver: () => tabs.takeOver(),
     remove(id) {
@@ -279,7 +281,7 @@ export function createLabController(opts: LabControllerOptions): LabController {
     },
     async clearAll() {
       const s = state();
-      if (s.activeRunId) port.postMessage({ type: 'stop', runId: s.activeRunId });
+      if (s.activeRunId) void controller.cancel(s.activeRunId);
       set({ ...s, runs: [], activeRunId: null, queueRunning: false, lastStep: null, referenceKey: null, teacherRunId: null });
       await guard.clear(s.runs.map((r) => r.id));
       guard.saveMeta();

@@ -171,6 +171,25 @@ describe('one lab, many tabs', () => {
     expect(b.starts()[1].lab?.resumeFrom).toBeUndefined();
   });
 
+  it("a follower's plan and Cancel act through the owner: it trains the runs and stops the active one", async () => {
+    const w = world();
+    const a = await w.tab();
+    const b = await w.tab();
+    b.lab.setPlan(createPlan(tinyConfig, { tricks: [], seeds: [1, 2] }));
+    b.lab.enqueuePlan();
+    await flush();
+    expect(statuses(a.lab)).toEqual(['running', 'queued']);
+    expect(a.starts().map((s) => s.runId)).toEqual(['run1']);
+    expect(b.lab.getSnapshot()).toMatchObject({ activeRunId: 'run1', queueRunning: true });
+    await b.lab.cancel('run1');
+    await flush();
+    expect(a.sent.at(-1)).toEqual({ type: 'stop', runId: 'run1' });
+    expect(b.sent.filter((m) => m.type === 'stop')).toEqual([]);
+    b.lab.pauseQueue();
+    await flush();
+    expect(a.lab.getSnapshot().queueRunning).toBe(false);
+  });
+
   it('a resume whose checkpoint was deleted says the run restarted from the beginning', async () => {
     const w = world();
     const a = await w.tab();
@@ -187,9 +206,12 @@ describe('one lab, many tabs', () => {
     a.close();
     await flush();
     await b.lab.takeOver();
+    b.lab.pauseQueue();
     await b.lab.resume('run1');
+    // Queued, the row says it starts over instead of "resumes after epoch 1".
+    expect(b.lab.getSnapshot().runs[0]).toMatchObject({ status: 'queued', message: 'no checkpoint: restarts from the beginning', checkpointEpoch: null });
     await flush();
-    expect(b.lab.getSnapshot().runs[0]).toMatchObject({ status: 'running', message: 'its checkpoint after epoch 1 is gone: restarted from the beginning', epochs: [] });
+    expect(b.lab.getSnapshot().runs[0]).toMatchObject({ status: 'running', message: null, epochs: [] });
     expect(b.starts()[0].lab?.resumeFrom).toBeUndefined();
   });
 });

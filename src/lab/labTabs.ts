@@ -114,7 +114,10 @@ export function createLabTabs(host: LabTabsHost, lock: QueueLock, channel: TabCh
         return;
     }
   }
-  channel.listen((message) => void receive(message));
+  // One message at a time, in the order sent: a request to run the queue waits for the runs
+  // announced before it to be read.
+  let received = Promise.resolve();
+  channel.listen((message) => void (received = received.then(() => receive(message)).catch(() => undefined)));
 
   // The owner tells the others what it trains whenever that changes (ticks come throttled).
   host.subscribe(() => {
