@@ -46,6 +46,9 @@ async function main(): Promise<number> {
     dataset,
     environment: nodeEnvironment(backend),
     onEvent: (e) => console.log(formatEvent(e)),
+    onCompile: (done, total) => {
+      if (done === total && total > 0) console.log(`compiled ${total} GPU kernels before the first step`);
+    },
     signal: abortOnInterrupt('the run'),
   });
   const result = await run.result;

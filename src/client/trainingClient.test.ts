@@ -59,6 +59,18 @@ describe('reduce', () => {
     expect(reduce(running, { type: 'done', runId: 'r1', result: {} as RunResult })).toBe(running);
   });
 
+  it('shows kernel compilation k of n while starting, and forgets it at the first step', () => {
+    const starting = { ...INITIAL_STATE, backend, runId: 'r1', phase: 'starting' as const };
+    const compiling = reduce(reduce(starting, { type: 'compiling', runId: 'r1', done: 0, total: 71 }), { type: 'compiling', runId: 'r1', done: 12, total: 71 });
+    expect(compiling.compiling).toEqual({ done: 12, total: 71 });
+    expect(reduce(compiling, { type: 'compiling', runId: 'r0', done: 13, total: 71 })).toBe(compiling);
+    const running = reduce(compiling, { type: 'progress', runId: 'r1', event: step(1) });
+    expect(running.phase).toBe('running');
+    expect(running.compiling).toBeNull();
+    // A late report after the first step changes nothing.
+    expect(reduce(running, { type: 'compiling', runId: 'r1', done: 71, total: 71 })).toBe(running);
+  });
+
   it('does not let a late pause acknowledgement undo a stop', () => {
     const stopping = { ...INITIAL_STATE, runId: 'r1', phase: 'stopping' as const };
     expect(reduce(stopping, { type: 'paused', runId: 'r1', paused: true }).phase).toBe('stopping');

@@ -36,6 +36,8 @@ export interface TrainingState {
   phase: RunPhase;
   /** The config the current run was started with. */
   runConfig: ExperimentConfig | null;
+  /** Before the first step: GPU pipelines compiled so far of the run's total; null when not compiling. */
+  compiling: { done: number; total: number } | null;
   /** Every logged step of the current run, oldest first. */
   steps: StepEvent[];
   /** Every finished epoch of the current run. */
@@ -90,6 +92,7 @@ export const INITIAL_STATE: TrainingState = {
   runId: null,
   phase: 'idle',
   runConfig: null,
+  compiling: null,
   steps: [],
   epochs: [],
   result: null,
@@ -136,12 +139,15 @@ export function reduce(state: TrainingState, event: WorkerEvent): TrainingState 
       return { ...state, dataset: event.info, datasetLoading: false, datasetError: null, datasetProgress: null };
     case 'datasetProgress':
       return state.datasetLoading ? { ...state, datasetProgress: { message: event.message, done: event.done, total: event.total } } : state;
+    case 'compiling':
+      if (event.runId !== state.runId || state.phase !== 'starting') return state;
+      return { ...state, compiling: { done: event.done, total: event.total } };
     case 'progress': {
       if (event.runId !== state.runId) return state;
       const phase = state.phase === 'starting' ? 'running' : state.phase;
       return event.event.kind === 'step'
-        ? { ...state, phase, steps: [...state.steps, event.event] }
-        : { ...state, phase, epochs: [...state.epochs, event.event] };
+        ? { ...state, phase, compiling: null, steps: [...state.steps, event.event] }
+        : { ...state, phase, compiling: null, epochs: [...state.epochs, event.event] };
     }
     case 'paused':
       if (event.runId !== state.runId || state.phase === 'stopping' || state.phase === 'done') return state;
@@ -243,7 +249,7 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
     },
     start(config) {
       const runId = newRunId();
-      set({ ...store.get(), runId, phase: 'starting', runConfig: config, steps: [], epochs: [], result: null, runError: null, runNotice: null });
+      set({ ...store.get(), runId, phase: 'starting', runConfig: config, compiling: null, steps: [], epochs: [], result: null, runError: null, runNotice: null });
       send({ type: 'start', runId, config });
     },
     pause() {

@@ -114,7 +114,7 @@ export function App({ client, backend }: AppProps) {
               onDownload={download}
             />
             <PanelBoundary name="The progress panel" resetKey={state.runId}>
-              <RunProgress phase={phase} lastStep={lastStep} lastEpoch={lastEpoch} totalEpochs={planConfig.run.epochs} status={result?.status ?? null} />
+              <RunProgress phase={phase} lastStep={lastStep} lastEpoch={lastEpoch} totalEpochs={planConfig.run.epochs} status={result?.status ?? null} compiling={state.compiling} />
             </PanelBoundary>
             {state.runError ? (
               <p className="error" role="alert" data-testid="run-error">

@@ -10,6 +10,8 @@ export interface RunProgressProps {
   totalEpochs: number;
   /** The run's end status once done ('finished', 'stopped', …). */
   status: string | null;
+  /** GPU pipelines compiled so far before the first step, of the run's total. */
+  compiling?: { done: number; total: number } | null;
 }
 
 const PHASE_LABEL: Record<RunPhase, string> = {
@@ -21,7 +23,7 @@ const PHASE_LABEL: Record<RunPhase, string> = {
   done: 'Done',
 };
 
-export function RunProgress({ phase, lastStep, lastEpoch, totalEpochs, status }: RunProgressProps) {
+export function RunProgress({ phase, lastStep, lastEpoch, totalEpochs, status, compiling = null }: RunProgressProps) {
   const total = lastStep?.totalSteps ?? 0;
   const step = lastStep?.step ?? 0;
   const epoch = Math.max(lastStep?.epoch ?? 0, lastEpoch?.epoch ?? 0);
@@ -32,7 +34,7 @@ export function RunProgress({ phase, lastStep, lastEpoch, totalEpochs, status }:
     <div className="run-progress" data-testid="run-progress">
       <div className="progress-line">
         <span className={`phase phase-${phase}`} data-testid="run-phase" data-phase={phase}>
-          {PHASE_LABEL[phase]}
+          {phase === 'starting' && compiling && compiling.total > 0 ? `Starting: compiling GPU kernels ${compiling.done} of ${compiling.total}…` : PHASE_LABEL[phase]}
           {phase === 'done' && status ? ` (${status})` : ''}
         </span>
         <progress max={1} value={fraction} aria-label="Training progress" data-testid="progress-bar" />

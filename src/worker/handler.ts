@@ -162,6 +162,7 @@ export function createWorkerHandler(opts: HandlerOptions): WorkerHandler {
           if (event.kind === 'step') lastStep = event.step;
           post({ type: 'progress', runId, event });
         },
+        onCompile: (done, total) => post({ type: 'compiling', runId, done, total }),
         teacher: lab.teacher ?? (lastFinished?.datasetId === data.id ? lastFinished.teacher : undefined),
         resumeFrom: lab.resumeFrom,
         // Every run keeps its latest checkpoint here (to resume after a lost GPU); the lab gets a copy.

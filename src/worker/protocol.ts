@@ -95,6 +95,8 @@ export type WorkerEvent =
   /** A slow dataset load under way (decoding images): `done` of `total` in the current step. */
   | { type: 'datasetProgress'; message: string; done: number; total: number }
   | { type: 'progress'; runId: string; event: TrainEvent }
+  /** Before the first step on WebGPU: `done` of the run's `total` GPU pipelines are compiled. */
+  | { type: 'compiling'; runId: string; done: number; total: number }
   | { type: 'paused'; runId: string; paused: boolean }
   | { type: 'done'; runId: string; result: RunResult }
   /** A run's state at the end of an epoch (LabRunOptions.checkpoints); buffers are transferred. */

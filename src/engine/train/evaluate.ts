@@ -11,7 +11,7 @@ import type { ImageSplit } from '../data/types';
 import type { TrainStep } from './step';
 
 /** Evaluation batch size (no gradients, so larger than training batches is fine). */
-const EVAL_BATCH = 256;
+export const EVAL_BATCH = 256;
 
 /** Mean loss, top-1 and top-5 accuracy (fractions) over `val`. */
 export async function evaluateSplit(step: TrainStep, val: ImageSplit, input: InputPipeline): Promise<{ valLoss: number; valTop1: number; valTop5: number }> {

@@ -27,6 +27,7 @@ import { divergence } from './divergence';
 import { evaluateSplit } from './evaluate';
 import { buildLrSchedule, stepsPerEpoch as countSteps } from './schedule';
 import { createTrainStep } from './step';
+import { warmPipelines } from './warmPipelines';
 import type { TrainingRun, TrainOptions } from './types';
 
 
@@ -145,6 +146,8 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
     const inputOptions = { mean: data.mean, std: data.std, resolution: config.data.resolution };
     trainInput = createInputPipeline(data.train, inputOptions);
     valInput = createInputPipeline(data.val, inputOptions);
+    const inputs = { train: trainInput, val: valInput };
+    await warmPipelines({ config, numClasses: data.numClasses, tricks, teacher: teacher?.logits, valCount: data.val.count, inputs }, opts.onCompile);
     for (let epoch = firstEpoch; epoch <= config.run.epochs; epoch++) {
       const epochStart = performance.now();
       epochLoss = tf.scalar(0);

@@ -31,6 +31,11 @@ export interface TrainOptions {
    * random generators, metrics so far); the loop waits for it. Keep it to resume the run.
    */
   onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+  /**
+   * On WebGPU, every pipeline of the run is created (asynchronously) before its first step; this
+   * is told each time one is ready: `done` of `total` ("compiling kernels k of n").
+   */
+  onCompile?: (done: number, total: number) => void;
   /** Continue a run of the same config from a checkpoint instead of starting it afresh. */
   resumeFrom?: Checkpoint;
   /**
