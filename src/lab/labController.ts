@@ -26,7 +26,8 @@ import { queuedRuns, storedPlan } from './labRuns';
 import type { LabStore } from './labStore';
 import { announcingStore, createLabTabs } from './labTabs';
 import { createQueueRunner, type WorkerStatus } from './queueRunner';
-import { cancelRule, claimRule, moveRule, orphanRule, resumeRule, retryRule, type RuleResult, type RunRule } from './runRules';
+import { createRunEdits } from './runEdits';
+import { claimRule, orphanRule } from './runRules';
 import { SOLO_LOCK, type QueueLock, type TabChannel } from './tabSync';
 
 export type { LabState, Notice } from './foldLabEvent';
@@ -134,13 +135,6 @@ export function createLabController(opts: LabControllerOptions): LabController {
   });
   const startNext = () => void runner.next();
 
-  /** Shows an edit judged against the stored run; a refusal shows the stored run and says why. */
-  async function apply(run: LabRun, pending: Promise<RuleResult>, quiet = false): Promise<boolean> {
-    const result = await pending;
-    set(patchRun(state(), run.id, 'run' in result ? result.run : result.stored));
-    if ('refused' in result && !quiet) notify('error', result.refused);
-    return 'run' in result;
-  }
   const setQueueRunning = (queueRunning: boolean) => {
     if (state().queueOwner === 'here') {
       set({ ...state(), queueRunning });
@@ -152,14 +146,8 @@ export function createLabController(opts: LabControllerOptions): LabController {
       get: state,
       set,
       subscribe: store.subscribe,
-      loadRunsById: (ids) => (state().storage.inMemory ? Promise.resolve([]) : opts.store.loadRunsById(ids)),
-      async reload() {
-        const stored = state().storage.inMemory ? null : await opts.store.loadRuns().catch(() => null);
-        // Runs missing from storage stay only when they are this tab's unsaved ones.
-        const unsaved = stored && state().runs.filter((r) => !stored.some((x) => x.id === r.id) && state().storage.unsavedRuns.includes(r.id));
-        if (stored && unsaved) set({ ...state(), runs: [...stored, ...unsaved] });
-      },
-      interruptOrphan: async (run) => void (await apply(run, guard.updateRun(run, orphanRule), true)),
+      store: opts.store,
+      interruptOrphan: async (run) => void (await edits.apply(run, guard.updateRun(run, orphanRule), true)),
       stopRun: (runId) => port.postMessage({ type: 'stop', runId }),
       setQueueRunning,
       next: startNext,
@@ -168,6 +156,14 @@ export function createLabController(opts: LabControllerOptions): LabController {
     opts.lock ?? SOLO_LOCK,
     channel,
   );
+  const edits = createRunEdits({
+    get: state,
+    set,
+    guard,
+    notify,
+    stopActive: (runId) => (state().queueOwner === 'here' ? port.postMessage({ type: 'stop', runId }) : tabs.post({ kind: 'stop', runId })),
+    startQueue: () => setQueueRunning(true),
+  });
 
   function notify(kind: Notice['kind'], text: string) {
     noticeId += 1;
@@ -240,39 +236,10 @@ export function createLabController(opts: LabControllerOptions): LabController {
     },
     startQueue: () => setQueueRunning(true),
     pauseQueue: () => setQueueRunning(false),
-    async cancel(id) {
-      const run = runById(id);
-      if (!run) return;
-      if (id !== state().activeRunId) await apply(run, guard.updateRun(run, cancelRule));
-      else if (state().queueOwner === 'here') port.postMessage({ type: 'stop', runId: id });
-      else tabs.post({ kind: 'stop', runId: id });
-    },
-    async move(id, delta) {
-      const i = state().runs.findIndex((r) => r.id === id);
-      const j = i + delta;
-      if (i < 0 || j < 0 || j >= state().runs.length) return;
-      const [run, other] = [state().runs[i], state().runs[j]];
-      if (!(await apply(run, guard.swapRuns(run, other, moveRule)))) return;
-      const runs = [...state().runs];
-      const [a, b] = [runs.findIndex((r) => r.id === id), runs.findIndex((r) => r.id === other.id)];
-      if (a >= 0 && b >= 0) [runs[a], runs[b]] = [runs[b], runs[a]];
-      set({ ...state(), runs });
-    },
-    async retry(id) {
-      const run = runById(id);
-      if (!run || id === state().activeRunId) return;
-      if (!(await apply(run, guard.updateRun(run, retryRule)))) return;
-      guard.restart(id);
-      controller.startQueue();
-    },
-    async resume(id) {
-      const run = runById(id);
-      if (!run || id === state().activeRunId) return;
-      // A checkpoint deleted meanwhile: the row says the run starts over, not where it resumes.
-      const kept = run.checkpointEpoch !== null && (await guard.loadCheckpoint(id)) !== undefined;
-      const rule: RunRule = kept ? resumeRule : (stored) => resumeRule({ ...stored, checkpointEpoch: null });
-      if (await apply(run, guard.updateRun(run, rule))) controller.startQueue();
-    },
+    cancel: edits.cancel,
+    move: edits.move,
+    retry: edits.retry,
+    resume: edits.resume,
     takeOver: () => tabs.takeOver(),
     remove(id) {
       if (id === state().activeRunId) return;

@@ -13,10 +13,8 @@ export interface LabTabsHost {
   get(): LabState;
   set(next: LabState, throttled?: boolean): void;
   subscribe(listener: () => void): () => void;
-  /** Reads runs as stored now. */
-  loadRunsById: LabStore['loadRunsById'];
-  /** Reads every run again (a tab taking the queue may have missed news). */
-  reload(): Promise<void>;
+  /** Where the runs are read back from (unless the lab runs in memory). */
+  store: Pick<LabStore, 'loadRuns' | 'loadRunsById'>;
   /** Marks a run the last owner left running as interrupted, in storage and here. */
   interruptOrphan(run: LabRun): Promise<void>;
   /** Asks this tab's worker to stop a run. */
@@ -70,6 +68,16 @@ export function createLabTabs(host: LabTabsHost, lock: QueueLock, channel: TabCh
     });
   }
 
+  /** Reads every run again (a tab taking the queue may have missed news); this tab's unsaved runs stay. */
+  async function reload() {
+    if (host.get().storage.inMemory) return;
+    const stored = await host.store.loadRuns().catch(() => null);
+    if (!stored) return;
+    const { runs, storage } = host.get();
+    const unsaved = runs.filter((r) => !stored.some((x) => x.id === r.id) && storage.unsavedRuns.includes(r.id));
+    host.set({ ...host.get(), runs: [...stored, ...unsaved] });
+  }
+
   async function own(queueRunning: boolean) {
     host.set({ ...host.get(), queueOwner: 'here', queueRunning, activeRunId: null, lastStep: null });
     post({ kind: 'owner' });
@@ -84,7 +92,8 @@ export function createLabTabs(host: LabTabsHost, lock: QueueLock, channel: TabCh
     const state = host.get();
     switch (message.kind) {
       case 'runs': {
-        const stored = await host.loadRunsById(message.ids);
+        if (state.storage.inMemory) return;
+        const stored = await host.store.loadRunsById(message.ids);
         const skip = here() ? host.get().activeRunId : null;
         host.set({ ...host.get(), runs: mergeStored(host.get().runs, stored, skip) });
         host.next();
@@ -143,7 +152,7 @@ export function createLabTabs(host: LabTabsHost, lock: QueueLock, channel: TabCh
         host.notify('info', 'Another tab took over the queue.');
         return;
       }
-      await host.reload();
+      await reload();
       await own(host.get().queueRunning);
     },
     post,
