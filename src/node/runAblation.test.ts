@@ -42,7 +42,7 @@ describe('runAblation (npm run ablate)', () => {
     const imported = parseImport(JSON.stringify(exported), 'part1.json');
     const rows = summarise(imported.runs);
     expect(rows).toHaveLength(1);
-    expect(rows[0].finished).toBe(2);
+    expect(rows[0].counts.finished).toBe(2);
     expect(rows[0].seeds).toEqual([1, 2]);
   });
 

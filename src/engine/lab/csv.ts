@@ -3,24 +3,32 @@
  * quote or line break quoted, quotes doubled). Accuracies are percentages with two decimals;
  * a cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is prefixed
  * with an apostrophe (OWASP "CSV injection"), since config labels come from users and files.
+ * Δ is the paired mean difference with its 95% interval (empty with one pair); the peak top-1
+ * is chosen on the validation split, so it is optimistic.
  */
+import { describeSeeds } from './pairedDelta';
 import type { GroupSummary, Stat } from './summary';
 
 export const CSV_COLUMNS = [
   'config',
   'tricks',
   'reference',
-  'finished_runs',
-  'total_runs',
-  'diverged_runs',
+  'seeds_total',
+  'seeds_finished',
+  'seeds_diverged',
+  'seeds_failed',
+  'seed_status',
   'seeds',
   'final_top1_mean_pct',
   'final_top1_std_pct',
-  'best_top1_mean_pct',
-  'best_top1_std_pct',
+  'peak_top1_mean_pct',
+  'peak_top1_std_pct',
   'final_top5_mean_pct',
   'final_top5_std_pct',
   'delta_top1_pct',
+  'delta_top1_ci95_low_pct',
+  'delta_top1_ci95_high_pct',
+  'delta_pairs',
   'wall_seconds_mean',
   'images_per_second_mean',
 ] as const;
@@ -47,17 +55,22 @@ export function resultsCsv(rows: readonly GroupSummary[]): string {
       r.label,
       r.tricks.join(' '),
       r.isReference ? 'yes' : 'no',
-      r.finished,
-      r.total,
-      r.diverged,
+      r.counts.seeds,
+      r.counts.finished,
+      r.counts.diverged,
+      r.counts.failed,
+      describeSeeds(r.counts),
       r.seeds.join(' '),
       meanPct(r.finalTop1),
       stdPct(r.finalTop1),
-      meanPct(r.bestTop1),
-      stdPct(r.bestTop1),
+      meanPct(r.peakTop1),
+      stdPct(r.peakTop1),
       meanPct(r.finalTop5),
       stdPct(r.finalTop5),
-      pct(r.deltaTop1),
+      pct(r.delta?.mean),
+      pct(r.delta?.low),
+      pct(r.delta?.high),
+      r.delta?.n ?? 0,
       fixed(r.wallSeconds, 1),
       fixed(r.imagesPerSecond, 1),
     ];

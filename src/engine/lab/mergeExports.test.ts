@@ -27,7 +27,7 @@ describe('mergeExports', () => {
     const imported = parseImport(JSON.stringify(merged), 'merged.json');
     expect(imported.plan).toEqual(plan);
     const rows = summarise(imported.runs);
-    expect(rows.map((r) => [r.finished, r.seeds])).toEqual([[2, [1, 2]], [2, [1, 2]]]);
+    expect(rows.map((r) => [r.counts.finished, r.seeds])).toEqual([[2, [1, 2]], [2, [1, 2]]]);
   });
 
   it('reports the planned runs no file holds', () => {

@@ -14,7 +14,7 @@ const runs = planned.map((p) =>
 );
 
 describe('summarise', () => {
-  it('groups seeds of a config, gives mean ± sample std, and Δ against the reference', () => {
+  it('groups seeds of a config, gives mean ± sample std, and paired Δ against the reference', () => {
     const rows = summarise(runs);
     expect(rows.map((r) => r.label)).toEqual(['baseline', '+ Cosine learning rate decay', '+ Mixup training']);
     expect(rows.map((r) => r.isReference)).toEqual([true, false, false]);
@@ -22,30 +22,44 @@ describe('summarise', () => {
     expect(base.finalTop1?.mean).toBeCloseTo(0.55, 12);
     // Sample std of {0.5, 0.6}: |0.1| / √2.
     expect(base.finalTop1?.std).toBeCloseTo(0.1 / Math.SQRT2, 12);
-    expect(cos.deltaTop1).toBeCloseTo(0.65 - 0.55, 12);
-    expect(mix.deltaTop1).toBeCloseTo(0.42 - 0.55, 12);
-    expect(base.deltaTop1).toBe(0);
-    expect(cos.bestTop1?.mean).toBeCloseTo(0.66, 12);
+    // Per-seed differences: cosine {0.12, 0.08}, mean 0.10, sd 0.02·√2, half-width t(0.975, 1)·0.02 = 0.254124.
+    expect(cos.delta?.mean).toBeCloseTo(0.1, 12);
+    expect(cos.delta?.pairs.map((p) => p.difference)).toEqual([0.62 - 0.5, 0.68 - 0.6]);
+    expect(cos.delta?.low).toBeCloseTo(0.1 - 12.7062047 * 0.02, 6);
+    expect(cos.delta?.high).toBeCloseTo(0.1 + 12.7062047 * 0.02, 6);
+    expect(cos.delta?.excludesZero).toBe(false);
+    expect(mix.delta?.mean).toBeCloseTo(0.42 - 0.55, 12);
+    expect(base.delta?.mean).toBe(0);
+    expect(cos.peakTop1?.mean).toBeCloseTo(0.66, 12);
     expect(cos.seeds).toEqual([1, 2]);
     expect(cos.tricks).toEqual(['cosine']);
     expect(cos.wallSeconds?.mean).toBe(15);
-    expect([cos.finished, cos.total, cos.diverged]).toEqual([2, 2, 0]);
+    expect(cos.counts).toMatchObject({ seeds: 2, finished: 2, diverged: 0 });
   });
 
-  it('counts only finished runs; a chosen reference key wins', () => {
-    const withDiverged = [...runs, labRun('x', runs[1].config, { ...fakeResult(runs[1].config, 0.1), status: 'diverged', final: null }), labRun('q', runs[1].config, null)];
-    const rows = summarise(withDiverged, groupKey(runs[1].config));
+  it('a diverged seed is counted and left out of the pairs; a chosen reference key wins', () => {
+    const seed3 = (c: typeof runs[number]['config']) => ({ ...c, run: { ...c.run, seed: 3 } });
+    const extra = [
+      labRun('b3', seed3(runs[0].config), fakeResult(seed3(runs[0].config), 0.58)),
+      labRun('c3', seed3(runs[1].config), { ...fakeResult(seed3(runs[1].config), 0.1), status: 'diverged', final: null }),
+      labRun('m3', seed3(runs[2].config), null),
+    ];
+    const rows = summarise([...runs, ...extra]);
     const cos = rows[1];
-    expect([cos.finished, cos.total, cos.diverged]).toEqual([2, 4, 1]);
-    expect(cos.isReference).toBe(true);
-    expect(rows[0].deltaTop1).toBeCloseTo(0.55 - 0.65, 12);
+    expect(cos.counts).toMatchObject({ seeds: 3, finished: 2, diverged: 1 });
+    expect(cos.delta?.n).toBe(2);
+    expect(cos.delta?.pairs.map((p) => p.seed)).toEqual([1, 2]);
+    expect(rows[2].counts).toMatchObject({ seeds: 3, finished: 2, pending: 1 });
+    const flipped = summarise([...runs, ...extra], groupKey(runs[1].config));
+    expect(flipped[1].isReference).toBe(true);
+    expect(flipped[0].delta?.mean).toBeCloseTo(0.55 - 0.65, 12);
   });
 
   it('without a marked reference, Δ is against the first config', () => {
     const rows = summarise(runs.map((r) => ({ ...r, reference: false })).reverse());
     expect(rows[0].label).toBe('+ Mixup training');
     expect(rows[0].isReference).toBe(true);
-    expect(rows.find((r) => r.label === 'baseline')?.deltaTop1).toBeCloseTo(0.55 - 0.42, 12);
+    expect(rows.find((r) => r.label === 'baseline')?.delta?.mean).toBeCloseTo(0.55 - 0.42, 12);
   });
 
   it('groupKey ignores seed and name but not the rest', () => {
@@ -55,9 +69,9 @@ describe('summarise', () => {
   });
 
   it('sorts by a column either way, missing values last', () => {
-    const rows = [...summarise(runs), { ...summarise(runs)[0], key: 'none', label: 'queued', finalTop1: null, deltaTop1: null }];
+    const rows = [...summarise(runs), { ...summarise(runs)[0], key: 'none', label: 'queued', finalTop1: null, delta: null }];
     expect(sortRows(rows, 'finalTop1', true).map((r) => r.label)).toEqual(['+ Cosine learning rate decay', 'baseline', '+ Mixup training', 'queued']);
-    expect(sortRows(rows, 'deltaTop1', false).map((r) => r.label)).toEqual(['+ Mixup training', 'baseline', '+ Cosine learning rate decay', 'queued']);
+    expect(sortRows(rows, 'delta', false).map((r) => r.label)).toEqual(['+ Mixup training', 'baseline', '+ Cosine learning rate decay', 'queued']);
     expect(sortRows(rows, 'label', false)[0].label).toBe('+ Cosine learning rate decay');
   });
 
@@ -72,12 +86,13 @@ describe('resultsCsv', () => {
   it('writes a header and one row per config with percentages', () => {
     const lines = resultsCsv(summarise(runs)).split('\r\n');
     expect(lines[0]).toBe(
-      'config,tricks,reference,finished_runs,total_runs,diverged_runs,seeds,final_top1_mean_pct,final_top1_std_pct,best_top1_mean_pct,best_top1_std_pct,final_top5_mean_pct,final_top5_std_pct,delta_top1_pct,wall_seconds_mean,images_per_second_mean',
+      'config,tricks,reference,seeds_total,seeds_finished,seeds_diverged,seeds_failed,seed_status,seeds,final_top1_mean_pct,final_top1_std_pct,peak_top1_mean_pct,peak_top1_std_pct,final_top5_mean_pct,final_top5_std_pct,delta_top1_pct,delta_top1_ci95_low_pct,delta_top1_ci95_high_pct,delta_pairs,wall_seconds_mean,images_per_second_mean',
     );
-    expect(lines[1]).toBe('baseline,,yes,2,2,0,1 2,55.00,7.07,56.00,7.07,90.00,0.00,0.00,15.0,24.0');
-    // '+ …' would run as a formula in a spreadsheet: it is prefixed with an apostrophe.
-    expect(lines[2]).toBe("'+ Cosine learning rate decay,cosine,no,2,2,0,1 2,65.00,4.24,66.00,4.24,90.00,0.00,10.00,15.0,24.0");
-    expect(lines[3].split(',')[13]).toBe('-13.00');
+    // The reference against itself: every difference is 0, so the interval is [0, 0].
+    expect(lines[1]).toBe('baseline,,yes,2,2,0,0,2 of 2 seeds finished,1 2,55.00,7.07,56.00,7.07,90.00,0.00,0.00,0.00,0.00,2,15.0,24.0');
+    // '+ …' would run as a formula in a spreadsheet: it is prefixed with an apostrophe. Interval: 10 ± 12.7062·2 points.
+    expect(lines[2]).toBe("'+ Cosine learning rate decay,cosine,no,2,2,0,0,2 of 2 seeds finished,1 2,65.00,4.24,66.00,4.24,90.00,0.00,10.00,-15.41,35.41,2,15.0,24.0");
+    expect(lines[3].split(',')[15]).toBe('-13.00');
     expect(lines).toHaveLength(5);
     expect(lines[4]).toBe('');
   });

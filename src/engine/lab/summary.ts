@@ -1,13 +1,17 @@
 /**
  * The results table's numbers: runs grouped by config (runs that differ only by seed form one
- * group), mean ± standard deviation over seeds of the final and best validation top-1 and the
- * final top-5, Δ of mean final top-1 against the reference config (the baseline, or 'all on'
- * in a leave-one-out plan), wall time and throughput. Claims come with their spread over seeds,
- * as airbench reports them; only finished runs count towards the statistics.
+ * group), mean ± standard deviation over seeds of the final and peak validation top-1 and the
+ * final top-5, the paired Δ of final top-1 against the reference config (the baseline, or 'all
+ * on' in a leave-one-out plan) with its 95% interval (pairedDelta.ts), how every seed ended,
+ * wall time and throughput. Claims come with their spread over seeds, as airbench reports them;
+ * only finished runs count towards the statistics, and the others are counted by status.
+ * The peak top-1 is the best epoch chosen on the validation (test) split itself, so it is
+ * optimistic; the headline and Δ use the final epoch.
  */
 import { canonicalJson } from '../canonicalJson';
 import type { ExperimentConfig } from '../config';
 import type { TeacherRecord } from './teacher';
+import { countSeeds, pairedDelta, seedOutcomes, type PairedDelta, type SeedCounts } from './pairedDelta';
 import type { LabRun } from './types';
 
 /** Mean, sample standard deviation (n − 1; 0 for one value) and count. */
@@ -24,19 +28,23 @@ export interface GroupSummary {
   /** Trick ids switched on. */
   tricks: string[];
   isReference: boolean;
-  /** Finished runs / all runs of the group, and how many diverged. */
-  finished: number;
+  /** How the config's seeds ended. */
+  counts: SeedCounts;
+  /** All runs of the group (a seed run twice counts twice). */
   total: number;
-  diverged: number;
   seeds: number[];
   finalTop1: Stat | null;
-  bestTop1: Stat | null;
+  /** Best epoch's top-1, chosen on the validation split: optimistic. */
+  peakTop1: Stat | null;
   finalTop5: Stat | null;
-  /** Mean final top-1 minus the reference's (fractions; null without both). */
-  deltaTop1: number | null;
+  /** Paired Δ of final top-1 against the reference (fractions); null without a common finished seed. */
+  delta: PairedDelta | null;
   wallSeconds: Stat | null;
   imagesPerSecond: Stat | null;
 }
+
+/** Keys of configs without a teacher, by config object: a run's config is keyed once however often the lab changes. */
+const keys = new WeakMap<ExperimentConfig, string>();
 
 /**
  * The key of a config's group: the config with its seed and name cleared, and the config of the
@@ -44,8 +52,13 @@ export interface GroupSummary {
  * never merge.
  */
 export function groupKey(config: ExperimentConfig, teacher?: TeacherRecord | null): string {
-  const cleared = { ...config, name: '', run: { ...config.run, seed: 0 } };
-  return canonicalJson(teacher ? { ...cleared, teacher: groupKey(teacher.config) } : cleared);
+  if (teacher) return canonicalJson({ ...config, name: '', run: { ...config.run, seed: 0 }, teacher: groupKey(teacher.config) });
+  let key = keys.get(config);
+  if (key === undefined) {
+    key = canonicalJson({ ...config, name: '', run: { ...config.run, seed: 0 } });
+    keys.set(config, key);
+  }
+  return key;
 }
 
 /** The group key of a run: its config and its teacher. */
@@ -60,24 +73,32 @@ export function stat(values: readonly number[]): Stat | null {
   return { mean, std: Math.sqrt(variance), n };
 }
 
+/** Runs by group key, groups in the order their first run appears. */
+export function groupRuns(runs: readonly LabRun[]): Map<string, LabRun[]> {
+  const byKey = new Map<string, LabRun[]>();
+  for (const run of runs) {
+    const key = runGroupKey(run);
+    const list = byKey.get(key);
+    if (list) list.push(run);
+    else byKey.set(key, [run]);
+  }
+  return byKey;
+}
+
 /**
  * One row per config, in the order the configs first appear. The reference is the group with
  * key `referenceKey` when given, else the first group holding a run marked `reference`, else
  * the first group.
  */
 export function summarise(runs: readonly LabRun[], referenceKey?: string | null): GroupSummary[] {
-  const byKey = new Map<string, LabRun[]>();
-  for (const run of runs) {
-    const key = runGroupKey(run);
-    const list = byKey.get(key) ?? [];
-    list.push(run);
-    byKey.set(key, list);
-  }
+  const byKey = groupRuns(runs);
   const marked = [...byKey].find(([, rs]) => rs.some((r) => r.reference))?.[0];
   const refKey = referenceKey && byKey.has(referenceKey) ? referenceKey : (marked ?? [...byKey.keys()][0] ?? null);
-  const rows = [...byKey].map(([key, group]): GroupSummary => {
+  const refOutcomes = refKey ? seedOutcomes(byKey.get(refKey) ?? []) : null;
+  return [...byKey].map(([key, group]): GroupSummary => {
     const done = group.filter((r) => r.status === 'finished' && r.result?.final);
     const finals = done.map((r) => r.result!.final!);
+    const outcomes = seedOutcomes(group);
     return {
       key,
       label: group[0].label,
@@ -85,30 +106,26 @@ export function summarise(runs: readonly LabRun[], referenceKey?: string | null)
         .filter(([, s]) => s.enabled)
         .map(([id]) => id),
       isReference: key === refKey,
-      finished: done.length,
+      counts: countSeeds(outcomes),
       total: group.length,
-      diverged: group.filter((r) => r.status === 'diverged').length,
-      seeds: [...new Set(group.map((r) => r.config.run.seed))].sort((a, b) => a - b),
+      seeds: [...outcomes.keys()].sort((a, b) => a - b),
       finalTop1: stat(finals.map((f) => f.valTop1)),
-      bestTop1: stat(finals.map((f) => f.bestValTop1)),
+      peakTop1: stat(finals.map((f) => f.bestValTop1)),
       finalTop5: stat(finals.map((f) => f.valTop5)),
-      deltaTop1: null,
+      delta: refOutcomes ? pairedDelta(refOutcomes, outcomes) : null,
       wallSeconds: stat(done.map((r) => r.result!.timings.wallSeconds)),
       imagesPerSecond: stat(done.map((r) => r.result!.timings.imagesPerSecond)),
     };
   });
-  const ref = rows.find((r) => r.isReference)?.finalTop1 ?? null;
-  for (const row of rows) row.deltaTop1 = ref && row.finalTop1 ? row.finalTop1.mean - ref.mean : null;
-  return rows;
 }
 
-export type SortColumn = 'label' | 'finalTop1' | 'bestTop1' | 'finalTop5' | 'deltaTop1' | 'wallSeconds' | 'imagesPerSecond';
+export type SortColumn = 'label' | 'finalTop1' | 'peakTop1' | 'finalTop5' | 'delta' | 'wallSeconds' | 'imagesPerSecond';
 
 /** Rows sorted by a column (missing values last, whatever the direction). */
 export function sortRows(rows: readonly GroupSummary[], column: SortColumn, descending: boolean): GroupSummary[] {
   const value = (r: GroupSummary): number | string | null => {
     if (column === 'label') return r.label;
-    if (column === 'deltaTop1') return r.deltaTop1;
+    if (column === 'delta') return r.delta?.mean ?? null;
     return r[column]?.mean ?? null;
   };
   return [...rows].sort((a, b) => {

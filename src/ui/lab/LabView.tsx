@@ -4,15 +4,17 @@
  * and backend come from the shared training client. While the lab is shown, the address bar
  * carries the plan (`#view=lab&share=…`), so the link reproduces the setup.
  */
-import { useDeferredValue, useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { chartedKeys } from '../../engine/lab/chartSelection';
 import { expandPlan } from '../../engine/lab/plan';
 import { encodeSetup } from '../../engine/lab/shareLink';
-import { groupKey, runGroupKey, summarise } from '../../engine/lab/summary';
-import { hasEnded, type LabRun } from '../../engine/lab/types';
+import { groupKey, runGroupKey } from '../../engine/lab/summary';
+import { hasEnded } from '../../engine/lab/types';
 import { validatePlan } from '../../engine/lab/validatePlan';
 import type { LabController } from '../../lab/labController';
 import type { TrainingClient } from '../../client/trainingClient';
 import { PanelBoundary } from '../PanelBoundary';
+import { createLabSummary } from '../../lab/labSummary';
 import { useTraining } from '../useTraining';
 import { ComparisonCharts } from './ComparisonCharts';
 import { ImportExportBar } from './ImportExportBar';
@@ -42,19 +44,28 @@ function shareUrlFor(code: string | null): string {
 export function LabView({ lab, client, active }: LabViewProps) {
   const state = useLab(lab);
   const training = useTraining(client);
-  const runs = useDeferredValue(state.runs);
-  const { plan } = state;
-
-  const rows = useMemo(() => summarise(runs, state.referenceKey), [runs, state.referenceKey]);
+  const { runs, plan } = state;
+  // Summaries are computed when the runs change, not while rendering (labSummary.ts).
+  const summary = useMemo(() => createLabSummary(lab), [lab]);
+  const { rows, runsByKey } = useSyncExternalStore(summary.subscribe, summary.getSnapshot);
   const colors = useMemo(() => new Map(rows.map((r, i) => [r.key, colorFor(i)])), [rows]);
-  const groups = useMemo(() => {
-    const byKey = new Map<string, LabRun[]>();
-    for (const r of runs) {
-      const key = runGroupKey(r);
-      byKey.set(key, [...(byKey.get(key) ?? []), r]);
-    }
-    return rows.map((row) => ({ key: row.key, label: row.label, color: colors.get(row.key) ?? '#000', runs: byKey.get(row.key) ?? [] }));
-  }, [runs, rows, colors]);
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const activeKey = useMemo(() => {
+    const active = state.activeRunId ? runs.find((r) => r.id === state.activeRunId) : undefined;
+    return active ? runGroupKey(active) : null;
+  }, [runs, state.activeRunId]);
+  const charted = useMemo(() => chartedKeys(rows, activeKey ? new Set([activeKey, ...picked]) : picked), [rows, picked, activeKey]);
+  const pick = (key: string) =>
+    setPicked((p) => {
+      const next = new Set(p);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+  const groups = useMemo(
+    () => rows.filter((row) => charted.has(row.key)).map((row) => ({ key: row.key, label: row.label, color: colors.get(row.key) ?? '#000', runs: runsByKey.get(row.key) ?? [] })),
+    [rows, charted, colors, runsByKey],
+  );
 
   const scheduleConfigs = useMemo(() => {
     const pending = runs.filter((r) => r.source === 'local' && !hasEnded(r) && r.status !== 'cancelled');
@@ -135,7 +146,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
           </PanelBoundary>
           <ComparisonCharts groups={groups} />
           <PanelBoundary name="The results table">
-            <ResultsTable rows={rows} colors={colors} onReference={lab.setReference} />
+            <ResultsTable rows={rows} colors={colors} onReference={lab.setReference} charted={charted} picked={picked} onPick={pick} />
           </PanelBoundary>
           <PanelBoundary name="The inspector">
             <InspectPanel lab={lab} runs={state.runs} />
