@@ -34,8 +34,8 @@ test('plan, run, compare, export, reload, and import into a fresh profile', asyn
   // One row per config, the baseline as reference, Δ signed for the others, 2 of 2 seeds each.
   await expect(lab.resultRows).toHaveCount(3);
   await expect(lab.page.getByTestId('lab-result-label')).toHaveText(['baseline', '+ Label smoothing', '+ Cosine learning rate decay']);
-  await expect(lab.page.getByTestId('lab-result-seeds')).toHaveText(['2/2', '2/2', '2/2']);
-  await expect(lab.page.getByTestId('lab-result-delta').nth(1)).toHaveText(/^([+−]\d+\.\d|±0\.0)$/);
+  await expect(lab.page.getByTestId('lab-result-seeds')).toHaveText(['2 of 2 seeds finished', '2 of 2 seeds finished', '2 of 2 seeds finished']);
+  await expect(lab.page.getByTestId('lab-result-delta').nth(1)).toHaveText(/^([+−]\d+\.\d|±0\.0) \[([+−]\d+\.\d|±0\.0), ([+−]\d+\.\d|±0\.0)\]( ✱)? n=2$/);
   await expect(lab.page.getByTestId('lab-result-final').first()).toHaveText(/^\d+\.\d ± \d+\.\d$/);
   await expect.poll(() => lab.chartPoints('lab-delta-chart')).toBe(2);
   const table = await lab.tableText();

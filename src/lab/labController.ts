@@ -268,7 +268,7 @@ export function createLabController(opts: LabControllerOptions): LabController {
     },
     exportLab() {
       const env = opts.workerStatus();
-      return buildExport(state().plan, state().runs, { backend: env.backend, userAgent: opts.userAgent, runtime: 'browser' }, new Date());
+      return buildExport(state().plan, state().runs, { backend: env.backend, userAgent: opts.userAgent, runtime: 'browser' }, new Date(), state().referenceKey);
     },
     async predict(runId, sampleCount) {
       const run = runById(runId);

@@ -135,7 +135,7 @@ export function App({ client, backend }: AppProps) {
           <ChartsPanel lrPoints={lrPoints} showPosition={live || phase === 'done'} steps={chartSteps} epochs={chartEpochs} totalEpochs={planConfig.run.epochs} />
           {result?.final ? (
             <p className="final" data-testid="final-metrics">
-              Final validation top-1: <strong>{(100 * result.final.valTop1).toFixed(1)}%</strong> (best {(100 * result.final.bestValTop1).toFixed(1)}%), top-5{' '}
+              Final validation top-1: <strong>{(100 * result.final.valTop1).toFixed(1)}%</strong> (peak {(100 * result.final.bestValTop1).toFixed(1)}%, chosen on the test set, optimistic), top-5{' '}
               {(100 * result.final.valTop5).toFixed(1)}%, in {result.timings.wallSeconds.toFixed(1)} s.
             </p>
           ) : null}

@@ -2,19 +2,26 @@
  * The lab's export: one versioned JSON document with the plan, every ended run (its full
  * config, per-epoch and sampled per-step metrics, final metrics, timings, status and message,
  * as the RunResult of results.ts) and the environment it ran in. The browser's "Export JSON"
- * and `npm run ablate` write it; the import reads it back (importLab.ts). Documented in
- * docs/export-format.md, with the JSON Schema docs/lab-export.schema.json.
+ * and `npm run ablate` write it; the import reads it back (importLab.ts). Since schema 2 it
+ * also carries the results table's comparison: per config, how its seeds ended and the paired
+ * Δ of final top-1 against the reference with its 95% interval and every seed pair, so a reader
+ * of the file sees the claim and the numbers it rests on. Documented in docs/export-format.md,
+ * with the JSON Schema docs/lab-export.schema.json.
  */
 import type { BackendInfo } from '../events';
 import { APP_NAME, APP_VERSION, type RunResult } from '../results';
+import { CONFIDENCE, describeSeeds, type SeedCounts, type SeedPair } from './pairedDelta';
 import type { Plan } from './plan';
+import { runGroupKey, summarise } from './summary';
 import type { TeacherRecord } from './teacher';
 import type { LabRun } from './types';
 
 /** The `format` field: says what the file is before anything else is read. */
 export const EXPORT_FORMAT = 'trick-lab-ablation';
 /** Bump when the shape changes; files of a newer version are refused with a message. */
-export const EXPORT_SCHEMA_VERSION = 1;
+export const EXPORT_SCHEMA_VERSION = 2;
+/** Versions the import reads: 1 (no `summary`) and the current one. */
+export const READABLE_EXPORT_VERSIONS: readonly number[] = [1, 2];
 
 /** Where the export was made (each run also records its own environment). */
 export interface ExportEnvironment {
@@ -37,6 +44,31 @@ export interface ExportedRun {
   result: RunResult;
 }
 
+/** The paired Δ of one config against the reference (fractions; interval null with one pair). */
+export interface ExportedDelta {
+  metric: 'final valTop1';
+  confidence: number;
+  mean: number;
+  ciLow: number | null;
+  ciHigh: number | null;
+  n: number;
+  excludesZero: boolean;
+  pairs: SeedPair[];
+}
+
+/** One row of the results table, as exported. */
+export interface ExportedConfigSummary {
+  label: string;
+  tricks: string[];
+  reference: boolean;
+  /** The exported runs of this config. */
+  runIds: string[];
+  seeds: SeedCounts;
+  /** "2 of 3 seeds finished; 1 diverged". */
+  seedStatus: string;
+  delta: ExportedDelta | null;
+}
+
 export interface LabExport {
   format: typeof EXPORT_FORMAT;
   schemaVersion: number;
@@ -45,10 +77,39 @@ export interface LabExport {
   environment: ExportEnvironment;
   plan: Plan | null;
   runs: ExportedRun[];
+  /** Absent in schema 1 files. */
+  summary?: ExportedConfigSummary[];
+}
+
+/** The results table of `runs` against the config `referenceKey` (default: as the table picks it). */
+export function exportSummary(runs: readonly LabRun[], referenceKey?: string | null): ExportedConfigSummary[] {
+  const ids = new Map<string, string[]>();
+  for (const r of runs) {
+    const key = runGroupKey(r);
+    ids.set(key, [...(ids.get(key) ?? []), r.id]);
+  }
+  return summarise(runs, referenceKey).map((row) => ({
+    label: row.label,
+    tricks: row.tricks,
+    reference: row.isReference,
+    runIds: ids.get(row.key) ?? [],
+    seeds: row.counts,
+    seedStatus: describeSeeds(row.counts),
+    delta: row.delta
+      ? { metric: 'final valTop1', confidence: CONFIDENCE, mean: row.delta.mean, ciLow: row.delta.low, ciHigh: row.delta.high, n: row.delta.n, excludesZero: row.delta.excludesZero, pairs: row.delta.pairs }
+      : null,
+  }));
 }
 
 /** The export of a lab: runs that ended (queued, running and interrupted ones are left out). */
-export function buildExport(plan: Plan | null, runs: readonly LabRun[], environment: Omit<ExportEnvironment, 'appVersion'>, exportedAt: Date): LabExport {
+export function buildExport(
+  plan: Plan | null,
+  runs: readonly LabRun[],
+  environment: Omit<ExportEnvironment, 'appVersion'>,
+  exportedAt: Date,
+  referenceKey?: string | null,
+): LabExport {
+  const ended = runs.filter((r) => r.result !== null);
   return {
     format: EXPORT_FORMAT,
     schemaVersion: EXPORT_SCHEMA_VERSION,
@@ -56,9 +117,8 @@ export function buildExport(plan: Plan | null, runs: readonly LabRun[], environm
     exportedAt: exportedAt.toISOString(),
     environment: { ...environment, appVersion: APP_VERSION },
     plan,
-    runs: runs.flatMap((r) =>
-      r.result ? [{ id: r.id, label: r.label, planKey: r.planKey, reference: r.reference, teacherRunId: r.teacherRunId, teacher: r.teacher ?? null, result: r.result }] : [],
-    ),
+    runs: ended.map((r) => ({ id: r.id, label: r.label, planKey: r.planKey, reference: r.reference, teacherRunId: r.teacherRunId, teacher: r.teacher ?? null, result: r.result! })),
+    summary: exportSummary(ended, referenceKey),
   };
 }
 

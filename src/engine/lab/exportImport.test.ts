@@ -76,6 +76,38 @@ describe('lab export', () => {
   });
 });
 
+describe('export summary (schema 2)', () => {
+  it('carries per config the seed outcomes, the paired Δ, its interval and every pair', () => {
+    const s = exported.summary!;
+    expect(s.map((c) => [c.label, c.reference, c.runIds, c.seedStatus])).toEqual([
+      ['baseline', true, ['run-a'], '1 of 1 seed finished'],
+      ['+ Label smoothing', false, ['run-b'], '1 of 1 seed finished'],
+      ['diverging', false, ['run-c'], '0 of 1 seed finished; 1 diverged'],
+    ]);
+    const d = s[1].delta!;
+    const diff = results[1].final!.valTop1 - results[0].final!.valTop1;
+    expect(d).toEqual({ metric: 'final valTop1', confidence: 0.95, mean: diff, ciLow: null, ciHigh: null, n: 1, excludesZero: false, pairs: [{ seed: 1, reference: results[0].final!.valTop1, value: results[1].final!.valTop1, difference: diff }] });
+    // The diverged config has no seed finished in both arms: no Δ, and its seeds say why.
+    expect(s[2].delta).toBeNull();
+    expect(s[2].seeds).toMatchObject({ seeds: 1, finished: 0, diverged: 1 });
+  });
+
+  it('the schema requires the summary in version 2 and forbids it in version 1', () => {
+    expect(validateExport(JSON.parse(mutated((e) => delete e.summary)))).toBe(false);
+    expect(validateExport(JSON.parse(mutated((e) => (e.schemaVersion = 1))))).toBe(false);
+    expect(validateExport(JSON.parse(mutated((e) => ((e.schemaVersion = 1), delete e.summary))))).toBe(true);
+  });
+
+  it('a version 1 file (no summary) still imports, to the same table', () => {
+    const v1 = parseImport(mutated((e) => ((e.schemaVersion = 1), delete e.summary)), 'old.json');
+    expect(summarise(v1.runs)).toEqual(summarise(parseImport(text, 'new.json').runs));
+  });
+
+  it('a summary of the wrong shape is refused, naming the field', () => {
+    expect(refusal(mutated((e) => ((e.summary as { delta: unknown }[])[1].delta = { mean: 'big' })))).toMatch(/field summary\.1\.delta\.\w+/);
+  });
+});
+
 describe('parseImport', () => {
   it('reads an export back: same runs, same table', () => {
     const imported = parseImport(text, 'lab.json');
@@ -115,7 +147,8 @@ describe('parseImport', () => {
 
   it('refuses a newer schema version, saying so', () => {
     const msg = refusal(mutated((e) => (e.schemaVersion = EXPORT_SCHEMA_VERSION + 1)));
-    expect(msg).toMatch(/newer version of Trick Lab \(export schema 2; this app reads 1\)/);
+    expect(msg).toMatch(/newer version of Trick Lab \(export schema 3; this app reads 2\)/);
+    expect(refusal(mutated((e) => (e.schemaVersion = 0)))).toMatch(/export schema 0 is not one this app reads/);
     expect(refusal(JSON.stringify({ ...results[0], schemaVersion: 9 }))).toMatch(/newer version .*results schema 9/);
   });
 

@@ -10,7 +10,7 @@
 import { canonicalJson } from '../canonicalJson';
 import { RESULTS_SCHEMA_VERSION, type RunResult } from '../results';
 import { ConfigError, validateConfig } from '../validateConfig';
-import { EXPORT_FORMAT, EXPORT_SCHEMA_VERSION, fromExportedRun, type LabExport } from './exportFormat';
+import { EXPORT_FORMAT, EXPORT_SCHEMA_VERSION, fromExportedRun, READABLE_EXPORT_VERSIONS, type LabExport } from './exportFormat';
 import type { Plan } from './plan';
 import { checkResultValues } from './resultValues';
 import { anything, arrayOf, between, bool, clipReason, int, isPlainObject, nullable, object, oneOf, ShapeError, str, type Check } from './shape';
@@ -114,9 +114,18 @@ const runResultShape = object({
 });
 /** A run's teacher; its config goes through validateConfig below. */
 const teacherShape = object({ runId: str(200), label: str(200), config: anything, valTop1: accuracy });
+const finite: Check = between(-Infinity, Infinity);
+const fraction = nullable(finite);
+const seedCounts = object({ seeds: count, finished: count, diverged: count, failed: count, stopped: count, cancelled: count, pending: count });
+const pairShape = object({ seed: int(0, 2 ** 32 - 1), reference: between(0, 1), value: between(0, 1), difference: between(-1, 1) });
+/** The results table carried since schema 2; the lab recomputes it from the runs, so it is only checked. */
+const summaryShape = object({
+  label: str(200), tricks: arrayOf(str(100), 100), reference: bool, runIds: arrayOf(str(200), 5000), seeds: seedCounts, seedStatus: str(500),
+  delta: nullable(object({ metric: oneOf('final valTop1'), confidence: between(0, 1), mean: between(-1, 1), ciLow: fraction, ciHigh: fraction, n: count, excludesZero: bool, pairs: arrayOf(pairShape, 1000) })),
+});
 const exportShape = object({
   format: oneOf(EXPORT_FORMAT),
-  schemaVersion: oneOf(EXPORT_SCHEMA_VERSION),
+  schemaVersion: oneOf(...READABLE_EXPORT_VERSIONS),
   app: object({ name: str(100), version: str(50) }),
   exportedAt: str(40),
   environment: object({ backend: nullable(backendShape), userAgent: str(1000), runtime: oneOf('browser', 'node'), appVersion: str(50) }),
@@ -125,7 +134,8 @@ const exportShape = object({
     object({ id: str(200), label: str(200), planKey: nullable(str(100)), reference: bool, teacherRunId: nullable(str(200)), teacher: nullable(teacherShape), result: runResultShape }, ['teacher']),
     5000,
   ),
-});
+  summary: arrayOf(summaryShape, 5000),
+}, ['summary']);
 
 /** null (JSON's NaN) back to NaN in a result's metrics, so the rest of the app sees numbers. */
 function restoreNaN(result: RunResult): RunResult {
@@ -165,7 +175,7 @@ function resultId(result: RunResult): string {
 function classify(data: unknown): 'lab-export' | 'run-result' {
   if (!isPlainObject(data)) throw new ImportError('it is not a Trick Lab export: the top level must be an object.');
   if (data.format === EXPORT_FORMAT) {
-    const problem = versionProblem('export', data.schemaVersion, EXPORT_SCHEMA_VERSION);
+    const problem = READABLE_EXPORT_VERSIONS.includes(data.schemaVersion as number) ? null : versionProblem('export', data.schemaVersion, EXPORT_SCHEMA_VERSION);
     if (problem) throw new ImportError(problem);
     return 'lab-export';
   }

@@ -28,6 +28,9 @@ describe('mergeExports', () => {
     expect(imported.plan).toEqual(plan);
     const rows = summarise(imported.runs);
     expect(rows.map((r) => [r.counts.finished, r.seeds])).toEqual([[2, [1, 2]], [2, [1, 2]]]);
+    // The merged file's own results table covers both shards: every seed paired.
+    expect(merged.summary?.map((c) => c.seedStatus)).toEqual(['2 of 2 seeds finished', '2 of 2 seeds finished']);
+    expect(merged.summary?.[1].delta?.n).toBe(2);
   });
 
   it('reports the planned runs no file holds', () => {

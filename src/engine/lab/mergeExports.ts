@@ -6,9 +6,10 @@
  * are reported, not invented.
  */
 import { canonicalJson } from '../canonicalJson';
-import type { LabExport } from './exportFormat';
+import { EXPORT_SCHEMA_VERSION, exportSummary, type LabExport } from './exportFormat';
 import { parseImport } from './importLab';
 import { expandPlan, type Plan } from './plan';
+import type { LabRun } from './types';
 
 export interface ExportFile {
   /** Named in every message. */
@@ -35,8 +36,10 @@ export function mergeExports(files: readonly ExportFile[], exportedAt: Date): Me
   const byKey = new Map<string, { file: string; run: LabExport['runs'][number] }>();
   const unplanned: LabExport['runs'] = [];
   const ids = new Set<string>();
+  const parsed = new Map<string, LabRun>();
   for (const file of files) {
     const imported = parseImport(file.text, file.name);
+    for (const r of imported.runs) if (!parsed.has(r.id)) parsed.set(r.id, r);
     if (imported.kind !== 'lab-export') throw new Error(`merge: ${file.name} is one run's results, not a lab export; merge joins the exports of one plan's shards`);
     if (!imported.plan) throw new Error(`merge: ${file.name} holds no plan; only exports of a plan (npm run ablate, the lab's Export JSON) can be merged`);
     if (!plan) {
@@ -65,11 +68,15 @@ export function mergeExports(files: readonly ExportFile[], exportedAt: Date): Me
   const stray = [...byKey.keys()].find((k) => !order.includes(k));
   if (stray) throw new Error(`merge: ${byKey.get(stray)?.file} holds run ${stray}, which the plan does not list`);
   const first = JSON.parse(files[0].text) as LabExport;
+  const runs = [...order.flatMap((k) => byKey.get(k)?.run ?? []), ...unplanned];
+  // The results table is recomputed over every shard's runs (each file's own covers only its shard).
   const merged: LabExport = {
     ...first,
+    schemaVersion: EXPORT_SCHEMA_VERSION,
     exportedAt: exportedAt.toISOString(),
     plan: thePlan,
-    runs: [...order.flatMap((k) => byKey.get(k)?.run ?? []), ...unplanned],
+    runs,
+    summary: exportSummary(runs.map((r) => parsed.get(r.id)!)),
   };
   return { merged, missing: order.filter((k) => !byKey.has(k)) };
 }

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Predictions } from '../../engine/lab/predict';
 import type { LabRun } from '../../engine/lab/types';
 import type { LabController } from '../../lab/labController';
+import { PEAK_LABEL } from './ResultsTable';
 
 export interface InspectPanelProps {
   lab: LabController;
@@ -96,6 +97,11 @@ export function InspectPanel({ lab, runs }: InspectPanelProps) {
           {busy ? 'Predicting…' : 'Inspect'}
         </button>
       </div>
+      {chosen?.result?.final ? (
+        <p className="field-hint" data-testid="lab-inspect-accuracy">
+          Final top-1 {(100 * chosen.result.final.valTop1).toFixed(1)}% · {PEAK_LABEL.toLowerCase()} {(100 * chosen.result.final.bestValTop1).toFixed(1)}%
+        </p>
+      ) : null}
       {error ? <p className="error">{error}</p> : null}
       {p ? (
         <div className="lab-inspect-body">
