@@ -49,7 +49,9 @@ test('plan, run, compare, export, reload, and import into a fresh profile', asyn
   // Export: the plan and every run with its full config, metrics and environment.
   const { data, path } = await lab.exportLab();
   expect(data.format).toBe('trick-lab-ablation');
-  expect(data.schemaVersion).toBe(1);
+  expect(data.schemaVersion).toBe(2);
+  expect(data.summary?.map((c) => c.seedStatus)).toEqual(['2 of 2 seeds finished', '2 of 2 seeds finished', '2 of 2 seeds finished']);
+  expect(data.summary?.[1].delta?.pairs).toHaveLength(2);
   expect(data.plan?.tricks).toEqual(['labelSmoothing', 'cosine']);
   expect(data.runs).toHaveLength(6);
   expect(data.runs.every((r) => r.result.status === 'finished' && r.result.epochs.length === 1)).toBe(true);

@@ -29,7 +29,7 @@ const BAD: { name: string; text: () => string; message: RegExp }[] = [
   { name: 'notes.json', text: () => 'these are my notes, not JSON', message: /^notes\.json was not imported: it is not valid JSON/ },
   { name: 'other.json', text: () => JSON.stringify({ kind: 'something else' }), message: /neither a lab export .* nor a run's results/ },
   { name: 'wrong-shape.json', text: () => JSON.stringify({ ...result, epochs: 'all of them' }), message: /field epochs: must be a list/ },
-  { name: 'future.json', text: () => JSON.stringify({ format: 'trick-lab-ablation', schemaVersion: 99, runs: [] }), message: /newer version of Trick Lab \(export schema 99; this app reads 1\)/ },
+  { name: 'future.json', text: () => JSON.stringify({ format: 'trick-lab-ablation', schemaVersion: 99, runs: [] }), message: /newer version of Trick Lab \(export schema 99; this app reads 2\)/ },
   { name: 'hostile.json', text: () => JSON.stringify(result).replace('"config":', '"__proto__": {"admin": true}, "config":'), message: /field __proto__: is not an allowed key/ },
   { name: 'deep.json', text: () => `${'['.repeat(10_000)}${']'.repeat(10_000)}`, message: /nested more than 32 levels deep/ },
   { name: 'bad-config.json', text: () => JSON.stringify({ ...result, config: { ...config, optim: { ...config.optim, batchSize: 0 } } }), message: /field config\.optim\.batchSize: must be between 1 and 8192/ },

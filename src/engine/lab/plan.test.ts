@@ -105,6 +105,32 @@ describe('expandPlan', () => {
   });
 });
 
+describe('factorial designs', () => {
+  const eight = ['warmup', 'zeroGamma', 'noBiasDecay', 'cosine', 'labelSmoothing', 'mixup', 'cutmix', 'fp16'];
+
+  it("'factorial-iv' over 8 tricks: 16 configs, the all-off baseline first as reference, each trick on in half", () => {
+    const { groups, runs } = expandPlan(createPlan(baseline, { mode: 'factorial-iv', tricks: eight, seeds: [1, 2] }));
+    expect(groups).toHaveLength(16);
+    expect(runs).toHaveLength(32);
+    expect(groups[0]).toMatchObject({ label: 'baseline', isReference: true, tricks: [] });
+    // Row 1 switches warmup (A) on and with it F = ACD, G = ABC, H = ABD.
+    expect(groups[1].label).toBe('+ warmup + mixup + cutmix + fp16');
+    for (const id of eight) expect(groups.filter((g) => g.tricks.includes(id))).toHaveLength(8);
+    expect(tricksOn(groups[1].config)).toEqual(['cutmix', 'fp16', 'mixup', 'warmup']);
+    expect(groups[1].config.tricks.labelSmoothing.enabled).toBe(false);
+  });
+
+  it("'factorial-v' over 8 tricks: 64 configs; the run limit counts the design's size", () => {
+    expect(expandPlan(createPlan(baseline, { mode: 'factorial-v', tricks: eight, seeds: [1] })).groups).toHaveLength(64);
+    const big = createPlan(baseline, { mode: 'factorial-v', tricks: [...eight, 'linearScaling', 'distillation'], seeds: seedRange(1, 4) });
+    expect(() => validatePlan(big)).toThrow(/the plan has 512 runs; at most 500/);
+  });
+
+  it('refuses a factorial over fewer than 2 tricks, saying so', () => {
+    expect(() => validatePlan(createPlan(baseline, { mode: 'factorial-iv', tricks: ['cosine'], seeds: [1] }))).toThrow(/tricks: a resolution IV factorial design takes 2 to 12 tricks \(got 1\)/);
+  });
+});
+
 describe('validatePlan', () => {
   const good = (): Plan => JSON.parse(JSON.stringify(createPlan(baseline, { tricks: ['cosine'], seeds: [1, 2] })));
   const fieldOf = (patch: (p: Record<string, unknown>) => void): string => {

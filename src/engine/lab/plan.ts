@@ -1,13 +1,16 @@
 /**
  * The ablation planner: from a baseline config and a set of tricks, the list of runs that
- * measures what each trick is worth. Four designs:
+ * measures what each trick is worth. Five designs:
  * - 'each-alone': the baseline, then the baseline plus one trick at a time;
  * - 'cumulative': tricks stacked one after another in the chosen order, as in Table 6 of He et
  *   al. 2019 ("Bag of Tricks for Image Classification with Convolutional Neural Networks"),
  *   where each row adds one refinement to the row above;
  * - 'leave-one-out': every trick on, then each one switched off in turn (what each is worth
  *   in the company of the others);
- * - 'custom': a hand-made list of trick sets.
+ * - 'custom': a hand-made list of trick sets;
+ * - 'factorial-iv' / 'factorial-v': a two-level fractional factorial over the tricks
+ *   (factorialDesign.ts), from which each trick's main effect, and at resolution V each
+ *   two-trick interaction, is estimated over all configs at once (factorialEffects.ts).
  * Every config runs once per seed (a claim about a trick needs a spread over seeds, as
  * airbench reports). A plan may train its distillation teacher first (`teacher`): a bigger
  * model on the same data and seed, whose weights teach that seed's distillation runs. The plan is plain, versioned data: the URL, the export and the Node runner
@@ -15,13 +18,19 @@
  */
 import type { ExperimentConfig, ModelConfig } from '../config';
 import { getTrick, TRICKS } from '../tricks/registry';
+import { factorialDesign, type Resolution } from './factorialDesign';
 import { modelName, needsTeacher } from './teacher';
 
 /** Bump when the shape changes; other versions are refused with a message. */
 export const PLAN_SCHEMA_VERSION = 1;
 
-export type PlanMode = 'each-alone' | 'cumulative' | 'leave-one-out' | 'custom';
-export const PLAN_MODES: readonly PlanMode[] = ['each-alone', 'cumulative', 'leave-one-out', 'custom'];
+export type PlanMode = 'each-alone' | 'cumulative' | 'leave-one-out' | 'custom' | 'factorial-iv' | 'factorial-v';
+export const PLAN_MODES: readonly PlanMode[] = ['each-alone', 'cumulative', 'leave-one-out', 'custom', 'factorial-iv', 'factorial-v'];
+
+/** The resolution of a factorial mode, or null for the other designs. */
+export function factorialResolution(mode: PlanMode): Resolution | null {
+  return mode === 'factorial-iv' ? 4 : mode === 'factorial-v' ? 5 : null;
+}
 
 /** A hand-made entry: the trick ids switched on over the baseline. */
 export interface PlanVariant {
@@ -145,6 +154,13 @@ function designs(plan: Plan): Design[] {
       ];
     case 'custom':
       return plan.variants.map((v, i) => ({ label: v.label, tricks: [...v.tricks], isReference: i === 0, batchSize: v.batchSize }));
+    case 'factorial-iv':
+    case 'factorial-v':
+      // Row 0 is the all-off baseline, the reference of the table's Δ.
+      return factorialDesign(t.length, plan.mode === 'factorial-v' ? 5 : 4).rows.map((row, i) => {
+        const on = t.filter((_, j) => row[j] > 0);
+        return { label: on.length ? `+ ${on.join(' + ')}` : 'baseline', tricks: on, isReference: i === 0 };
+      });
   }
 }
 

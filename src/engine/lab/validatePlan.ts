@@ -6,7 +6,8 @@
 import type { ExperimentConfig } from '../config';
 import { ConfigError, validateConfig } from '../validateConfig';
 import { TRICKS } from '../tricks/registry';
-import { expandPlan, PLAN_MODES, PLAN_SCHEMA_VERSION, type Plan, type PlanMode } from './plan';
+import { FACTORIAL_LIMITS } from './factorialDesign';
+import { expandPlan, factorialResolution, PLAN_MODES, PLAN_SCHEMA_VERSION, type Plan, type PlanMode } from './plan';
 
 /** Most seeds per config, configs per plan and runs per plan (a plan is a to-do list, not a sweep). */
 export const PLAN_LIMITS = { seeds: 20, variants: 50, runs: 500 } as const;
@@ -80,7 +81,7 @@ export function validatePlan(value: unknown): Plan {
     if (err instanceof ConfigError) throw new PlanError(`baseline.${err.field}`, err.message.slice(err.field.length + 2));
     throw err;
   }
-  trickList(value.tricks, 'tricks');
+  const tricks = trickList(value.tricks, 'tricks');
   if (!Array.isArray(value.variants) || value.variants.length > PLAN_LIMITS.variants) {
     throw new PlanError('variants', `must be a list of at most ${PLAN_LIMITS.variants} entries`);
   }
@@ -101,8 +102,13 @@ export function validatePlan(value: unknown): Plan {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1) throw new PlanError(`seeds.${i}`, 'must be a whole number between 0 and 4294967295');
   });
   if (new Set(seeds).size !== seeds.length) throw new PlanError('seeds', 'lists a seed twice');
+  const resolution = factorialResolution(value.mode as PlanMode);
+  if (resolution !== null) {
+    const { min, max } = FACTORIAL_LIMITS[resolution];
+    if (tricks.length < min || tricks.length > max) throw new PlanError('tricks', `a resolution ${resolution === 4 ? 'IV' : 'V'} factorial design takes ${min} to ${max} tricks (got ${tricks.length})`);
+  }
   checkTeacher(value.teacher, value.baseline as ExperimentConfig);
-  // Bounded before expanding: at most 50 configs (or tricks), 20 seeds and a teacher.
+  // Bounded before expanding: at most 50 configs (or 128 for a factorial), 20 seeds and a teacher.
   const runs = expandPlan(value as unknown as Plan).runs.length;
   if (runs > PLAN_LIMITS.runs) throw new PlanError('seeds', `the plan has ${runs} runs; at most ${PLAN_LIMITS.runs}`);
   return value as unknown as Plan;

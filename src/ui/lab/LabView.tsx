@@ -6,6 +6,7 @@
  */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { chartedKeys } from '../../engine/lab/chartSelection';
+import { analyseFactorial } from '../../engine/lab/factorialEffects';
 import { expandPlan } from '../../engine/lab/plan';
 import { encodeSetup } from '../../engine/lab/shareLink';
 import { groupKey, runGroupKey } from '../../engine/lab/summary';
@@ -17,6 +18,7 @@ import { PanelBoundary } from '../PanelBoundary';
 import { createLabSummary } from '../../lab/labSummary';
 import { useTraining } from '../useTraining';
 import { ComparisonCharts } from './ComparisonCharts';
+import { FactorialResults } from './FactorialPanel';
 import { ImportExportBar } from './ImportExportBar';
 import { InspectPanel } from './InspectPanel';
 import { colorFor } from './labColors';
@@ -62,6 +64,13 @@ export function LabView({ lab, client, active }: LabViewProps) {
       else next.add(key);
       return next;
     });
+  const factorial = useMemo(() => {
+    try {
+      return analyseFactorial(validatePlan(plan), runsByKey);
+    } catch {
+      return null;
+    }
+  }, [plan, runsByKey]);
   const groups = useMemo(
     () => rows.filter((row) => charted.has(row.key)).map((row) => ({ key: row.key, label: row.label, color: colors.get(row.key) ?? '#000', runs: runsByKey.get(row.key) ?? [] })),
     [rows, charted, colors, runsByKey],
@@ -148,6 +157,11 @@ export function LabView({ lab, client, active }: LabViewProps) {
           <PanelBoundary name="The results table">
             <ResultsTable rows={rows} colors={colors} onReference={lab.setReference} charted={charted} picked={picked} onPick={pick} />
           </PanelBoundary>
+          {factorial ? (
+            <PanelBoundary name="The factorial effects">
+              <FactorialResults analysis={factorial} />
+            </PanelBoundary>
+          ) : null}
           <PanelBoundary name="The inspector">
             <InspectPanel lab={lab} runs={state.runs} />
           </PanelBoundary>

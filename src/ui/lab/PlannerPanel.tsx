@@ -15,6 +15,7 @@ import { formatDuration } from '../runPlan';
 import { SelectField } from '../SelectField';
 import { BaselineFields } from './BaselineFields';
 import { downloadText } from './downloads';
+import { FactorialNote } from './FactorialPanel';
 import { LinearScalingPanel } from './LinearScalingPanel';
 import { TrickChooser } from './TrickChooser';
 
@@ -36,6 +37,8 @@ const MODE_LABELS: Record<PlanMode, string> = {
   cumulative: 'Cumulative stack (Table 6 style)',
   'leave-one-out': 'Leave one out from all on',
   custom: 'Hand-made list',
+  'factorial-iv': 'Fractional factorial, resolution IV (main effects)',
+  'factorial-v': 'Fractional factorial, resolution V (+ two-trick interactions)',
 };
 const MODES = PLAN_MODES.map((m) => ({ value: m, label: MODE_LABELS[m] }));
 
@@ -73,6 +76,7 @@ export function PlannerPanel(props: PlannerPanelProps) {
       <SelectField label="Design" value={plan.mode} options={MODES} testId="lab-mode" onChange={(mode) => onChange({ ...plan, mode })} />
       <BaselineFields plan={plan} onChange={onChange} disabled={false} error={problem} />
       <TrickChooser plan={plan} onChange={onChange} disabled={false} />
+      <FactorialNote plan={plan} />
       {scales ? <LinearScalingPanel plan={plan} valid={!problem} onChange={onChange} /> : null}
       {distils ? (
         <SelectField
