@@ -49,6 +49,23 @@ describe('sgdMomentumUpdate', () => {
       }
     });
   }
+
+  it('uses one momentum and one weight pipeline for parameters of every rank', async () => {
+    await tf.setBackend('webgpu');
+    const keys = () => Object.keys((tf.backend() as unknown as { pipelineCache: object }).pipelineCache).filter((k) => /^tlUpdate_(momentum|weight)_false_false/.test(k));
+    for (const shape of [[6], [4, 3], [3, 3, 2, 5]]) {
+      const w = tf.variable(tf.ones(shape));
+      const buf = tf.variable(tf.zeros(shape));
+      const g = tf.fill(shape, 2);
+      sgdMomentumUpdate(w, buf, g, { lr: 0.5, momentum: 0.9, weightDecay: 0, nesterov: false });
+      // buf = 0.9·0 + 2 = 2; w = 1 − 0.5·2 = 0, in the variable's own shape.
+      expect(w.shape).toEqual(shape);
+      expect(Array.from(await w.data())).toEqual(new Array(w.size).fill(0));
+      expect(Array.from(await buf.data())).toEqual(new Array(w.size).fill(2));
+      tf.dispose([w, buf, g]);
+    }
+    expect(keys()).toHaveLength(2);
+  });
 });
 
 describe('runningAverageUpdate', () => {

@@ -9,6 +9,13 @@ import * as tf from '@tensorflow/tfjs';
 import { usesFusedKernels } from './fusedBatchNorm';
 import { RUNNING_AVERAGE_KERNEL, SGD_KERNEL } from './registry';
 
+/**
+ * The update kernels index elements flatly; given 1-D views (a reshape is free on WebGPU: the
+ * buffer is shared) every parameter, whatever its rank, uses the same pipeline — tfjs keys a
+ * pipeline by its inputs' ranks, so conv filters, dense weights and vectors would need three.
+ */
+const flat = (t: tf.Tensor): tf.Tensor1D => tf.reshape(t, [t.size]);
+
 export interface SgdStepOptions {
   /** Learning rate for this step. */
   lr: number;
@@ -29,8 +36,11 @@ export function sgdMomentumUpdate(w: tf.Variable, buf: tf.Variable, g: tf.Tensor
   const { lr, momentum, weightDecay, nesterov, gate } = options;
   let next: tf.Tensor[];
   if (usesFusedKernels()) {
-    const inputs: tf.NamedTensorMap = gate ? { w, buf, g, gate } : { w, buf, g };
-    next = tf.engine().runKernel(SGD_KERNEL, inputs, { lr, momentum, weightDecay, nesterov }) as tf.Tensor[];
+    next = tf.tidy(() => {
+      const inputs: tf.NamedTensorMap = gate ? { w: flat(w), buf: flat(buf), g: flat(g), gate } : { w: flat(w), buf: flat(buf), g: flat(g) };
+      const [nextW, nextBuf] = tf.engine().runKernel(SGD_KERNEL, inputs, { lr, momentum, weightDecay, nesterov }) as tf.Tensor[];
+      return [tf.reshape(nextW, w.shape), tf.reshape(nextBuf, buf.shape)];
+    });
   } else {
     next = tf.tidy(() => {
       const gd = weightDecay > 0 ? tf.add(g, tf.mul(w, weightDecay)) : g;
