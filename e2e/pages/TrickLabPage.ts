@@ -55,7 +55,7 @@ export class TrickLabPage {
     this.datasetName = id('dataset-name');
     this.datasetTrainCount = id('dataset-train-count');
     this.datasetError = id('dataset-error');
-    this.fileInput = page.getByLabel(/CIFAR-10 files/);
+    this.fileInput = page.getByLabel(/^CIFAR files/);
     this.phase = id('run-phase');
     this.step = id('progress-step');
     this.epoch = id('progress-epoch');
