@@ -12,6 +12,7 @@ import type { BackendName } from './engine/config';
 import { SYNTHETIC_DEFAULT } from './engine/data/synthetic';
 import { createBrowserLab } from './lab/browserLab';
 import { Shell, viewFromHash } from './ui/Shell';
+import { readConfigLink } from './ui/useConfigLink';
 import { createTrainingClient } from './client/trainingClient';
 import { createWorkerHost } from './client/workerHost';
 import type { WorkerFault } from './worker/protocol';
@@ -42,7 +43,8 @@ client.init(backend, allowFaults);
 // Robustness tests provoke faults from the page: `await window.trickLabFaults('lose-device')`.
 if (allowFaults) Object.assign(window, { trickLabFaults: (fault: WorkerFault) => client.injectFault(fault) });
 client.loadSynthetic(SYNTHETIC_DEFAULT);
-// The ablation lab shares the worker; `#view=lab` opens it, `#share=…` carries a plan.
+// The ablation lab shares the worker; `#view=lab` opens it, `#share=…` carries a plan; the
+// single-run page's config comes in `#config=…`.
 const lab = createBrowserLab(worker, client, location.hash, allowFaults);
 const hasShare = new URLSearchParams(location.hash.replace(/^#/, '')).has('share');
 
@@ -50,6 +52,6 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <Shell client={client} lab={lab} backend={backend} initialView={hasShare ? 'lab' : viewFromHash(location.hash)} />
+    <Shell client={client} lab={lab} backend={backend} initialView={hasShare ? 'lab' : viewFromHash(location.hash)} configLink={readConfigLink(location.hash)} />
   </StrictMode>,
 );

@@ -23,6 +23,7 @@ import { plannedStepsPerEpoch } from './runPlan';
 import type { TrainingClient } from '../client/trainingClient';
 import { TrickPanel } from './TrickPanel';
 import { useLrSchedulePoints } from './useLrSchedule';
+import { useConfigLink } from './useConfigLink';
 import { useTraining } from './useTraining';
 
 // The settings panels skip re-rendering on progress ticks (their props do not change).
@@ -38,11 +39,18 @@ const MemoTrickPanel = memo(TrickPanel);
 export interface AppProps {
   client: TrainingClient;
   backend: 'auto' | BackendName;
+  /** The view is shown: the address bar then carries this setup (useConfigLink). */
+  active?: boolean;
+  /** The config the page was opened with (`#config=…`); the defaults when absent. */
+  initialConfig?: ExperimentConfig | null;
+  /** Why the page's `#config=` link could not be read. */
+  linkProblem?: string | null;
 }
 
-export function App({ client, backend }: AppProps) {
+export function App({ client, backend, active = true, initialConfig = null, linkProblem = null }: AppProps) {
   const state = useTraining(client);
-  const [config, setConfig] = useState<ExperimentConfig>(() => makeConfig({ run: { backend } }));
+  const [config, setConfig] = useState<ExperimentConfig>(() => initialConfig ?? makeConfig({ run: { backend } }));
+  const link = useConfigLink(config, active);
   const { phase, dataset, steps, epochs, result } = state;
   const live = phase === 'starting' || phase === 'running' || phase === 'paused' || phase === 'stopping';
   const lastStep = steps.length > 0 ? steps[steps.length - 1] : null;
@@ -75,6 +83,11 @@ export function App({ client, backend }: AppProps) {
         <BackendPanel backend={state.backend} initError={state.initError} imagesPerSecond={imagesPerSecond} />
       </header>
       <FallbackBanner backend={state.backend} initError={state.initError} />
+      {linkProblem ? (
+        <p className="error" role="alert" data-testid="config-link-error">
+          The settings in this link could not be read: {linkProblem} The default settings are shown instead.
+        </p>
+      ) : null}
       <main className="layout">
         {/* One fieldset disables every setting during a run, so Start re-renders none of the panels. */}
         <fieldset className="sidebar" disabled={live} aria-label="Settings">
@@ -112,6 +125,7 @@ export function App({ client, backend }: AppProps) {
               onResume={client.resume}
               onStop={client.stop}
               onDownload={download}
+              link={link}
             />
             <PanelBoundary name="The progress panel" resetKey={state.runId}>
               <RunProgress phase={phase} lastStep={lastStep} lastEpoch={lastEpoch} totalEpochs={planConfig.run.epochs} status={result?.status ?? null} compiling={state.compiling} />

@@ -9,6 +9,7 @@ import type { LabController } from '../lab/labController';
 import { App } from './App';
 import { LabView } from './lab/LabView';
 import type { TrainingClient } from '../client/trainingClient';
+import type { ConfigFromLink } from './useConfigLink';
 
 export type View = 'single' | 'lab';
 
@@ -17,6 +18,8 @@ export interface ShellProps {
   lab: LabController;
   backend: 'auto' | BackendName;
   initialView: View;
+  /** The single-run config a `#config=` link carries (or why it could not be read). */
+  configLink?: ConfigFromLink;
 }
 
 /** The view a URL fragment asks for. */
@@ -24,11 +27,11 @@ export function viewFromHash(hash: string): View {
   return new URLSearchParams(hash.replace(/^#/, '')).get('view') === 'lab' ? 'lab' : 'single';
 }
 
-export function Shell({ client, lab, backend, initialView }: ShellProps) {
+export function Shell({ client, lab, backend, initialView, configLink }: ShellProps) {
   const [view, setView] = useState<View>(initialView);
   const choose = (next: View) => {
     setView(next);
-    // The lab writes its own fragment (with the plan); the single run has none.
+    // The lab writes its own fragment (with the plan); the single run writes its config (App).
     if (next === 'single') history.replaceState(history.state, '', `${location.pathname}${location.search}`);
   };
   return (
@@ -42,7 +45,7 @@ export function Shell({ client, lab, backend, initialView }: ShellProps) {
         </button>
       </nav>
       <div role="tabpanel" hidden={view !== 'single'}>
-        <App client={client} backend={backend} />
+        <App client={client} backend={backend} active={view === 'single'} initialConfig={configLink?.config} linkProblem={configLink?.problem} />
       </div>
       {/* The lab's state lives in its controller (the queue runs on while it is hidden); its
           view mounts only when shown, so the single-run page's controls stay the only ones. */}

@@ -2,7 +2,7 @@ import { deflateSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../config';
 import { createPlan } from './plan';
-import { decodeSetup, encodeSetup, MAX_SHARE_CHARS, shareCodeFromHash, ShareLinkError, type SharedSetup } from './shareLink';
+import { configCodeFromHash, decodeConfig, decodeSetup, encodeConfig, encodeSetup, MAX_SHARE_CHARS, shareCodeFromHash, ShareLinkError, type SharedSetup } from './shareLink';
 
 const config = makeConfig({ name: 'tiny <b>bold</b> & "quoted"', model: { depth: 8, widthMultiplier: 0.25 }, run: { seed: 42 } });
 const setup: SharedSetup = {
@@ -50,5 +50,36 @@ describe('share link', () => {
     expect(why(codeOf(JSON.stringify({ config: { ...config, optim: { ...config.optim, batchSize: 0 } }, plan: null })))).toMatch(/config\.optim\.batchSize/);
     expect(why(codeOf(JSON.stringify({ config, plan: { ...setup.plan, mode: 'grid' } })))).toMatch(/plan\.mode/);
     expect(why(codeOf(`{"config": ${JSON.stringify(config)}, "plan": null, "__proto__": {"x": 1}}`))).toMatch(/__proto__/);
+  });
+});
+
+describe('single-run config link', () => {
+  const refusal = (code: string): string => {
+    try {
+      decodeConfig(code);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ShareLinkError);
+      return (err as Error).message;
+    }
+    throw new Error('accepted');
+  };
+
+  it('round-trips the config exactly through a #config= fragment, beside other parameters', () => {
+    const tricked = makeConfig({ ...config, tricks: { mixup: { enabled: true, params: { alpha: 0.4 } }, warmup: { enabled: true, params: {} } } });
+    const code = encodeConfig(tricked);
+    expect(code).toMatch(/^1\.[A-Za-z0-9_-]+$/);
+    const url = new URL(`http://localhost/?backend=cpu#view=single&config=${code}`);
+    expect(decodeConfig(configCodeFromHash(url.hash) as string)).toEqual(tricked);
+    expect(code.length).toBeLessThan(1000);
+    expect(configCodeFromHash('#share=1.abc')).toBeNull();
+  });
+
+  it('refuses what the lab link refuses, and a lab setup or an invalid config in its place', () => {
+    expect(refusal('1.AAAA')).toMatch(/does not decompress/);
+    expect(refusal(codeOf(' '.repeat(10_000_000)))).toMatch(/more than 256 KiB/);
+    expect(refusal(codeOf(`{"__proto__": {"x": 1}}`))).toMatch(/__proto__/);
+    expect(refusal(encodeSetup({ config, plan: null }))).toMatch(/^the link's settings are not valid \(config\./);
+    expect(refusal(codeOf(JSON.stringify({ ...config, optim: { ...config.optim, lr: -1 } })))).toMatch(/config\.optim\.lr/);
+    expect(refusal(codeOf('[1, 2]'))).toMatch(/must be an object/);
   });
 });
