@@ -10,7 +10,7 @@ import { openLabStore } from './labStore';
 
 const ready: WorkerStatus = {
   backend: { name: 'cpu', fallbackReason: null, adapter: null },
-  dataset: { name: 'synthetic', id: 'synthetic', trainCount: 96, testCount: 32, classNames: [] },
+  dataset: { name: 'synthetic', id: 'synthetic', trainCount: 96, testCount: 32, classNames: Array.from({ length: 10 }, (_, i) => `class ${i}`) },
   busy: false,
 };
 
@@ -183,12 +183,71 @@ describe('lab controller: distillation', () => {
   });
 
   it('fails a distillation run whose teacher has no stored weights, and goes on with the queue', async () => {
-    const { lab, sent } = await setup();
-    lab.setTeacher('gone');
+    const { lab, sent, deliver } = await setup();
+    lab.setPlan(createPlan(tinyConfig, { tricks: [], seeds: [1] }));
+    lab.enqueuePlan();
+    await flush();
+    // It finished without sending its weights.
+    deliver({ type: 'done', runId: starts(sent)[0].runId, result: fakeResult(starts(sent)[0].config, 0.5) });
+    await flush();
+    lab.setTeacher(starts(sent)[0].runId);
     lab.setPlan(createPlan(tinyConfig, { mode: 'custom', variants: [{ label: 'student', tricks: ['distillation'] }, { label: 'plain', tricks: [] }], seeds: [1] }));
     lab.enqueuePlan();
     await flush();
-    expect(lab.getSnapshot().runs[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/teacher run's weights are no longer stored/) });
-    expect(starts(sent).map((m) => m.config.name)).toEqual(['plain']);
+    expect(lab.getSnapshot().runs[1]).toMatchObject({ status: 'failed', message: expect.stringMatching(/teacher run's weights are no longer stored/) });
+    expect(starts(sent).map((m) => m.config.name)).toEqual(['baseline', 'plain']);
+  });
+
+  it('refuses to queue with a teacher that learnt from other data, naming the difference', async () => {
+    const { lab, sent, deliver } = await setup();
+    lab.setPlan(createPlan({ ...tinyConfig, data: { ...tinyConfig.data, trainLimit: 16 } }, { tricks: [], seeds: [1] }));
+    lab.enqueuePlan();
+    await flush();
+    deliver({ type: 'done', runId: starts(sent)[0].runId, result: fakeResult(starts(sent)[0].config, 0.5) });
+    await flush();
+    lab.setTeacher(starts(sent)[0].runId);
+    lab.setPlan(createPlan(tinyConfig, { tricks: ['distillation'], seeds: [1] }));
+    lab.enqueuePlan();
+    await flush();
+    expect(lab.getSnapshot().notices.at(-1)?.text).toBe(
+      "The teacher does not match this run's data: training images (teacher 16, student 32). A teacher must learn from the student's dataset, classes, split and limits.",
+    );
+    expect(lab.getSnapshot().runs).toHaveLength(1);
+  });
+
+  it('trains the plan\'s own teacher first; its students wait for it, then learn from its weights and record it', async () => {
+    const { lab, sent, deliver } = await setup();
+    const teacherModel = { ...tinyConfig.model, depth: 14 };
+    lab.setPlan(createPlan(tinyConfig, { tricks: ['distillation'], seeds: [1], teacher: { model: teacherModel } }));
+    lab.enqueuePlan();
+    await flush();
+    expect(lab.getSnapshot().runs.map((r) => r.planKey)).toEqual(['t-s1', 'g0-s1', 'g1-s1']);
+    const [teacher, , student] = lab.getSnapshot().runs;
+    expect(student.teacher).toMatchObject({ runId: teacher.id, valTop1: null });
+    // The student is moved before its teacher: the queue starts the teacher anyway.
+    await lab.move(student.id, -1);
+    await lab.move(student.id, -1);
+    await flush();
+    expect(starts(sent).map((m) => m.runId)).toEqual([teacher.id]);
+    expect(starts(sent)[0].config.model.depth).toBe(14);
+    deliver({ type: 'weights', runId: teacher.id, weights: [new Float32Array([4, 5])] });
+    deliver({ type: 'done', runId: teacher.id, result: fakeResult(starts(sent)[0].config, 0.625) });
+    await flush();
+    const taught = starts(sent)[1];
+    expect(taught.runId).toBe(student.id);
+    expect(taught.lab?.teacher?.model).toEqual(teacherModel);
+    expect(Array.from(taught.lab?.teacher?.weights[0] ?? [])).toEqual([4, 5]);
+    expect(lab.getSnapshot().runs.find((r) => r.id === student.id)?.teacher).toMatchObject({ runId: teacher.id, label: 'teacher ResNet-14 ×0.25', valTop1: 0.625 });
+  });
+
+  it('fails a student whose planned teacher diverged, and goes on with the queue', async () => {
+    const { lab, sent, deliver } = await setup();
+    lab.setPlan(createPlan(tinyConfig, { mode: 'custom', variants: [{ label: 'student', tricks: ['distillation'] }, { label: 'plain', tricks: [] }], seeds: [1], teacher: { model: { ...tinyConfig.model, depth: 14 } } }));
+    lab.enqueuePlan();
+    await flush();
+    deliver({ type: 'done', runId: starts(sent)[0].runId, result: { ...fakeResult(starts(sent)[0].config, 0.1), status: 'diverged', message: 'diverged at step 3' } });
+    await flush();
+    expect(lab.getSnapshot().runs[1]).toMatchObject({ status: 'failed', message: 'Distillation needs its teacher: its teacher (teacher ResNet-14 ×0.25, seed 1) diverged: nothing to distil from; retry the teacher, then this run' });
+    expect(starts(sent).map((m) => m.config.name)).toEqual(['teacher ResNet-14 ×0.25', 'plain']);
   });
 });

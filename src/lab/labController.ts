@@ -22,7 +22,7 @@ import type { WorkerEvent, WorkerRequest } from '../worker/protocol';
 import { foldLabEvent, INITIAL_LAB_STATE, patchRun, type LabState, type Notice } from './foldLabEvent';
 import { createGuardedStore } from './guardedStore';
 import { createPredictRequests } from './predictRequests';
-import { queuedRuns, storedPlan } from './labRuns';
+import { queueProblem, queuedRuns, storedPlan } from './labRuns';
 import type { LabStore } from './labStore';
 import { announcingStore, createLabTabs } from './labTabs';
 import { createQueueRunner, type WorkerStatus } from './queueRunner';
@@ -229,7 +229,11 @@ export function createLabController(opts: LabControllerOptions): LabController {
     setReference: (referenceKey) => setMeta({ referenceKey }),
     enqueuePlan() {
       const s = state();
-      const queued = queuedRuns(s.plan, { datasetId: opts.workerStatus().dataset?.id ?? null, teacherRunId: s.teacherRunId, newId: opts.newId, createdAt: new Date() });
+      const dataset = opts.workerStatus().dataset;
+      const teacher = (s.teacherRunId && runById(s.teacherRunId)) || null;
+      const problem = queueProblem(s.plan, teacher, dataset);
+      if (problem) return notify('error', problem);
+      const queued = queuedRuns(s.plan, { datasetId: dataset?.id ?? null, teacher, newId: opts.newId, createdAt: new Date() });
       // The queue starts once the runs are stored: an owner in another tab reads them from there.
       void commit({ ...s, runs: [...s.runs, ...queued], referenceKey: null }, queued.map((r) => r.id)).then(() => setQueueRunning(true));
       guard.saveMeta();

@@ -15,7 +15,7 @@ import { storageBanner } from './storageHealth';
 
 const ready: WorkerStatus = {
   backend: { name: 'cpu', fallbackReason: null, adapter: null },
-  dataset: { name: 'synthetic', id: 'synthetic', trainCount: 96, testCount: 32, classNames: [] },
+  dataset: { name: 'synthetic', id: 'synthetic', trainCount: 96, testCount: 32, classNames: Array.from({ length: 10 }, (_, i) => `class ${i}`) },
   busy: false,
 };
 

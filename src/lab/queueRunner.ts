@@ -2,16 +2,19 @@
  * Starts the lab's queued runs one after another in this tab's training worker: the first queued
  * run, when this tab owns the queue, the queue runs, nothing is active and the worker has a
  * backend and a dataset and is not busy with the single-run page. The run is claimed in storage
- * first (still queued there: no other tab started or cancelled it). A distillation run gets its
- * teacher's stored weights (or fails when they are gone); a resumed run gets its stored
+ * first (still queued there: no other tab started or cancelled it). A distillation run waits for
+ * its teacher to finish (labRuns.nextRunnable), records it, and gets its stored weights (or
+ * fails when they are gone or learnt from other data); a resumed run gets its stored
  * checkpoint, and the metrics shown go back to the checkpoint's, since the run continues from
  * there; a resumed run whose checkpoint is gone says that it restarted from the beginning.
  */
 import type { BackendInfo } from '../engine/events';
 import type { Checkpoint } from '../engine/train/checkpoint';
 import type { DatasetInfo, WorkerRequest } from '../worker/protocol';
+import type { TeacherRecord } from '../engine/lab/teacher';
 import type { LabRun } from '../engine/lab/types';
 import { patchRun, type LabState } from './foldLabEvent';
+import { nextRunnable } from './labRuns';
 import type { StoredWeights } from './labStore';
 import type { RuleResult } from './runRules';
 
@@ -44,16 +47,21 @@ export function createQueueRunner(opts: QueueRunnerOptions): QueueRunner {
   /** A start is being prepared (reading a teacher or a checkpoint): no second one meanwhile. */
   let starting = false;
 
-  async function startRun(id: string): Promise<void> {
+  async function startRun(id: string, teacherNow: TeacherRecord | null, problem: string | null): Promise<void> {
     const queued = opts.get().runs.find((r) => r.id === id);
     if (!queued) return;
+    if (problem) {
+      opts.commit(patchRun(opts.get(), id, { status: 'failed', message: `Distillation needs its teacher: ${problem}`, teacher: teacherNow ?? queued.teacher }), [id]);
+      return;
+    }
     const claimed = await opts.claim(queued);
     if ('refused' in claimed) {
       // Another tab got there first: show the run as it is stored.
       opts.commit(patchRun(opts.get(), id, claimed.stored), []);
       return;
     }
-    const run = claimed.run;
+    // The teacher's record as it stands now (its final top-1), kept with the run.
+    const run = teacherNow ? { ...claimed.run, teacher: teacherNow } : claimed.run;
     const teacher = run.teacherRunId ? await opts.loadWeights(run.teacherRunId) : undefined;
     if (run.teacherRunId && !teacher) {
       opts.commit(patchRun(opts.get(), id, { status: 'failed', message: "the teacher run's weights are no longer stored; choose another teacher and retry" }), [id]);
@@ -76,14 +84,14 @@ export function createQueueRunner(opts: QueueRunnerOptions): QueueRunner {
     if (!state.loaded || state.queueOwner !== 'here' || !state.queueRunning || state.activeRunId || starting) return;
     const env = opts.workerStatus();
     if (!env.backend || !env.dataset || env.busy) return;
-    const run = state.runs.find((r) => r.status === 'queued');
-    if (!run) {
+    const found = nextRunnable(state.runs, env.dataset);
+    if (!found) {
       opts.commit({ ...state, queueRunning: false }, []);
       return;
     }
     starting = true;
     try {
-      await startRun(run.id);
+      await startRun(found.run.id, found.teacher, found.problem);
     } finally {
       starting = false;
     }
