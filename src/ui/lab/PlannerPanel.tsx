@@ -8,6 +8,7 @@ import { useMemo, useState } from 'react';
 import type { BackendInfo } from '../../engine/events';
 import { estimatePlan, throughputSample, trainImagesFor, type ThroughputSample } from '../../engine/lab/estimate';
 import { expandPlan, inapplicableTricks, PLAN_MODES, type Plan, type PlanMode } from '../../engine/lab/plan';
+import { needsTeacher } from '../../engine/lab/teacher';
 import type { LabRun } from '../../engine/lab/types';
 import { PlanError, validatePlan } from '../../engine/lab/validatePlan';
 import type { DatasetInfo } from '../../worker/protocol';
@@ -17,6 +18,7 @@ import { BaselineFields } from './BaselineFields';
 import { downloadText } from './downloads';
 import { FactorialNote } from './FactorialPanel';
 import { LinearScalingPanel } from './LinearScalingPanel';
+import { TeacherChooser, teacherBlock } from './TeacherChooser';
 import { TrickChooser } from './TrickChooser';
 
 export interface PlannerPanelProps {
@@ -61,8 +63,8 @@ export function PlannerPanel(props: PlannerPanelProps) {
     if (!expanded || !dataset) return null;
     return estimatePlan(expanded.runs, (c) => trainImagesFor(c, dataset), samples, backend?.name);
   }, [expanded, dataset, samples, backend]);
-  const teachers = runs.filter((r) => r.hasWeights && r.status === 'finished');
-  const distils = expanded?.groups.some((g) => g.config.tricks.distillation?.enabled) ?? false;
+  const distils = expanded?.groups.some((g) => needsTeacher(g.config)) ?? false;
+  const blocked = distils && teacherBlock(plan, runs, teacherRunId, dataset) !== null;
   const inapplicable = problem ? [] : inapplicableTricks(plan);
   const count = expanded?.runs.length ?? 0;
   const scales = [...plan.tricks, ...plan.variants.flatMap((v) => v.tricks)].includes('linearScaling');
@@ -78,16 +80,7 @@ export function PlannerPanel(props: PlannerPanelProps) {
       <TrickChooser plan={plan} onChange={onChange} disabled={false} />
       <FactorialNote plan={plan} />
       {scales ? <LinearScalingPanel plan={plan} valid={!problem} onChange={onChange} /> : null}
-      {distils ? (
-        <SelectField
-          label="Teacher for distillation"
-          value={teacherRunId ?? ''}
-          options={[{ value: '', label: teachers.length ? 'choose a finished run' : 'no finished run with weights yet' }, ...teachers.map((t) => ({ value: t.id, label: `${t.label} (seed ${t.config.run.seed})` }))]}
-          testId="lab-teacher"
-          hint="Runs with knowledge distillation learn from this run's saved weights."
-          onChange={(v) => onTeacher(v === '' ? null : v)}
-        />
-      ) : null}
+      {distils ? <TeacherChooser plan={plan} onChange={onChange} runs={runs} dataset={dataset} teacherRunId={teacherRunId} onTeacher={onTeacher} /> : null}
       {problem ? (
         <p className="error" role="alert" data-testid="lab-plan-error">
           {problem.field}: {problem.message}
@@ -121,7 +114,7 @@ export function PlannerPanel(props: PlannerPanelProps) {
         </div>
       ) : null}
       <div className="run-controls">
-        <button type="button" className="primary" disabled={!expanded || count === 0 || !dataset || (distils && !teacherRunId)} onClick={onQueue} data-testid="lab-queue-plan">
+        <button type="button" className="primary" disabled={!expanded || count === 0 || !dataset || blocked} onClick={onQueue} data-testid="lab-queue-plan">
           Queue {count} run{count === 1 ? '' : 's'}
         </button>
         <button type="button" onClick={copyLink} data-testid="lab-copy-link">
