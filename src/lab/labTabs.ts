@@ -109,9 +109,13 @@ export function createLabTabs(host: LabTabsHost, lock: QueueLock, channel: TabCh
       case 'owner':
         follow();
         return;
-      case 'status':
-        if (!here()) host.set({ ...state, activeRunId: message.activeRunId, queueRunning: message.queueRunning, lastStep: message.lastStep }, message.lastStep !== state.lastStep);
+      case 'status': {
+        if (here()) return;
+        // A new step of the same run is a tick (shown a little later); anything else at once.
+        const tick = message.activeRunId === state.activeRunId && message.queueRunning === state.queueRunning;
+        host.set({ ...state, activeRunId: message.activeRunId, queueRunning: message.queueRunning, lastStep: message.lastStep }, tick);
         return;
+      }
       case 'hello':
         if (here()) postStatus();
         return;
