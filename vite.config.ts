@@ -3,6 +3,8 @@
 import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { readFileSync } from 'node:fs';
+import { DOC_STYLESHEET, markdownPage } from './src/docs/markdownPage';
 
 /** Minutes-long suites (2,000-step soak, lost-device recovery) start first, beside the rest. */
 const SLOW_SUITES = ['longRun.test.ts', 'handler.test.ts', 'archiveBomb.test.ts'];
@@ -77,8 +79,36 @@ function cspMetaTag(): Plugin {
   };
 }
 
+/** Docs the app links to, as pages: docs/X.md is served and built as /docs/X.html. */
+const DOC_PAGES = ['protocol'];
+
+/**
+ * The docs as HTML pages beside the app (the trick explanations link to docs/protocol.html by
+ * anchor): rendered from the Markdown on each request by the dev server, emitted into dist/ by
+ * the build, so both `npm start` and a static host serve them.
+ */
+function docPages(): Plugin {
+  const page = (name: string): string => markdownPage(readFileSync(`docs/${name}.md`, 'utf8'), contentSecurityPolicy('meta'), 'docs.css');
+  return {
+    name: 'trick-lab-doc-pages',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '').split(/[?#]/)[0];
+        const name = DOC_PAGES.find((n) => path === `/docs/${n}.html`);
+        if (name === undefined && path !== '/docs/docs.css') return next();
+        res.setHeader('Content-Type', name === undefined ? 'text/css; charset=utf-8' : 'text/html; charset=utf-8');
+        res.end(name === undefined ? DOC_STYLESHEET : page(name));
+      });
+    },
+    generateBundle() {
+      for (const name of DOC_PAGES) this.emitFile({ type: 'asset', fileName: `docs/${name}.html`, source: page(name) });
+      this.emitFile({ type: 'asset', fileName: 'docs/docs.css', source: DOC_STYLESHEET });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), cspMetaTag()],
+  plugins: [react(), cspMetaTag(), docPages()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

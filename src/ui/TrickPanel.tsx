@@ -1,14 +1,15 @@
 /**
  * ===== TRICK PANEL =====
  * The Bag-of-Tricks toggles (He et al. 2019), generated from the registry: one checkbox per
- * trick (its accessible name is the trick's name as in the paper, its explanation the tooltip)
- * and its declared parameters as number inputs. Another helper owns the tricks themselves; the
+ * trick (its accessible name is the trick's name as in the paper, its explanation the tooltip,
+ * a link to its section of the protocol) and its declared parameters as number inputs. Another helper owns the tricks themselves; the
  * panel needs no change when one is added to src/engine/tricks/registry.ts.
  */
 import type { ExperimentConfig, TrickSetting } from '../engine/config';
 import { TRICKS } from '../engine/tricks/registry';
 import { recipeOf, trickParams, type Trick } from '../engine/tricks/types';
 import { NumberField } from './NumberField';
+import { protocolHref } from './protocolLink';
 
 export interface TrickPanelProps {
   config: ExperimentConfig;
@@ -39,7 +40,10 @@ export function TrickPanel({ config, onChange, disabled, tricks = TRICKS }: Tric
                   data-testid={`trick-${trick.id}-toggle`}
                 />{' '}
                 {trick.name}
-              </label>
+              </label>{' '}
+              <a className="trick-protocol field-hint" href={protocolHref(trick.id)} target="_blank" rel="noopener" data-testid={`trick-${trick.id}-protocol`}>
+                how it is applied
+              </a>
               {reason ? <span className="field-hint"> not applicable: {reason}</span> : null}
               {setting.enabled && trick.params.length > 0 ? (
                 <div className="trick-params">

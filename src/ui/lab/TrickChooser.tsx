@@ -5,6 +5,7 @@
  */
 import type { Plan, PlanVariant } from '../../engine/lab/plan';
 import { TRICKS } from '../../engine/tricks/registry';
+import { protocolHref } from '../protocolLink';
 
 export interface TrickChooserProps {
   plan: Plan;
@@ -74,7 +75,10 @@ export function TrickChooser({ plan, onChange, disabled }: TrickChooserProps) {
             <label title={t.explanation}>
               <input type="checkbox" data-testid={`lab-trick-${t.id}`} checked={plan.tricks.includes(t.id)} disabled={disabled} onChange={(e) => onChange({ ...plan, tricks: toggle(plan.tricks, t.id, e.target.checked) })} />{' '}
               {t.name}
-            </label>
+            </label>{' '}
+            <a className="field-hint" href={protocolHref(t.id)} target="_blank" rel="noopener" aria-label={`How ${t.name} is applied (protocol)`}>
+              protocol
+            </a>
           </li>
         ))}
       </ul>
