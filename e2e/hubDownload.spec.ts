@@ -2,7 +2,8 @@
 // answers like the Hub (tree listing with SHA-256, resolve URL → 302 → storage). The files are
 // made in the test from real CIFAR images (test/support/cifarSample.ts). With CORS: progress,
 // the images decoded by the browser in the worker byte for byte (the kept copy in Cache Storage
-// is compared with the same set packed in Node), and a later visit loads it with no request.
+// is compared with the same set packed in Node), and a later visit loads it by itself with no
+// request.
 // Without CORS, and with a truncated or mismatched file: a message naming the problem, and the
 // synthetic set stays loaded. Nothing trains.
 import { createHash } from 'node:crypto';
@@ -78,16 +79,22 @@ test('downloads CIFAR-10 from a Hub-like server through its redirect, decodes it
     );
     expect(stored).toBe(hash.digest('hex'));
 
-    // A later visit: the kept copy loads with no request at all.
+    // A later visit: the page starts on the synthetic set, then loads the kept copy by itself,
+    // with no request at all; picking it again says it is stored.
     const before = server.requests.length;
-    await open(page);
+    await page.goto(`${BASE_URL}/?backend=cpu`);
+    await expect(page.getByTestId('dataset-name')).toHaveText('CIFAR-10', { timeout: 60_000 });
+    await expect(page.getByTestId('dataset-note')).toHaveText("CIFAR-10 (Hugging Face) was read from this browser's storage (no download).");
     await page.getByTestId('download-source').selectOption('other');
     await page.getByTestId('download-url').fill(url);
     await expect(page.getByTestId('download-start')).toHaveText('Load stored copy');
-    await page.getByTestId('download-start').click();
-    await expect(page.getByTestId('dataset-name')).toHaveText('CIFAR-10', { timeout: 60_000 });
-    await expect(page.getByTestId('dataset-note')).toHaveText("CIFAR-10 (Hugging Face) was read from this browser's storage (no download).");
     expect(server.requests.length).toBe(before);
+    // Removed from the browser: the next visit stays on the synthetic set.
+    await page.getByTestId('stored-remove').click();
+    await expect(page.getByTestId('stored-list')).toHaveCount(0);
+    await open(page);
+    await page.waitForTimeout(1000);
+    await expect(page.getByTestId('dataset-name')).toContainText('synthetic');
   } finally {
     await context.close();
     await server.close();

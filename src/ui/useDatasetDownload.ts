@@ -5,7 +5,8 @@
  * with progress, cancel, resume and clear errors (src/data/ does the work; this hook holds the
  * React state). A finished archive is handed to the training worker as its bytes, the same path
  * as a dropped file; the Hub's files, once their SHA-256 is checked, go to the worker to be
- * decoded and kept, and a kept set is loaded from the browser's store without a request.
+ * decoded and kept, and a kept set is loaded from the browser's store without a request; the
+ * last Hub dataset used is loaded that way on the next visit, once the page has its first dataset.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { fetchDatasetIndex, hubOptions, officialOptions, type DatasetSourceOption } from '../data/datasetIndex';
@@ -55,6 +56,29 @@ export interface DatasetLoaders {
 }
 
 const defaultSources = () => [...hubOptions(), ...officialOptions()];
+
+/** Where the last Hub dataset used is remembered (its store key and name), for the next visit. */
+const LAST_HUB_KEY = 'trick-lab:last-hub-dataset';
+
+function readLastHub(): { key: string; name: string } | null {
+  try {
+    const value: unknown = JSON.parse(localStorage.getItem(LAST_HUB_KEY) ?? 'null');
+    if (typeof value !== 'object' || value === null) return null;
+    const { key, name } = value as Record<string, unknown>;
+    return typeof key === 'string' && typeof name === 'string' && parseHubUrl(key) ? { key, name } : null;
+  } catch {
+    return null; // storage off, or not ours
+  }
+}
+
+function writeLastHub(value: { key: string; name: string } | null): void {
+  try {
+    if (value) localStorage.setItem(LAST_HUB_KEY, JSON.stringify(value));
+    else localStorage.removeItem(LAST_HUB_KEY);
+  } catch {
+    // storage off: nothing is remembered
+  }
+}
 
 const INITIAL: DownloadState = {
   sources: defaultSources(),
@@ -143,6 +167,7 @@ export function useDatasetDownload(origin: string, loaders: DatasetLoaders, stor
         const c = await getCache();
         if (c && (await hasDecoded(c, key))) {
           setState((s) => ({ ...s, phase: 'done' }));
+          writeLastHub({ key, name });
           loadersRef.current.onStored(key, name);
           return;
         }
@@ -152,6 +177,7 @@ export function useDatasetDownload(origin: string, loaders: DatasetLoaders, stor
         });
         const bytes = download.files.reduce((n, f) => n + f.bytes.byteLength, 0);
         setState((s) => ({ ...s, phase: 'done', note: `${location.dataset.name}: ${formatBytes(bytes)} downloaded, ${download.check}. The images are decoded in the training worker.` }));
+        writeLastHub(c ? { key, name } : null);
         loadersRef.current.onParquet(download.files, c ? { key, name } : undefined);
       } catch (err) {
         setState((s) => ({ ...s, phase: 'failed', error: err instanceof Error ? err.message : String(err), partial: null }));
@@ -167,6 +193,21 @@ export function useDatasetDownload(origin: string, loaders: DatasetLoaders, stor
   useEffect(() => {
     void refreshStored();
   }, [storedVersion, refreshStored]);
+
+  // Once the page has its first dataset (so a failure leaves one loaded), load the last Hub
+  // dataset used when the browser still keeps it: a later visit needs no click and no request.
+  const autoLoaded = useRef(false);
+  useEffect(() => {
+    if (autoLoaded.current || storedVersion === null || storedVersion === undefined) return;
+    autoLoaded.current = true;
+    const last = readLastHub();
+    if (!last) return;
+    void (async () => {
+      const c = await getCache();
+      if (c && (await hasDecoded(c, last.key))) loadersRef.current.onStored(last.key, last.name);
+      else writeLastHub(null);
+    })();
+  }, [storedVersion, getCache]);
 
   const begin = (absolute: string, resumeFrom: PartialDownload | null) => {
     const hub = parseHubUrl(absolute);
@@ -194,6 +235,7 @@ export function useDatasetDownload(origin: string, loaders: DatasetLoaders, stor
       void (async () => {
         const c = await getCache();
         if (c) await removeStored(c, url);
+        if (readLastHub()?.key === url) writeLastHub(null);
         await refreshStored();
       })();
     },
