@@ -102,7 +102,8 @@ async function openDatabase(name: string): Promise<IDBPDatabase<LabDb>> {
   }
 }
 
-const withoutOrder = ({ order: _order, ...run }: LabRun & { order: number }): LabRun => run;
+/** A stored run without its queue position. */
+export const withoutOrder = ({ order: _order, ...run }: LabRun & { order: number }): LabRun => run;
 
 /** Opens (creating when needed) the lab's database. */
 export async function openLabStore(name = LAB_DB_NAME): Promise<LabStore> {

@@ -6,7 +6,7 @@
  */
 import type { LabRun } from '../engine/lab/types';
 import type { LabState } from './foldLabEvent';
-import type { LabStore } from './labStore';
+import { withoutOrder, type LabStore } from './labStore';
 import type { QueueLock, TabChannel, TabMessage } from './tabSync';
 
 export interface LabTabsHost {
@@ -41,10 +41,9 @@ export function mergeStored(runs: readonly LabRun[], stored: readonly (LabRun & 
   const knownIds = new Set(known.map((r) => r.id));
   const merged = [...runs];
   // The slots these runs hold here, filled in their stored order (a move swaps two of them).
-  runs.flatMap((r, i) => (knownIds.has(r.id) ? [i] : [])).forEach((slot, k) => (merged[slot] = strip(known[k])));
-  return [...merged, ...byOrder.filter((r) => !local.has(r.id)).map(strip)];
+  runs.flatMap((r, i) => (knownIds.has(r.id) ? [i] : [])).forEach((slot, k) => (merged[slot] = withoutOrder(known[k])));
+  return [...merged, ...byOrder.filter((r) => !local.has(r.id)).map(withoutOrder)];
 }
-const strip = ({ order: _order, ...run }: LabRun & { order: number }): LabRun => run;
 
 export function createLabTabs(host: LabTabsHost, lock: QueueLock, channel: TabChannel): LabTabs {
   const here = () => host.get().queueOwner === 'here';
