@@ -23,6 +23,9 @@ import { createRng } from '../engine/rng';
 import { createTrainStep } from '../engine/train/step';
 import { createTrickStreams, resolveTricks } from '../engine/tricks/resolve';
 import { countDispatches } from './dispatchCounter';
+import { profileKernels, type KernelTime } from './profileKernels';
+
+export type { KernelTime };
 import { createInputFeed, type BenchData } from './inputFeed';
 import { benchMicro, MICRO_ROUNDS } from './microBench';
 import { randomBatch } from './randomBatch';
@@ -70,13 +73,6 @@ export const DEFAULT_BENCH: BenchOptions = {
   train: true,
 };
 
-export interface KernelTime {
-  /** Registered kernel name (Conv2DBackpropFilter, TrickLabBatchNormGrad, …). */
-  name: string;
-  calls: number;
-  /** GPU time in one step, milliseconds (0 when the adapter has no timestamps). */
-  ms: number;
-}
 
 export interface TrainRow {
   depth: number;
@@ -129,22 +125,6 @@ const NUM_CLASSES = 10;
 
 function now(): number {
   return performance.now();
-}
-
-/** Sums tf.profile's kernel records by registered kernel name (scopes such as customGrad excluded). */
-async function profileKernels(f: () => void): Promise<KernelTime[]> {
-  const info = await tf.profile(f);
-  const byName = new Map<string, KernelTime>();
-  const backendName = tf.getBackend();
-  for (const k of info.kernels) {
-    if (!tf.getKernel(k.name, backendName)) continue;
-    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-    const entry = byName.get(k.name) ?? { name: k.name, calls: 0, ms: 0 };
-    entry.calls++;
-    entry.ms += ms;
-    byName.set(k.name, entry);
-  }
-  return [...byName.values()].sort((a, b) => b.ms - a.ms || b.calls - a.calls);
 }
 
 function benchConfig(depth: number, batch: number, opts: BenchOptions): ExperimentConfig {

@@ -45,4 +45,20 @@ describe('precompile', () => {
       await tf.setBackend('webgpu');
     }
   });
+
+  it('leaves the cache usable when the trace throws, and rethrows', async () => {
+    const before = cacheSize();
+    const failing = () => {
+      // A shape no other test compiles, then a failure half-way.
+      tf.dispose(tf.relu(tf.fill([3, 7, 2], -1)));
+      throw new Error('trace failed');
+    };
+    await expect(precompile(failing)).rejects.toThrow('trace failed');
+    expect(tf.env().getBool('WEBGPU_ENGINE_COMPILE_ONLY')).toBe(false);
+    expect(cacheSize()).toBeGreaterThan(before);
+    // The pipeline compiled before the failure runs: relu(−1) = 0, relu(2) = 2.
+    const y = tf.relu(tf.fill([3, 7, 2], 2));
+    expect(Array.from(await y.data())).toEqual(new Array(42).fill(2));
+    y.dispose();
+  });
 });

@@ -35,7 +35,8 @@ function webgpuBackend(): PipelineCacheOwner | null {
 /**
  * Traces `trace` in compile-only mode and waits for its pipelines; `onProgress(k, n)` reports
  * each pipeline as it becomes ready (n known once the trace has run). Off WebGPU it does nothing
- * and returns zero. `trace` must dispose what it creates; its outputs hold no values.
+ * and returns zero. `trace` must dispose what it creates; its outputs hold no values. When the
+ * trace throws, the pipelines it had started are still awaited, then the error is rethrown.
  */
 export async function precompile(trace: () => void, onProgress?: (done: number, total: number) => void): Promise<PrecompileResult> {
   const backend = webgpuBackend();
@@ -44,8 +45,11 @@ export async function precompile(trace: () => void, onProgress?: (done: number, 
   const before = new Set(Object.keys(backend.pipelineCache));
   const wasCompileOnly = tf.env().getBool(COMPILE_ONLY);
   tf.env().set(COMPILE_ONLY, true);
+  let failure: { error: unknown } | null = null;
   try {
     trace();
+  } catch (error) {
+    failure = { error };
   } finally {
     tf.env().set(COMPILE_ONLY, wasCompileOnly);
   }
@@ -60,5 +64,7 @@ export async function precompile(trace: () => void, onProgress?: (done: number, 
   );
   // Replaces the cached promises by the pipelines (the backend refuses to dispatch a promise).
   await backend.checkCompileCompletionAsync();
+  // Thrown only now: what the trace did compile is in the cache, resolved, and usable.
+  if (failure) throw failure.error;
   return { created: pending.length, ms: performance.now() - start };
 }

@@ -147,7 +147,8 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
     trainInput = createInputPipeline(data.train, inputOptions);
     valInput = createInputPipeline(data.val, inputOptions);
     const inputs = { train: trainInput, val: valInput };
-    await warmPipelines({ config, numClasses: data.numClasses, tricks, teacher: teacher?.logits, valCount: data.val.count, inputs }, opts.onCompile);
+    // Compiling ahead is an optimisation: should the trace fail, the steps compile as they go.
+    await warmPipelines({ config, numClasses: data.numClasses, tricks, teacher: teacher?.logits, valCount: data.val.count, inputs }, opts.onCompile).catch(() => null);
     for (let epoch = firstEpoch; epoch <= config.run.epochs; epoch++) {
       const epochStart = performance.now();
       epochLoss = tf.scalar(0);
