@@ -6,17 +6,19 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { readFileSync } from 'node:fs';
 import { DOC_STYLESHEET, markdownPage } from './src/docs/markdownPage';
 
-/** Minutes-long suites (2,000-step soak, lost-device recovery) start first, beside the rest. */
-const SLOW_SUITES = ['longRun.test.ts', 'handler.test.ts', 'archiveBomb.test.ts'];
+/**
+ * Unit tests come in two tiers, by file name: `*.slow.test.ts` (the 2,000-step soak, long trainer
+ * runs, WebGPU kernel sweeps on Dawn, lost-device recovery, gzip bombs) and the rest, which
+ * `npm run test:fast` runs as the edit loop. `npm test` and CI run both.
+ */
+const SLOW = ['src/**/*.slow.test.ts', 'test/**/*.slow.test.ts'];
 
+/** The slow tier starts first, so its minutes-long files overlap the many short ones. */
 class SlowFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const rank = (f: TestSpecification) => {
-      const i = SLOW_SUITES.findIndex((name) => f.moduleId.endsWith(name));
-      return i < 0 ? SLOW_SUITES.length : i;
-    };
-    return sorted.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+    const slow = (f: TestSpecification) => (f.project.name === 'slow' ? 0 : 1);
+    return sorted.map((f, i) => ({ f, i })).sort((a, b) => slow(a.f) - slow(b.f) || a.i - b.i).map(({ f }) => f);
   }
 }
 
@@ -121,7 +123,10 @@ export default defineConfig({
   // the pages, and the worker script, whose own response carries the worker's policy.
   preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': contentSecurityPolicy('header') } },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    projects: [
+      { extends: true, test: { name: 'fast', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: SLOW } },
+      { extends: true, test: { name: 'slow', include: SLOW } },
+    ],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -1,7 +1,7 @@
 // Runs too big for the device: the size of the largest activation from the config alone, the
 // refusal before anything is allocated (naming the batch size and a size that fits), real
 // allocation failures recognised, and a run whose device reports running out of memory mid-run
-// ending 'failed' with the same advice (tfjs CPU backend; the GPU path is in handler.test.ts).
+// ending 'failed' with the same advice (tfjs CPU backend; the GPU path is in handler.slow.test.ts).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig } from './config';

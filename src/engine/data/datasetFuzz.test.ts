@@ -3,7 +3,7 @@
  * records), seeded so every input is reproducible. Each input must either parse into a
  * well-formed dataset or be refused with a DatasetError naming the file, within the time limit,
  * without changing the bytes it was given; no other error type (TypeError, RangeError) may
- * escape. The gzip bomb and memory bounds are in archiveBomb.test.ts.
+ * escape. The gzip bomb and memory bounds are in archiveBomb.slow.test.ts.
  */
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
