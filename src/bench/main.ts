@@ -8,6 +8,7 @@ import { initBackend } from '../engine/backend';
 import { formatReport } from './format';
 import { BENCH_KEYS, parseBenchOptions, type BenchKey } from './options';
 import { runBench, type BenchReport } from './runBench';
+import { errorMessage } from '../engine/errorMessage';
 
 declare global {
   interface Window {
@@ -74,7 +75,7 @@ async function run(): Promise<void> {
     reportEl.textContent = formatReport(report);
     setState('done', 'done');
   } catch (err) {
-    log(`error: ${err instanceof Error ? err.message : String(err)}`);
+    log(`error: ${errorMessage(err)}`);
     setState('error', 'failed');
   } finally {
     runButton.disabled = false;

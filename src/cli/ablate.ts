@@ -26,6 +26,7 @@ import { runAblation, runsToDo } from '../node/runAblation';
 import { resolveShard } from '../node/shard';
 import { mergeMain } from './ablateMerge';
 import { abortOnInterrupt, formatEvent, loadDataset, nodeEnvironment, readJsonFile, runMain, startBackend } from './common';
+import { errorMessage } from '../engine/errorMessage';
 
 const USAGE = `usage: npm run ablate -- --plan plan.json [--data path] [--out results.json] [--shard k/n|auto [--shards N]] [--backend auto|webgpu|cpu] [--dry-run]
        npm run ablate -- merge part1.json part2.json … --out merged.json
@@ -46,7 +47,7 @@ async function loadPlan(path: string): Promise<Plan> {
   try {
     return validatePlan(candidate);
   } catch (err) {
-    throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`${path}: ${errorMessage(err)}`);
   }
 }
 

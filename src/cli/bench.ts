@@ -31,6 +31,7 @@ import { initBackend } from '../engine/backend';
 import { installNodeWebGPU } from '../node/webgpu';
 import type { InputPlacement } from '../bench/inputFeed';
 import { loadBenchData } from '../node/benchData';
+import { errorMessage } from '../engine/errorMessage';
 
 const USAGE = `usage: npm run bench -- [--depth 20,56] [--batch 128,512] [--width 1] [--resolution 32]
   [--steps 10] [--warmup 3] [--micro-batch 128] [--modes custom,stock] [--no-profile] [--no-train]
@@ -94,7 +95,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
+    console.error(errorMessage(err));
     console.error(USAGE);
     process.exit(1);
   },

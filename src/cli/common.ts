@@ -14,6 +14,7 @@ import type { BackendInfo, TrainEvent } from '../engine/events';
 import type { Environment } from '../engine/results';
 import { loadDatasetFromPath } from '../node/loadDataset';
 import { installNodeWebGPU } from '../node/webgpu';
+import { errorMessage } from '../engine/errorMessage';
 
 /** Parses a JSON file; the error names the file. */
 export async function readJsonFile(path: string): Promise<unknown> {
@@ -21,7 +22,7 @@ export async function readJsonFile(path: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`${path} is not valid JSON: ${errorMessage(err)}`);
   }
 }
 
@@ -86,7 +87,7 @@ export function runMain(main: () => Promise<number>): void {
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {
-      console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`error: ${errorMessage(err)}`);
       process.exit(2);
     },
   );

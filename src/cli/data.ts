@@ -22,6 +22,7 @@ import { formatBytes, formatDuration, formatRate } from '../data/format';
 import { HUB_DATASETS, HUB_ORIGIN, type HubLocation } from '../data/hubSource';
 import { fetchArchive, FetchArchiveError, type ArchiveProgress } from '../node/fetchArchive';
 import { fetchHubDataset } from '../node/fetchHub';
+import { errorMessage } from '../engine/errorMessage';
 
 const USAGE = `usage: npm run data -- <cifar10|cifar100>... [--source official|hf] [--out public/datasets] [--base URL | --url URL] [--md5 HEX] [--force]
   --source hf  the Hugging Face Hub's Parquet files (SHA-256 checked) instead of the official archive
@@ -113,7 +114,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(`\n${err instanceof Error ? err.message : String(err)}`);
+    console.error(`\n${errorMessage(err)}`);
     if (!(err instanceof FetchArchiveError) && !(err instanceof DownloadError)) console.error(USAGE);
     process.exit(1);
   },

@@ -139,7 +139,7 @@ describe('createTrainingClient', () => {
     await client.loadFiles([file]);
     const [{ message, transfer }] = sent;
     expect(message.type).toBe('loadDataset');
-    if (message.type !== 'loadDataset' || message.source.kind !== 'cifar10-files') throw new Error('wrong request');
+    if (message.type !== 'loadDataset' || message.source.kind !== 'cifar-files') throw new Error('wrong request');
     expect(message.source.files[0].name).toBe('data_batch_1.bin');
     expect(new Uint8Array(message.source.files[0].bytes)).toEqual(new Uint8Array([1, 2, 3]));
     expect(transfer).toEqual([message.source.files[0].bytes]);

@@ -11,6 +11,7 @@ import type { ExperimentConfig } from '../engine/config';
 import type { BackendInfo, EpochEvent, StepEvent } from '../engine/events';
 import type { RunResult } from '../engine/results';
 import type { DatasetInfo, DatasetSource, WorkerEvent, WorkerFault, WorkerRequest } from '../worker/protocol';
+import { errorMessage } from '../engine/errorMessage';
 
 /** Where the current (or last) run is. */
 export type RunPhase = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'done';
@@ -233,9 +234,9 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
       set({ ...store.get(), datasetLoading: true, datasetError: null });
       try {
         const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-        loadSource({ kind: 'cifar10-files', files: read }, read.map((f) => f.bytes));
+        loadSource({ kind: 'cifar-files', files: read }, read.map((f) => f.bytes));
       } catch (err) {
-        set({ ...store.get(), datasetLoading: false, datasetError: `Could not read the file: ${err instanceof Error ? err.message : String(err)}` });
+        set({ ...store.get(), datasetLoading: false, datasetError: `Could not read the file: ${errorMessage(err)}` });
       }
     },
     loadParquet(files, storeAs) {

@@ -5,7 +5,6 @@
  * app reads at start-up (a missing index simply means none). The index is validated like any
  * other input: it is a file on disk that anyone could have edited.
  */
-import { fileNameOf } from './download';
 import { hubDatasetUrl, hubLocations } from './hubSource';
 
 export type ArchiveDatasetId = 'cifar10' | 'cifar100';
@@ -167,8 +166,3 @@ export function officialOptions(): DatasetSourceOption[] {
   }));
 }
 
-/** The official archive a file name is, if any. */
-export function officialArchiveFor(url: string): OfficialArchive | undefined {
-  const name = fileNameOf(url);
-  return OFFICIAL_ARCHIVES.find((a) => a.file === name);
-}

@@ -7,6 +7,7 @@
 import { isGzip, isTar } from '../engine/data/archive';
 import { alternatives, downloadBytes, DownloadError, fileNameOf, type DownloadOptions } from './download';
 import { formatBytes } from './format';
+import { errorMessage } from '../engine/errorMessage';
 
 /** The part of the Cache Storage API we use (a `Cache` from `caches.open` is one). */
 export interface ByteCache {
@@ -124,7 +125,7 @@ export async function loadArchive(url: string, options: LoadArchiveOptions): Pro
       const headers = { 'Content-Type': 'application/octet-stream', [SIZE_HEADER]: String(bytes.byteLength), [STORED_AT_HEADER]: new Date().toISOString() };
       await cache.put(url, new Response(bytes, { headers }));
     } catch (err) {
-      storeProblem = `it could not be stored in the browser (${err instanceof Error ? err.message : String(err)}), so it will be downloaded again next time`;
+      storeProblem = `it could not be stored in the browser (${errorMessage(err)}), so it will be downloaded again next time`;
     }
   }
   return { url, name, bytes, fromCache: false, storeProblem };

@@ -4,7 +4,7 @@
  * progress (bytes, rate, ETA), a cut connection is resumed with an HTTP Range request where the
  * server supports ranges (RFC 9110 §14: 206 Partial Content, guarded by If-Range), a cancel is
  * an AbortSignal, and every failure becomes a DownloadError whose message says what happened
- * and what the user can do instead. Storing the result is cache.ts's job.
+ * and what the user can do instead. Storing the result is datasetStore.ts's job.
  */
 import { formatBytes } from './format';
 

@@ -1,6 +1,6 @@
 /**
- * Human-readable sizes, rates and times for download progress, shared by the page and the
- * `npm run data` command so both say the same thing. Sizes use binary units, as the CIFAR
+ * Human-readable sizes, rates and durations, shared by the page (downloads, run progress, the
+ * lab's estimate and results) and the Node commands, so all say the same thing. Sizes use binary units, as the CIFAR
  * page does: cifar-10-binary.tar.gz is "162 MB", about 170 million bytes.
  */
 

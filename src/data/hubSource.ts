@@ -18,6 +18,7 @@
  */
 import { downloadBytes, DownloadError, type DownloadOptions, type DownloadProgress } from './download';
 import { formatBytes } from './format';
+import { errorMessage } from '../engine/errorMessage';
 
 export const HUB_ORIGIN = 'https://huggingface.co';
 
@@ -141,7 +142,7 @@ export async function downloadHubDataset(location: HubLocation, options: HubDown
     published = await fetchPublishedFiles(location, options.fetch, options.signal);
   } catch (err) {
     if (options.signal?.aborted) throw new DownloadError('aborted', `Download of ${location.dataset.name} cancelled.`);
-    listingProblem = err instanceof Error ? err.message : String(err);
+    listingProblem = errorMessage(err);
   }
   const sizes = location.dataset.files.map((f) => published?.get(f)?.size ?? null);
   const total = sizes.every((s) => s !== null) ? sizes.reduce<number>((a, b) => a + (b ?? 0), 0) : null;

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendInfo } from './events';
 import type { BackendName } from './config';
+import { errorMessage } from './errorMessage';
 
 const ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
@@ -41,7 +42,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     const ok = await tf.setBackend(name);
     return ok ? null : `the tfjs ${name} backend failed to initialise`;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return errorMessage(err);
   }
 }
 

@@ -15,6 +15,7 @@ import { checkStructure, MAX_IMPORT_BYTES, prescan } from './lab/importLab';
 import { clipReason, isPlainObject, ShapeError } from './lab/shape';
 import { APP_NAME } from './results';
 import { ConfigError, validateConfig } from './validateConfig';
+import { errorMessage } from './errorMessage';
 
 /** Largest config file read, characters: the lab import's limit (a results file with its step samples fits). */
 export const MAX_CONFIG_FILE_BYTES = MAX_IMPORT_BYTES;
@@ -54,7 +55,7 @@ export function parseConfigFile(text: string, fileName: string): ConfigFile {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new ConfigFileError(fileName, null, `it is not valid JSON (${err instanceof Error ? err.message : String(err)}).`);
+    throw new ConfigFileError(fileName, null, `it is not valid JSON (${errorMessage(err)}).`);
   }
   try {
     checkStructure(data);

@@ -13,6 +13,7 @@ import type { TrainingClient } from '../client/trainingClient';
 import { createLabController, type LabController, type LabPort } from './labController';
 import { openLabStore, type LabStore } from './labStore';
 import { broadcastTabChannel, SOLO_LOCK, webQueueLock, type TabChannel } from './tabSync';
+import { errorMessage } from '../engine/errorMessage';
 
 /** A store whose calls wait for the database to open (and fail as it fails). */
 export function lazyLabStore(opening: Promise<LabStore>): LabStore {
@@ -57,7 +58,7 @@ export function createBrowserLab(worker: LabPort, client: TrainingClient, hash: 
       const setup = decodeSetup(code);
       initialPlan = setup.plan ?? createPlan(setup.config, { tricks: [] });
     } catch (err) {
-      linkError = err instanceof Error ? err.message : String(err);
+      linkError = errorMessage(err);
     }
   }
   const channel = broadcastTabChannel();

@@ -29,6 +29,7 @@ import { createQueueRunner, type WorkerStatus } from './queueRunner';
 import { createRunEdits } from './runEdits';
 import { claimRule, orphanRule } from './runRules';
 import { SOLO_LOCK, type QueueLock, type TabChannel } from './tabSync';
+import { errorMessage } from '../engine/errorMessage';
 
 export type { LabState, Notice } from './foldLabEvent';
 export type { WorkerStatus } from './queueRunner';
@@ -87,8 +88,6 @@ export interface LabControllerOptions {
 }
 
 const SILENT: TabChannel = { post: () => undefined, listen: () => undefined };
-
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Creates the controller and starts reading the lab from storage. */
 export function createLabController(opts: LabControllerOptions): LabController {
@@ -211,7 +210,7 @@ export function createLabController(opts: LabControllerOptions): LabController {
     .catch((err: unknown) => {
       set({ ...state(), loaded: true });
       // Storage that can't be opened is the banner's to say; any other failure, a notice.
-      if (!state().storage.inMemory) notify('error', `Could not read the saved lab (${errorText(err)}); runs saved before are not shown.`);
+      if (!state().storage.inMemory) notify('error', `Could not read the saved lab (${errorMessage(err)}); runs saved before are not shown.`);
     })
     // Runs left running are interrupted only by the tab that takes the queue, not by every tab.
     .finally(() => tabs.start());
@@ -266,7 +265,7 @@ export function createLabController(opts: LabControllerOptions): LabController {
           const notice = importNotice(file.name, sorting);
           notify(notice.kind, notice.text);
         } catch (err) {
-          notify('error', err instanceof ImportError ? err.message : `${file.name} was not imported: ${errorText(err)}`);
+          notify('error', err instanceof ImportError ? err.message : `${file.name} was not imported: ${errorMessage(err)}`);
         }
       }
     },

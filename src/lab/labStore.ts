@@ -16,6 +16,7 @@ import type { LabRun } from '../engine/lab/types';
 import type { Checkpoint } from '../engine/train/checkpoint';
 import { overwriteRefusal, type RuleResult, type RunRule } from './runRules';
 import { StorageUnavailableError } from './storageErrors';
+import { errorMessage } from '../engine/errorMessage';
 
 export const LAB_DB_NAME = 'trick-lab';
 const DB_VERSION = 1;
@@ -98,7 +99,7 @@ async function openDatabase(name: string): Promise<IDBPDatabase<LabDb>> {
     });
   } catch (err) {
     if (err instanceof StorageUnavailableError) throw err;
-    throw new StorageUnavailableError(`IndexedDB could not be opened (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    throw new StorageUnavailableError(`IndexedDB could not be opened (${errorMessage(err)})`, { cause: err });
   }
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Checkpoint } from '../engine/train/checkpoint';
 import type { CheckpointStore } from './runAblation';
+import { errorMessage } from '../engine/errorMessage';
 
 const isMissing = (err: unknown) => (err as { code?: string }).code === 'ENOENT';
 
@@ -30,7 +31,7 @@ export function checkpointFiles(dir: string): CheckpointStore {
       try {
         return deserialize(bytes) as Checkpoint;
       } catch (err) {
-        throw new Error(`${file(key)} is not a readable checkpoint (${err instanceof Error ? err.message : String(err)}); delete it to restart that run`);
+        throw new Error(`${file(key)} is not a readable checkpoint (${errorMessage(err)}); delete it to restart that run`);
       }
     },
     async save(key, checkpoint) {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { isGzip } from '../engine/data/archive';
 import { parseDatasetIndex, withEntry, type DatasetIndex, type IndexEntry, type OfficialArchive } from '../data/datasetIndex';
 import { formatBytes } from '../data/format';
+import { errorMessage } from '../engine/errorMessage';
 
 export interface ArchiveProgress {
   loaded: number;
@@ -149,7 +150,7 @@ async function download(url: string, part: string, options: FetchArchiveOptions)
   } catch (err) {
     report(true);
     throw new FetchArchiveError(
-      `The download stopped at ${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''} (${err instanceof Error ? err.message : String(err)}). Run the command again to resume from there.`,
+      `The download stopped at ${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''} (${errorMessage(err)}). Run the command again to resume from there.`,
     );
   } finally {
     await file.close();

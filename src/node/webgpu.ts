@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { errorMessage } from '../engine/errorMessage';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -42,6 +43,6 @@ export async function installNodeWebGPU(): Promise<string | null> {
     else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
     return null;
   } catch (err) {
-    return `Dawn could not start: ${err instanceof Error ? err.message : String(err)}`;
+    return `Dawn could not start: ${errorMessage(err)}`;
   }
 }

@@ -11,6 +11,7 @@ import { memo, useId, useState } from 'react';
 import type { ExperimentConfig } from '../engine/config';
 import { ConfigFileError, MAX_CONFIG_FILE_BYTES, parseConfigFile } from '../engine/configFile';
 import './ConfigFileInput.css';
+import { errorMessage } from '../engine/errorMessage';
 
 export interface ConfigFileInputProps {
   onLoad: (config: ExperimentConfig) => void;
@@ -32,7 +33,7 @@ async function openFile(file: File, onLoad: (config: ExperimentConfig) => void):
     return { kind: 'info', text: `Loaded “${config.name}” from ${file.name}${kind === 'run-result' ? ' (the config of that run)' : ''}.` };
   } catch (err) {
     if (err instanceof ConfigFileError) return { kind: 'error', text: err.message };
-    return { kind: 'error', text: `${file.name} was not opened: ${err instanceof Error ? err.message : String(err)}` };
+    return { kind: 'error', text: `${file.name} was not opened: ${errorMessage(err)}` };
   }
 }
 

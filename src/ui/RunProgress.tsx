@@ -1,6 +1,7 @@
 /** The run's progress: phase, a progress bar, epoch, step, ETA and throughput. */
 import type { EpochEvent, StepEvent } from '../engine/events';
-import { etaSeconds, formatDuration } from './runPlan';
+import { formatDuration } from '../data/format';
+import { etaSeconds } from './runPlan';
 import type { RunPhase } from '../client/trainingClient';
 
 export interface RunProgressProps {

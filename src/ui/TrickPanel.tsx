@@ -1,9 +1,8 @@
 /**
- * ===== TRICK PANEL =====
  * The Bag-of-Tricks toggles (He et al. 2019), generated from the registry: one checkbox per
  * trick (its accessible name is the trick's name as in the paper, its explanation the tooltip,
- * a link to its section of the protocol) and its declared parameters as number inputs. Another helper owns the tricks themselves; the
- * panel needs no change when one is added to src/engine/tricks/registry.ts.
+ * a link to its section of the protocol) and its declared parameters as number inputs. The panel
+ * needs no change when a trick is added to src/engine/tricks/registry.ts.
  */
 import type { ExperimentConfig, TrickSetting } from '../engine/config';
 import { TRICKS } from '../engine/tricks/registry';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../engine/config';
 import type { StepEvent } from '../engine/events';
-import { etaSeconds, formatDuration, plannedStepsPerEpoch, sampleSchedule, trainImages } from './runPlan';
+import { etaSeconds, plannedStepsPerEpoch, sampleSchedule, trainImages } from './runPlan';
 
 const cifar = { name: 'CIFAR-10', id: 'cifar10' as const, trainCount: 10_000, testCount: 0, classNames: [] };
 const synthetic = { name: 'synthetic', id: 'synthetic' as const, trainCount: 5000, testCount: 1000, classNames: [] };
@@ -38,11 +38,5 @@ describe('eta and durations', () => {
   it('extrapolates the time per step', () => {
     const e = { step: 10, totalSteps: 40, elapsedSeconds: 5 } as StepEvent;
     expect(etaSeconds(e)).toBe(15);
-  });
-
-  it('formats seconds as m:ss or h:mm:ss', () => {
-    expect(formatDuration(75)).toBe('1:15');
-    expect(formatDuration(3725)).toBe('1:02:05');
-    expect(formatDuration(0.4)).toBe('0:00');
   });
 });

@@ -28,15 +28,6 @@ export function etaSeconds(e: StepEvent): number {
   return (e.elapsedSeconds / e.step) * Math.max(0, e.totalSteps - e.step);
 }
 
-/** 75 → '1:15', 3725 → '1:02:05'. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
-
 /**
  * Samples a schedule for a chart: about `maxPoints` evenly spaced steps, plus both sides of
  * every jump so step decays stay vertical. Steps are 1-based like StepEvent.step.

@@ -15,6 +15,7 @@ import { formatBytes } from '../data/format';
 import { downloadHubDataset, hubDatasetUrl, parseHubUrl, type HubLocation } from '../data/hubSource';
 import { listStored, loadArchive, openBrowserCache, removeStored, type ByteCache, type StoredArchive } from '../data/datasetStore';
 import { DownloadError, type DownloadProgress, type PartialDownload } from '../data/download';
+import { errorMessage } from '../engine/errorMessage';
 
 export type DownloadPhase = 'idle' | 'downloading' | 'done' | 'failed';
 
@@ -118,7 +119,7 @@ export function useDatasetDownload(origin: string, loaders: DatasetLoaders, stor
     let live = true;
     fetchDatasetIndex(origin).then(
       (local) => live && setState((s) => ({ ...s, sources: [...local, ...defaultSources()] })),
-      (err: unknown) => live && setState((s) => ({ ...s, indexProblem: err instanceof Error ? err.message : String(err) })),
+      (err: unknown) => live && setState((s) => ({ ...s, indexProblem: errorMessage(err) })),
     );
     return () => {
       live = false;
@@ -144,7 +145,7 @@ export function useDatasetDownload(origin: string, loaders: DatasetLoaders, stor
         loadersRef.current.onArchive([new File([archive.bytes], archive.name, { type: 'application/gzip' })]);
         await refreshStored();
       } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
+        const error = errorMessage(err);
         const partial = err instanceof DownloadError ? err.partial : null;
         setState((s) => ({ ...s, phase: 'failed', error, partial }));
       } finally {
@@ -180,7 +181,7 @@ export function useDatasetDownload(origin: string, loaders: DatasetLoaders, stor
         writeLastHub(c ? { key, name } : null);
         loadersRef.current.onParquet(download.files, c ? { key, name } : undefined);
       } catch (err) {
-        setState((s) => ({ ...s, phase: 'failed', error: err instanceof Error ? err.message : String(err), partial: null }));
+        setState((s) => ({ ...s, phase: 'failed', error: errorMessage(err), partial: null }));
       } finally {
         if (controller.current === abort) controller.current = null;
       }

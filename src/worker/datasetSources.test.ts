@@ -44,7 +44,7 @@ describe('readDatasetSource', () => {
   it('says so when nothing can be kept, and reads dropped .parquet files', async () => {
     const loaded = await readDatasetSource({ kind: 'parquet', files: files(), storeAs: { key: KEY, name: NAME } }, { cache: async () => null });
     expect(loaded.note).toBe('This browser offers no storage here, so the next visit downloads it again.');
-    const dropped = await readDatasetSource({ kind: 'cifar10-files', files: files() });
+    const dropped = await readDatasetSource({ kind: 'cifar-files', files: files() });
     expect(dropped.dataset.test?.count).toBe(2);
     expect(dropped.note).toBeUndefined();
   });

@@ -14,6 +14,7 @@ import type { ByteCache } from '../data/datasetStore';
 import { getDecoded, putDecoded } from '../data/decodedStore';
 import { formatBytes } from '../data/format';
 import type { DatasetSource } from './protocol';
+import { errorMessage } from '../engine/errorMessage';
 
 export interface SourceDeps {
   /** Default: fast-png (Node); the worker passes the browser's decoder. */
@@ -30,7 +31,7 @@ export interface LoadedSource {
   note?: string;
 }
 
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const messageOf = (err: unknown) => errorMessage(err);
 const bytesOf = (files: { name: string; bytes: ArrayBuffer }[]) => files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
 
 /** @throws DatasetError naming the file and the problem */
@@ -43,7 +44,7 @@ export async function readDatasetSource(source: DatasetSource, deps: SourceDeps 
   switch (source.kind) {
     case 'synthetic':
       return { dataset: createSyntheticDataset({ seed: source.seed, trainCount: source.trainCount, testCount: source.testCount }) };
-    case 'cifar10-files':
+    case 'cifar-files':
       if (source.files.length > 0 && source.files.every((f) => isParquetFileName(f.name))) return { dataset: await parquet(source.files) };
       return { dataset: loadAnyCifarFromFiles(bytesOf(source.files)) };
     case 'parquet': {

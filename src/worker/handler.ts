@@ -28,6 +28,7 @@ import type { TrainingRun } from '../engine/train/types';
 import { ConfigError, validateConfig } from '../engine/validateConfig';
 import { readDatasetSource, type SourceDeps } from './datasetSources';
 import type { DatasetInfo, DatasetSource, LabRunOptions, WorkerEvent, WorkerFault, WorkerRequest } from './protocol';
+import { errorMessage } from '../engine/errorMessage';
 
 /** A run is resumed after a lost GPU at most this many times (a GPU that keeps failing stops it). */
 export const MAX_RECOVERIES = 2;
@@ -59,10 +60,6 @@ interface ActiveRun {
 const buffersOf = (arrays: Float32Array[]): Transferable[] => arrays.map((a) => a.buffer);
 const copyCheckpoint = (c: Checkpoint): Checkpoint => ({ ...c, weights: c.weights.map((w) => w.slice()), optimizer: c.optimizer.map((w) => w.slice()) });
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 function describe(d: Dataset): DatasetInfo {
   const info: DatasetInfo = { name: d.name, id: d.id, trainCount: d.train.count, testCount: d.test?.count ?? 0, classNames: d.classNames };
   if (d.coarseClassNames) info.coarseClassNames = d.coarseClassNames;
@@ -85,7 +82,7 @@ export function createWorkerHandler(opts: HandlerOptions): WorkerHandler {
 
   const postError = (runId: string | null, err: unknown): void => {
     if (err instanceof ConfigError || err instanceof OutOfMemoryError) post({ type: 'error', runId, message: err.message, field: err.field });
-    else post({ type: 'error', runId, message: messageOf(err) });
+    else post({ type: 'error', runId, message: errorMessage(err) });
   };
 
   async function init(backend: ExperimentConfig['run']['backend']): Promise<void> {
@@ -207,7 +204,7 @@ export function createWorkerHandler(opts: HandlerOptions): WorkerHandler {
       try {
         await recoverBackend();
       } catch (err) {
-        throw new Error(`The GPU was lost and could not be restarted (${messageOf(err)}). Reload the page to go on; the lab keeps its runs and checkpoints.`);
+        throw new Error(`The GPU was lost and could not be restarted (${errorMessage(err)}). Reload the page to go on; the lab keeps its runs and checkpoints.`);
       }
       if (!resuming) return;
       post({ type: 'resumed', runId, fromEpoch: resumeFrom?.epoch ?? 0, fromStep: resumeFrom?.globalStep ?? 0, epochs: resumeFrom?.epochs ?? [], steps: resumeFrom?.steps ?? [] });
@@ -227,7 +224,7 @@ export function createWorkerHandler(opts: HandlerOptions): WorkerHandler {
       const predictions = await predictValidation(dataset, request.config, request.weights, request.sampleCount);
       post({ type: 'predictions', requestId: request.requestId, predictions }, [predictions.samples.images.buffer]);
     } catch (err) {
-      post({ type: 'predictError', requestId: request.requestId, message: messageOf(err) });
+      post({ type: 'predictError', requestId: request.requestId, message: errorMessage(err) });
     }
   }
 

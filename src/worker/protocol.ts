@@ -17,7 +17,7 @@ export type DatasetSource =
    * CIFAR-10 or CIFAR-100 files (the worker tells which from the names inside): the binary
    * version, or the Hugging Face Parquet files.
    */
-  | { kind: 'cifar10-files'; files: { name: string; bytes: ArrayBuffer }[] }
+  | { kind: 'cifar-files'; files: { name: string; bytes: ArrayBuffer }[] }
   /**
    * The Hugging Face Parquet files of one dataset, checked by the page; with `storeAs`, the
    * worker keeps the decoded set in the browser under that key (src/data/decodedStore.ts).

@@ -9,6 +9,7 @@ import { openBrowserCache } from '../data/datasetStore';
 import { createPngDecoder } from './bitmapPng';
 import { createWorkerHandler } from './handler';
 import type { WorkerEvent, WorkerRequest } from './protocol';
+import { errorMessage } from '../engine/errorMessage';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -28,6 +29,6 @@ const handler = createWorkerHandler({
 scope.addEventListener('message', (e: MessageEvent<WorkerRequest>) => void handler.handle(e.data));
 
 scope.addEventListener('unhandledrejection', (e: PromiseRejectionEvent) => {
-  const message = e.reason instanceof Error ? e.reason.message : String(e.reason);
+  const message = errorMessage(e.reason);
   post({ type: 'error', runId: handler.activeRunId(), message });
 });

@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../../src/engine/errorMessage';
 
 export interface BrowserSearch {
   env: Record<string, string | undefined>;
@@ -49,7 +50,7 @@ export function findBrowser(search: BrowserSearch): string {
     search.install();
   } catch (e) {
     throw new Error(
-      `No Chrome or Chromium found, and installing Playwright's failed (${e instanceof Error ? e.message : String(e)}). ` +
+      `No Chrome or Chromium found, and installing Playwright's failed (${errorMessage(e)}). ` +
         'Install Google Chrome or Chromium, or run `npx playwright install chromium` where the network allows, or set CHROMIUM_PATH to a Chromium executable.',
     );
   }

@@ -9,6 +9,7 @@
 import { Gunzip } from 'fflate';
 import { crc32 } from './crc32';
 import { DatasetError } from './types';
+import { errorMessage } from '../errorMessage';
 
 /** Default cap on decompressed bytes: the full CIFAR-10 and CIFAR-100 tars are about 185 MB. */
 export const MAX_DECOMPRESSED_BYTES = 400 * 1024 * 1024;
@@ -76,7 +77,7 @@ export function gunzipBounded(bytes: Uint8Array, name: string, maxBytes = MAX_DE
     }
   } catch (e) {
     if (e instanceof DatasetError) throw e;
-    const detail = e instanceof Error ? e.message : String(e);
+    const detail = errorMessage(e);
     if (/unexpected EOF/i.test(detail)) throw truncated();
     throw new DatasetError(`${name} is not a valid gzip file (${detail}); it may be damaged.`);
   }

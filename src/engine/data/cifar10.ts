@@ -6,7 +6,7 @@
  * training images and report accuracy on the 10,000 test ones. The parsing is shared with
  * CIFAR-100 (cifarBinary.ts); this file holds what is particular to CIFAR-10.
  */
-import { loadCifarFromFiles, isFormatFile, recordBytes, type CifarFormat, type CifarLoadOptions, type InputFile } from './cifarBinary';
+import { loadCifarFromFiles, recordBytes, type CifarFormat, type CifarLoadOptions, type InputFile } from './cifarBinary';
 import type { Dataset } from './types';
 
 export type { InputFile };
@@ -39,11 +39,6 @@ export const CIFAR10_FORMAT: CifarFormat = {
 
 /** Bytes per record in the binary files: 1 label + 3·32·32 pixels. */
 export const CIFAR10_RECORD_BYTES = recordBytes(CIFAR10_FORMAT);
-
-/** True for the base names of the official files: data_batch_1..5.bin, test_batch.bin, batches.meta.txt. */
-export function isCifar10FileName(baseName: string): boolean {
-  return isFormatFile(CIFAR10_FORMAT, baseName);
-}
 
 /**
  * Parses CIFAR-10's binary version from the files a user picked.

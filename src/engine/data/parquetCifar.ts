@@ -19,6 +19,7 @@ import { CIFAR100_CLASS_NAMES, CIFAR100_COARSE_NAMES } from './cifar100';
 import type { InputFile } from './cifarBinary';
 import type { PngDecoder } from './pngDecode';
 import { DatasetError, IMAGE_BYTES, IMAGE_SIZE, type Dataset, type ImageSplit } from './types';
+import { errorMessage } from '../errorMessage';
 
 /** Rows per split at most (CIFAR has 50,000 and 10,000): a file claiming more is refused before allocating. */
 export const MAX_PARQUET_ROWS = 100_000;
@@ -105,7 +106,7 @@ function hasMagic(bytes: Uint8Array, at: number): boolean {
   return MAGIC.every((b, i) => bytes[at + i] === b);
 }
 
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const messageOf = (err: unknown) => errorMessage(err);
 
 /** Checks the file is whole Parquet and reads its footer. */
 function readMetadata(file: InputFile): { buffer: ArrayBuffer; metadata: FileMetaData } {

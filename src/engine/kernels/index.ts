@@ -1,5 +1,5 @@
 /**
- * Our WebGPU training kernels for tfjs (issue 4): a split-K implicit-GEMM Conv2DBackpropFilter
+ * Our WebGPU training kernels for tfjs: a split-K implicit-GEMM Conv2DBackpropFilter
  * that replaces the stock kernel through tfjs's kernel registry, a fused BatchNorm (+ ReLU) with
  * a closed-form gradient, and one-pass SGD-momentum and running-average updates. The model and
  * optimiser call `fusedBatchNorm`, `sgdMomentumUpdate` and `runningAverageUpdate` (each falls

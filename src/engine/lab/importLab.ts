@@ -16,6 +16,7 @@ import { checkResultValues } from './resultValues';
 import { anything, arrayOf, between, bool, clipReason, int, isPlainObject, nullable, object, oneOf, ShapeError, str, type Check } from './shape';
 import type { LabRun } from './types';
 import { PlanError, validatePlan } from './validatePlan';
+import { errorMessage } from '../errorMessage';
 
 /** Largest file read: 64 MiB (a 500-run plan with 2,000 step samples per run fits). */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -199,7 +200,7 @@ export function parseImport(text: string, fileName: string): ImportedFile {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    fail(`it is not valid JSON (${err instanceof Error ? err.message : String(err)}).`);
+    fail(`it is not valid JSON (${errorMessage(err)}).`);
   }
   try {
     checkStructure(data);

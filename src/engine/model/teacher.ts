@@ -9,6 +9,7 @@ import type { ModelConfig } from '../config';
 import { createRng } from '../rng';
 import { createModel, disposeModel, writeWeights } from './index';
 import { opsBatchNorm, type ForwardContext } from './layers';
+import { errorMessage } from '../errorMessage';
 
 /** A loaded teacher: logits for an NHWC batch, and a way to free its weights. */
 export interface Teacher {
@@ -35,7 +36,7 @@ export function createTeacher(modelConfig: ModelConfig, weights: Float32Array[],
     writeWeights(model, weights);
   } catch (err) {
     disposeModel(model);
-    throw new Error(`teacher: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`teacher: ${errorMessage(err)}`);
   }
   const identity = (t: tf.Tensor): tf.Tensor => t;
   return {

@@ -29,6 +29,7 @@ import { buildLrSchedule, stepsPerEpoch as countSteps } from './schedule';
 import { createTrainStep } from './step';
 import { warmPipelines } from './warmPipelines';
 import type { TrainingRun, TrainOptions } from './types';
+import { errorMessage } from '../errorMessage';
 
 
 /** The splits a run trains and evaluates on, after the config's limits and validation split. */
@@ -105,7 +106,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
     if (missingTeacher && opts.teacher) teacher = createTeacher(opts.teacher.model, opts.teacher.weights, data.numClasses);
     else if (missingTeacher) setupError = missingTeacher;
   } catch (err) {
-    setupError = err instanceof Error ? err.message : String(err);
+    setupError = errorMessage(err);
   }
   // Each trick draws from its own stream, so its draws do not depend on which others are on.
   const streams = createTrickStreams(rng.fork('tricks'));
@@ -246,7 +247,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
     if (status === 'finished' && opts.onWeights) opts.onWeights(await readWeights(model));
   } catch (err) {
     status = 'failed';
-    message = err instanceof Error ? err.message : String(err);
+    message = errorMessage(err);
     // A failed allocation says which setting to lower.
     if (isOutOfMemory(err) && !(err instanceof OutOfMemoryError)) message = outOfMemoryDuringRun(config, message).message;
   } finally {

@@ -8,6 +8,7 @@ import type { Predictions } from '../../engine/lab/predict';
 import type { LabRun } from '../../engine/lab/types';
 import type { LabController } from '../../lab/labController';
 import { PEAK_LABEL } from './ResultsTable';
+import { errorMessage } from '../../engine/errorMessage';
 
 export interface InspectPanelProps {
   lab: LabController;
@@ -77,7 +78,7 @@ export function InspectPanel({ lab, runs }: InspectPanelProps) {
     setError(null);
     lab.predict(chosen.id, SAMPLES).then(
       (p) => setResult({ runId: chosen.id, p }),
-      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => setError(errorMessage(err)),
     ).finally(() => setBusy(false));
   };
   const p = result?.p;

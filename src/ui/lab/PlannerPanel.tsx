@@ -12,7 +12,7 @@ import { needsTeacher } from '../../engine/lab/teacher';
 import type { LabRun } from '../../engine/lab/types';
 import { PlanError, validatePlan } from '../../engine/lab/validatePlan';
 import type { DatasetInfo } from '../../worker/protocol';
-import { formatDuration } from '../runPlan';
+import { formatDuration } from '../../data/format';
 import { SelectField } from '../SelectField';
 import { BaselineFields } from './BaselineFields';
 import { downloadText } from './downloads';

@@ -10,7 +10,8 @@ import { rateFor, throughputSample, trainImagesFor, type ThroughputSample } from
 import { hasEnded, type LabRun } from '../../engine/lab/types';
 import type { LabController, LabState } from '../../lab/labController';
 import type { DatasetInfo } from '../../worker/protocol';
-import { etaSeconds, formatDuration } from '../runPlan';
+import { formatDuration } from '../../data/format';
+import { etaSeconds } from '../runPlan';
 import { QueueOwnerNote } from './QueueOwnerNote';
 
 export interface QueuePanelProps {

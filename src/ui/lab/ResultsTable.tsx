@@ -12,7 +12,7 @@ import { useRef, useState } from 'react';
 import { resultsCsv } from '../../engine/lab/csv';
 import { describeSeeds, type PairedDelta } from '../../engine/lab/pairedDelta';
 import { sortRows, type GroupSummary, type SortColumn, type Stat } from '../../engine/lab/summary';
-import { formatDuration } from '../runPlan';
+import { formatDuration } from '../../data/format';
 import { DeltaChart } from './DeltaChart';
 import { downloadText } from './downloads';
 

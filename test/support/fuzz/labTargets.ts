@@ -10,12 +10,13 @@ import { validateConfig } from '../../../src/engine/validateConfig';
 import { parseImport, type ImportedFile } from '../../../src/engine/lab/importLab';
 import { decodeSetup, type SharedSetup } from '../../../src/engine/lab/shareLink';
 import { validatePlan } from '../../../src/engine/lab/validatePlan';
+import { errorMessage } from '../../../src/engine/errorMessage';
 
 function revalidate(what: string, check: () => unknown): void {
   try {
     check();
   } catch (err) {
-    throw new Error(`accepted, but ${what} fails its own validation: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`accepted, but ${what} fails its own validation: ${errorMessage(err)}`);
   }
 }
 
