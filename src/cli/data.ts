@@ -86,6 +86,9 @@ async function main(): Promise<number> {
     console.log(`Train on ${folders.length > 1 ? 'them' : 'it'} in Node: npm run train -- --data ${folders[0]}`);
     return 0;
   }
+  // Ctrl-C stops the download and keeps what arrived in the .part file for the next run.
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
   for (const archive of archives) {
     console.log(`${archive.name}: ${archive.file}`);
     let lastDecile = -1;
@@ -96,6 +99,7 @@ async function main(): Promise<number> {
       base: values.base,
       md5: values.md5,
       force: values.force,
+      signal: stop.signal,
       log: (line) => console.log(tty ? `\r\x1b[K${line}` : line),
       onProgress: (p) => {
         if (tty) process.stdout.write(`\r\x1b[K${progressLine(p)}`);

@@ -1,6 +1,6 @@
 /**
- * Downloading a dataset archive in the browser, without the DOM (fetch, ReadableStream and
- * AbortSignal exist in pages, workers and Node): the body is streamed into one buffer with
+ * Downloading a dataset archive, in the page and in Node (`npm run data`, src/node/fetchArchive.ts)
+ * alike, without the DOM (fetch, ReadableStream and AbortSignal exist in pages, workers and Node): the body is streamed into one buffer with
  * progress (bytes, rate, ETA), a cut connection is resumed with an HTTP Range request where the
  * server supports ranges (RFC 9110 §14: 206 Partial Content, guarded by If-Range), a cancel is
  * an AbortSignal, and every failure becomes a DownloadError whose message says what happened
@@ -43,8 +43,12 @@ export class DownloadError extends Error {
     readonly partial: PartialDownload | null = null,
     /** The HTTP status, for kind 'http'. */
     readonly status: number | null = null,
+    /** The HTTP status text, for kind 'http'. */
+    readonly statusText = '',
+    /** What fetch or the body stream threw, for kind 'network'. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'DownloadError';
   }
 }
@@ -292,6 +296,9 @@ function networkError(url: string, name: string, err: unknown, partial: PartialD
       'network',
       `The download of ${name} broke off after ${formatBytes(loaded)}${detail}. ${partial ? 'Try again to continue where it stopped.' : NO_RESUME} ${alternatives(name)}`,
       partial,
+      null,
+      '',
+      err,
     );
   }
   let host = url;
@@ -303,12 +310,16 @@ function networkError(url: string, name: string, err: unknown, partial: PartialD
   return new DownloadError(
     'network',
     `Could not download ${name} from ${host}${detail}: the server does not allow downloads from other sites (it sends no CORS headers), or the network is unreachable. ${alternatives(name)}`,
+    null,
+    null,
+    '',
+    err,
   );
 }
 
 function httpError(url: string, name: string, status: number, statusText: string): DownloadError {
   const what = status === 404 || status === 410 ? 'the file is not there; check the address' : status >= 500 ? 'the server failed; try again later' : 'the server refused the request';
-  return new DownloadError('http', `The server answered ${status}${statusText ? ` ${statusText}` : ''} for ${url}: ${what}. ${alternatives(name)}`, null, status);
+  return new DownloadError('http', `The server answered ${status}${statusText ? ` ${statusText}` : ''} for ${url}: ${what}. ${alternatives(name)}`, null, status, statusText);
 }
 
 /** Resolves after `ms`, or rejects at once when the signal fires. */

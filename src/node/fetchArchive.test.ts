@@ -100,6 +100,39 @@ describe('fetchArchive (npm run data)', () => {
     expect(existsSync(join(out, 'cifar-10-binary.tar.gz.part'))).toBe(false);
   });
 
+  it('keeps a cut download in .part with its ETag, and resumes it guarded by If-Range; a changed file starts over', async () => {
+    const path = '/cut/cifar-10-binary.tar.gz';
+    const etag = `"${SAMPLE_MD5}"`; // the test server's ETag is the body's MD5
+    // Cut every time, ranges ignored: the first run ends with a .part after its automatic resumes.
+    server.route(path, { body: SAMPLE, cutAfter: 300_000 });
+    const out = join(dir, 'cut');
+    const options = { archive: CIFAR10, outDir: out, url: `${server.origin}${path}`, md5: SAMPLE_MD5, retryDelayMs: 1 };
+    expect(await failure(fetchArchive(options))).toBe(
+      `The download stopped at ${formatBytes(300_000)} of ${formatBytes(SAMPLE.length)} (the connection was cut). Run the command again to resume from there.`,
+    );
+    const part = join(out, 'cifar-10-binary.tar.gz.part');
+    expect(readFileSync(part).length).toBe(300_000);
+    expect(JSON.parse(readFileSync(`${part}.json`, 'utf8'))).toEqual({ url: options.url, total: SAMPLE.length, validator: etag });
+
+    // The same file, now served whole with ranges: one request for the rest, with If-Range.
+    server.route(path, { body: SAMPLE, ranges: true });
+    const before = requestsTo(path).length;
+    await fetchArchive(options);
+    expect(requestsTo(path).slice(before).map((r) => [r.range, r.ifRange])).toEqual([['bytes=300000-', etag]]);
+    expect(Buffer.compare(readFileSync(join(out, 'cifar-10-binary.tar.gz')), SAMPLE)).toBe(0);
+    expect(existsSync(`${part}.json`)).toBe(false);
+
+    // A .part whose file changed on the server since: the ETag no longer matches, the server
+    // sends the new file whole, and that is what is checked (here: against the new MD5).
+    const changed = SAMPLE.slice();
+    changed[500] ^= 0xff; // inside the kept 1000 bytes: appending to them would not give the new file
+    writeFileSync(part, SAMPLE.subarray(0, 1000));
+    writeFileSync(`${part}.json`, JSON.stringify({ url: options.url, total: SAMPLE.length, validator: etag }));
+    server.route(path, { body: changed, ranges: true });
+    await fetchArchive({ ...options, md5: md5(changed), force: true });
+    expect(Buffer.compare(readFileSync(join(out, 'cifar-10-binary.tar.gz')), changed)).toBe(0);
+  });
+
   it('a 404 and an unreachable server say what to do', async () => {
     const out = join(dir, 'errors');
     expect(await failure(fetchArchive({ archive: CIFAR10, outDir: out, url: `${server.origin}/nothing.tar.gz` }))).toBe(

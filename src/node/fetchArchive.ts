@@ -1,7 +1,7 @@
 /**
  * Node only, for `npm run data`: downloads an official CIFAR archive into a folder (the app's
- * public/datasets/), streaming to disk with progress, resuming a `.part` file left by an
- * interrupted run (HTTP Range), checking the MD5 sum published on the CIFAR page
+ * public/datasets/) with the page's downloader (src/data/download.ts), resuming a `.part` file
+ * left by an interrupted or cancelled run (HTTP Range, guarded by If-Range), checking the MD5 sum published on the CIFAR page
  * (https://www.cs.toronto.edu/~kriz/cifar.html) before the file takes its real name, and
  * recording it in index.json beside it, which the app reads at start-up.
  */
@@ -11,8 +11,8 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/prom
 import { join } from 'node:path';
 import { isGzip } from '../engine/data/archive';
 import { parseDatasetIndex, withEntry, type DatasetIndex, type IndexEntry, type OfficialArchive } from '../data/datasetIndex';
+import { downloadBytes, DownloadError, type PartialDownload } from '../data/download';
 import { formatBytes } from '../data/format';
-import { errorMessage } from '../engine/errorMessage';
 
 export interface ArchiveProgress {
   loaded: number;
@@ -38,6 +38,10 @@ export interface FetchArchiveOptions {
   onProgress?: (progress: ArchiveProgress) => void;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Stops the download; what arrived is kept in the .part file to resume. */
+  signal?: AbortSignal;
+  /** Wait before the n-th automatic resume of a cut connection: n × this (default 1000 ms). */
+  retryDelayMs?: number;
 }
 
 /** A failure the user can act on; the CLI prints the message alone. */
@@ -101,65 +105,69 @@ export async function fetchArchive(options: FetchArchiveOptions): Promise<IndexE
   return recordInIndex(outDir, archive, url, md5, bytes);
 }
 
-/** Streams `url` into `part`, resuming what is there; returns the file's final size. */
+/**
+ * Downloads `url` with the page's downloader (downloadBytes: Range + If-Range, automatic resumes
+ * of a cut connection), continuing from `part` when an earlier run left one; whatever arrived
+ * before a failure or a cancel is written back to `part`, with the validator and size beside it
+ * in `part.json`, so the next run resumes there. Returns the file's size.
+ */
 async function download(url: string, part: string, options: FetchArchiveOptions): Promise<number> {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const now = options.now ?? (() => performance.now());
-  let offset = (await sizeOf(part)) ?? 0;
-  let response: Response;
+  const resumeFrom = await readPart(part, url);
+  if (resumeFrom) options.log?.(`resuming ${options.archive.file} at ${formatBytes(resumeFrom.bytes.length)}`);
+  let bytes: Uint8Array;
   try {
-    response = await fetchImpl(url, offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {});
+    bytes = await downloadBytes(url, {
+      fetch: options.fetch,
+      now: options.now,
+      signal: options.signal,
+      resumeFrom,
+      retryDelayMs: options.retryDelayMs,
+      progressIntervalMs: 250,
+      onProgress: options.onProgress && ((p) => options.onProgress?.({ loaded: p.loaded, total: p.total, bytesPerSecond: p.bytesPerSecond, etaSeconds: p.etaSeconds })),
+    });
   } catch (err) {
-    const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-    throw new FetchArchiveError(
-      `Could not reach ${hostOf(url)} (${reason}). Check the network, or download ${options.archive.file} from ${MANUAL} yourself, put it in ${options.outDir} and run this command again (it checks and lists a file already there).`,
-    );
+    if (!(err instanceof DownloadError)) throw err;
+    if (err.partial) await writePart(part, err.partial);
+    throw new FetchArchiveError(commandMessage(err, url, options));
   }
-  if (offset > 0 && response.status === 206 && response.headers.get('Content-Range')?.startsWith(`bytes ${offset}-`)) {
-    options.log?.(`resuming ${options.archive.file} at ${formatBytes(offset)}`);
-  } else if (response.ok) {
-    offset = 0; // a full body: start the file over
-  } else if (offset > 0 && response.status === 416) {
-    return offset; // the .part was already complete
-  } else {
-    await response.body?.cancel();
-    throw new FetchArchiveError(`The server answered ${response.status} ${response.statusText} for ${url}.${response.status === 404 ? ' Check the address (--url/--base).' : ''}`);
+  await writeFile(part, bytes);
+  await rm(`${part}.json`, { force: true });
+  return bytes.length;
+}
+
+/** The downloader's failure in the command's words (what to run, which option to check). */
+function commandMessage(err: DownloadError, url: string, options: FetchArchiveOptions): string {
+  const again = 'Run the command again to resume from there.';
+  if (err.partial) return `The download stopped at ${formatBytes(err.partial.bytes.length)}${err.partial.total ? ` of ${formatBytes(err.partial.total)}` : ''} (${err.kind === 'aborted' ? 'cancelled' : 'the connection was cut'}). ${again}`;
+  if (err.kind === 'http') return `The server answered ${err.status} ${err.statusText} for ${url}.${err.status === 404 ? ' Check the address (--url/--base).' : ''}`;
+  if (err.kind === 'network') {
+    const cause = err.cause instanceof Error ? err.cause : null;
+    const reason = cause?.cause instanceof Error ? cause.cause.message : cause ? cause.message : err.message;
+    return `Could not reach ${hostOf(url)} (${reason}). Check the network, or download ${options.archive.file} from ${MANUAL} yourself, put it in ${options.outDir} and run this command again (it checks and lists a file already there).`;
   }
-  const length = Number(response.headers.get('Content-Length') ?? NaN);
-  const total = Number.isFinite(length) ? offset + length : null;
-  const file = await open(part, offset > 0 ? 'a' : 'w');
-  let loaded = offset;
-  const started = now();
-  let last = -Infinity;
-  const report = (force: boolean) => {
-    const t = now();
-    if (!options.onProgress || (!force && t - last < 250)) return;
-    last = t;
-    const rate = t > started ? ((loaded - offset) * 1000) / (t - started) : 0;
-    options.onProgress({ loaded, total, bytesPerSecond: rate, etaSeconds: total !== null && rate > 0 ? (total - loaded) / rate : null });
+  return err.message;
+}
+
+/** What an earlier run left in `part` (and `part.json`), when it was a download of `url`. */
+async function readPart(part: string, url: string): Promise<PartialDownload | null> {
+  const bytes = await readFile(part).catch(() => null);
+  if (!bytes || bytes.length === 0) return null;
+  type PartMeta = { url?: unknown; total?: unknown; validator?: unknown };
+  const meta = await readFile(`${part}.json`, 'utf8')
+    .then((text) => JSON.parse(text) as PartMeta)
+    .catch((): PartMeta => ({}));
+  return {
+    url,
+    bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
+    total: meta.url === url && typeof meta.total === 'number' ? meta.total : null,
+    // Without a validator of this URL the server sends the rest unconditionally (no If-Range).
+    validator: meta.url === url && typeof meta.validator === 'string' ? meta.validator : null,
   };
-  try {
-    const reader = response.body?.getReader();
-    for (;;) {
-      const chunk = reader ? await reader.read() : { done: true as const, value: undefined };
-      if (chunk.done) break;
-      await file.write(chunk.value);
-      loaded += chunk.value.length;
-      report(false);
-    }
-  } catch (err) {
-    report(true);
-    throw new FetchArchiveError(
-      `The download stopped at ${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''} (${errorMessage(err)}). Run the command again to resume from there.`,
-    );
-  } finally {
-    await file.close();
-  }
-  report(true);
-  if (total !== null && loaded < total) {
-    throw new FetchArchiveError(`The server sent ${formatBytes(loaded)} of ${formatBytes(total)}. Run the command again to resume from there.`);
-  }
-  return loaded;
+}
+
+async function writePart(part: string, partial: PartialDownload): Promise<void> {
+  await writeFile(part, partial.bytes);
+  await writeFile(`${part}.json`, JSON.stringify({ url: partial.url, total: partial.total, validator: partial.validator }) + '\n');
 }
 
 async function recordInIndex(outDir: string, archive: OfficialArchive, url: string, md5: string, bytes: number): Promise<IndexEntry> {
