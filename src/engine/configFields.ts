@@ -103,7 +103,7 @@ export const CONFIG_FIELDS: { [P in ConfigPath]: FieldSpecFor<ValueAt<BaseConfig
   'model.family': {
     kind: 'choice',
     default: 'cifar-resnet',
-    choices: choices(['cifar-resnet', 'CIFAR ResNet (6n+2)'], ['resnet18', 'ResNet-18'], ['resnet50', 'ResNet-50']),
+    choices: choices(['cifar-resnet', 'CIFAR ResNet'], ['resnet18', 'ResNet-18'], ['resnet50', 'ResNet-50']),
     label: 'Architecture',
     help: 'He et al. 2016 basic blocks, or ImageNet-style ResNet-18/50 adapted to small images',
   },

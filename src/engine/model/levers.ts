@@ -9,6 +9,7 @@
  * option B shortcuts (the shortcut lever: option A or B of He et al. 2016).
  */
 import type { ExperimentConfig } from '../config';
+import { CONFIG_FIELDS, getAt, setAt } from '../configFields';
 
 /** The config fields a lever may set (dotted paths into ExperimentConfig). */
 export type LeverField =
@@ -50,6 +51,9 @@ export interface Lever {
 }
 
 const always = (): null => null;
+/** Values of a number field, named as the field table names them ('ResNet-20', '×2', '32×32'). */
+const labelled = (field: 'model.depth' | 'model.widthMultiplier' | 'data.resolution', values: number[]): LeverOption[] =>
+  values.map((value) => ({ value, label: CONFIG_FIELDS[field].optionLabel?.(value) ?? String(value) }));
 const onOff: LeverOption[] = [
   { value: false, label: 'off' },
   { value: true, label: 'on' },
@@ -63,11 +67,7 @@ export const LEVERS: readonly Lever[] = [
     explanation: 'The CIFAR ResNet (basic blocks, 16/32/64 channels, depth 6n+2) or an ImageNet-style ResNet-18/50 adapted to small images (64–512 channels).',
     reference: 'He et al. 2016, §4.1–4.2',
     field: 'model.family',
-    options: [
-      { value: 'cifar-resnet', label: 'CIFAR ResNet' },
-      { value: 'resnet18', label: 'ResNet-18' },
-      { value: 'resnet50', label: 'ResNet-50' },
-    ],
+    options: [...CONFIG_FIELDS['model.family'].choices],
     notApplicable: always,
   },
   {
@@ -76,7 +76,7 @@ export const LEVERS: readonly Lever[] = [
     explanation: 'Layers of the CIFAR ResNet (6n + 2): deeper networks fit more but take longer per step.',
     reference: 'He et al. 2016, §4.2',
     field: 'model.depth',
-    options: [20, 32, 44, 56, 110].map((d) => ({ value: d, label: `ResNet-${d}` })),
+    options: labelled('model.depth', [20, 32, 44, 56, 110]),
     notApplicable: (c) => (isCifar(c) ? null : 'ResNet-18 and ResNet-50 have a fixed depth'),
   },
   {
@@ -85,7 +85,7 @@ export const LEVERS: readonly Lever[] = [
     explanation: 'Multiplies the channels of every layer: wider networks learn more per layer at a quadratic cost in compute.',
     reference: 'Zagoruyko & Komodakis 2016; Tan & Le 2019, §3',
     field: 'model.widthMultiplier',
-    options: [0.25, 0.5, 1, 2, 4].map((m) => ({ value: m, label: `×${m}` })),
+    options: labelled('model.widthMultiplier', [0.25, 0.5, 1, 2, 4]),
     notApplicable: always,
   },
   {
@@ -94,7 +94,7 @@ export const LEVERS: readonly Lever[] = [
     explanation: 'Upsamples the 32×32 images before the network: more pixels per feature map, more compute, no new information.',
     reference: 'Tan & Le 2019, §3',
     field: 'data.resolution',
-    options: [32, 48, 64].map((r) => ({ value: r, label: `${r}×${r}` })),
+    options: labelled('data.resolution', [32, 48, 64]),
     notApplicable: always,
   },
   {
@@ -103,11 +103,7 @@ export const LEVERS: readonly Lever[] = [
     explanation: 'The nonlinearity after each BatchNorm: ReLU, Swish (x·σ(x)) or GELU, the smooth ones passing small negative values.',
     reference: 'Ramachandran et al. 2017; Hendrycks & Gimpel 2016',
     field: 'model.activation',
-    options: [
-      { value: 'relu', label: 'ReLU' },
-      { value: 'swish', label: 'Swish' },
-      { value: 'gelu', label: 'GELU' },
-    ],
+    options: [...CONFIG_FIELDS['model.activation'].choices],
     notApplicable: always,
   },
   {
@@ -182,8 +178,7 @@ export function getLever(id: string): Lever | undefined {
 
 /** The current value of a lever's field in `config`. */
 export function leverValue(config: ExperimentConfig, lever: Lever): LeverValue {
-  const [section, key] = lever.field.split('.') as ['model' | 'data', string];
-  return (config[section] as unknown as Record<string, LeverValue>)[key];
+  return getAt(config, lever.field);
 }
 
 /** A copy of `config` with the lever's field set to `value` (which must be one of its options). */
@@ -191,6 +186,5 @@ export function withLever(config: ExperimentConfig, lever: Lever, value: LeverVa
   if (!lever.options.some((o) => o.value === value)) {
     throw new Error(`${lever.field}: ${JSON.stringify(value)} is not one of ${lever.options.map((o) => JSON.stringify(o.value)).join(', ')}`);
   }
-  const [section, key] = lever.field.split('.') as ['model' | 'data', string];
-  return { ...config, [section]: { ...config[section], [key]: value } };
+  return setAt(config, lever.field, value as never);
 }
