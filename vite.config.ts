@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { DOC_STYLESHEET, markdownPage } from './src/docs/markdownPage';
 
 /**
- * Unit tests come in two tiers, by file name: `*.slow.test.ts` (the 2,000-step soak, long trainer
- * runs, WebGPU kernel sweeps on Dawn, lost-device recovery, gzip bombs) and the rest, which
+ * Unit tests come in two tiers, by file name: `*.slow.test.ts` (the 2,000-step soak, trainer runs
+ * of every trick and of checkpoint/resume, the WebGPU filter-gradient sweep on Dawn, lost-device
+ * recovery, gzip bombs) and the rest, which
  * `npm run test:fast` runs as the edit loop. `npm test` and CI run both.
  */
 const SLOW = ['src/**/*.slow.test.ts', 'test/**/*.slow.test.ts'];
