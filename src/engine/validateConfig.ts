@@ -114,11 +114,20 @@ export function validateConfig(value: unknown, ctx: Context = {}): ExperimentCon
   const config = value as ExperimentConfig;
   checkTricks(config.tricks);
   checkArchitecture(config.model);
-  if (ctx.trainSize !== undefined && config.optim.batchSize > ctx.trainSize) {
-    throw new ConfigError('optim.batchSize', `${config.optim.batchSize} is larger than the ${ctx.trainSize} training images`);
-  }
+  if (ctx.trainSize !== undefined) checkFitsData(config, ctx.trainSize);
   if (config.data.trainLimit !== null && config.optim.batchSize > config.data.trainLimit) {
     throw new ConfigError('optim.batchSize', `${config.optim.batchSize} is larger than data.trainLimit (${config.data.trainLimit})`);
   }
   return config;
+}
+
+/**
+ * The one check that needs the data: a batch no larger than the training images. A config is
+ * validated once where it enters (file, link, form, worker message); the trainer, which trusts
+ * its config, asks only this.
+ */
+export function checkFitsData(config: ExperimentConfig, trainSize: number): void {
+  if (config.optim.batchSize > trainSize) {
+    throw new ConfigError('optim.batchSize', `${config.optim.batchSize} is larger than the ${trainSize} training images`);
+  }
 }

@@ -10,6 +10,7 @@ import { createSyntheticDataset } from '../data/synthetic';
 import { sampleMemory, type MemorySample } from '../memory';
 import type { Environment, RunResult } from '../results';
 import { startTraining } from './trainer';
+import { validateConfig } from '../validateConfig';
 
 /** Optimiser steps in one epoch of the soak run (200 images, batch 2). */
 export const SOAK_STEPS_PER_EPOCH = 100;
@@ -27,14 +28,14 @@ export interface SoakReport {
 export function soakConfig(steps: number): ExperimentConfig {
   if (!Number.isInteger(steps / SOAK_STEPS_PER_EPOCH) || steps < 2 * SOAK_STEPS_PER_EPOCH) throw new Error(`steps must be a multiple of ${SOAK_STEPS_PER_EPOCH}, at least ${2 * SOAK_STEPS_PER_EPOCH}`);
   const on = { enabled: true, params: {} };
-  return makeConfig({
+  return validateConfig(makeConfig({
     name: 'soak',
     model: { depth: 8, widthMultiplier: 0.25 },
     data: { resolution: 8, augment: { crop: true, padding: 1, flip: true } },
     optim: { batchSize: 2 },
     run: { epochs: steps / SOAK_STEPS_PER_EPOCH, logEvery: 25, seed: 7 },
     tricks: { warmup: on, cosine: on, labelSmoothing: on, mixup: on, noBiasDecay: on, zeroGamma: on, fp16: on },
-  });
+  }));
 }
 
 /** Trains the soak run for `steps` steps on the current backend and reports its memory. */

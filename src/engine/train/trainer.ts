@@ -21,7 +21,7 @@ import { APP_NAME, APP_VERSION, RESULTS_SCHEMA_VERSION, MAX_STEP_SAMPLES, toStep
 import { createRng } from '../rng';
 import { createTrickStreams, resolveTricks } from '../tricks/resolve';
 import { checkFitsDevice, isOutOfMemory, OutOfMemoryError, outOfMemoryDuringRun } from '../outOfMemory';
-import { validateConfig } from '../validateConfig';
+import { checkFitsData } from '../validateConfig';
 import { captureCheckpoint, restoreCheckpoint, type RunProgress, type RunState } from './checkpoint';
 import { divergence } from './divergence';
 import { evaluateSplit } from './evaluate';
@@ -85,13 +85,14 @@ export function startTraining(opts: TrainOptions): TrainingRun {
 
 async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => Promise<void>): Promise<RunResult> {
   const { dataset, signal, onEvent } = opts;
-  const config = validateConfig(opts.config);
+  // Validated where it entered (file, link, form, worker message, plan); only the data fit is new here.
+  const config = opts.config;
   const resumed = opts.resumeFrom ?? null;
   const startedAt = resumed ? new Date(resumed.startedAt) : new Date();
   // A resumed run's clock includes the time spent before its checkpoint.
   const t0 = performance.now() - 1000 * (resumed?.elapsedSeconds ?? 0);
   const data = prepareData(dataset, config);
-  validateConfig(config, { trainSize: data.train.count });
+  checkFitsData(config, data.train.count);
   // Our WGSL kernels or tfjs's stock ones (run.kernels), on WebGPU only.
   if (tf.getBackend() === 'webgpu') setCustomKernels(config.run.kernels === 'custom');
   const rng = createRng(config.run.seed);

@@ -10,6 +10,7 @@ import type { BackendInfo, TrainEvent } from '../events';
 import type { Environment, RunResult } from '../results';
 
 export interface TrainOptions {
+  /** A config validateConfig has accepted (the trainer does not check it again). */
   config: ExperimentConfig;
   dataset: Dataset;
   environment: Environment;
