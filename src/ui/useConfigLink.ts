@@ -9,6 +9,7 @@ import { useEffect, useMemo } from 'react';
 import type { ExperimentConfig } from '../engine/config';
 import { CONFIG_PARAM, configCodeFromHash, decodeConfig, encodeConfig } from '../engine/lab/shareLink';
 import { validateConfig } from '../engine/validateConfig';
+import { errorMessage } from '../engine/errorMessage';
 
 /** What a page's fragment says about the single-run config. */
 export interface ConfigFromLink {
@@ -24,7 +25,7 @@ export function readConfigLink(hash: string): ConfigFromLink {
   try {
     return { config: decodeConfig(code), problem: null };
   } catch (err) {
-    return { config: null, problem: err instanceof Error ? err.message : String(err) };
+    return { config: null, problem: errorMessage(err) };
   }
 }
 
