@@ -11,6 +11,7 @@ import { expandPlan } from '../../engine/lab/plan';
 import { encodeSetup } from '../../engine/lab/shareLink';
 import { groupKey, runGroupKey } from '../../engine/lab/summary';
 import { hasEnded } from '../../engine/lab/types';
+import { describeTeachers } from '../../engine/lab/teacher';
 import { validatePlan } from '../../engine/lab/validatePlan';
 import type { LabController } from '../../lab/labController';
 import type { TrainingClient } from '../../client/trainingClient';
@@ -50,6 +51,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
   // Summaries are computed when the runs change, not while rendering (labSummary.ts).
   const summary = useMemo(() => createLabSummary(lab), [lab]);
   const { rows, runsByKey } = useSyncExternalStore(summary.subscribe, summary.getSnapshot);
+  const teachers = useMemo(() => new Map(rows.flatMap((row) => [[row.key, describeTeachers(runsByKey.get(row.key) ?? [])] as const]).filter((e): e is readonly [string, string] => e[1] !== null)), [rows, runsByKey]);
   const colors = useMemo(() => new Map(rows.map((r, i) => [r.key, colorFor(i)])), [rows]);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const activeKey = useMemo(() => {
@@ -155,7 +157,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
           </PanelBoundary>
           <ComparisonCharts groups={groups} />
           <PanelBoundary name="The results table">
-            <ResultsTable rows={rows} colors={colors} onReference={lab.setReference} charted={charted} picked={picked} onPick={pick} />
+            <ResultsTable rows={rows} colors={colors} onReference={lab.setReference} charted={charted} picked={picked} onPick={pick} teachers={teachers} />
           </PanelBoundary>
           {factorial ? (
             <PanelBoundary name="The factorial effects">

@@ -24,6 +24,8 @@ export interface ResultsTableProps {
   charted: ReadonlySet<string>;
   picked: ReadonlySet<string>;
   onPick: (key: string) => void;
+  /** Per config key, the teacher its runs distilled from ("teacher ResNet-56: 92.1% top-1"). */
+  teachers?: ReadonlyMap<string, string>;
 }
 
 /** The peak is chosen on the same split it is measured on, so it reads high; the label says so. */
@@ -59,21 +61,31 @@ export function formatPaired(d: PairedDelta): string {
   return d.low === null || d.high === null ? `${formatDelta(d.mean)} (1 seed: no interval)` : `${formatDelta(d.mean)} [${formatDelta(d.low)}, ${formatDelta(d.high)}]`;
 }
 
-function DeltaCell({ row }: { row: GroupSummary }) {
+/** The teacher beside a distillation config's Δ. */
+const TeacherNote = ({ teacher }: { teacher?: string }) =>
+  teacher ? (
+    <span className="field-hint lab-result-teacher" data-testid="lab-result-teacher">
+      {' '}
+      ({teacher})
+    </span>
+  ) : null;
+
+function DeltaCell({ row, teacher }: { row: GroupSummary; teacher?: string }) {
   const d = row.delta;
-  if (row.isReference) return <td data-testid="lab-result-delta">—</td>;
-  if (!d) return <td data-testid="lab-result-delta" title="No seed finished in both this config and the reference.">—</td>;
+  if (row.isReference) return <td data-testid="lab-result-delta">—<TeacherNote teacher={teacher} /></td>;
+  if (!d) return <td data-testid="lab-result-delta" title="No seed finished in both this config and the reference.">—<TeacherNote teacher={teacher} /></td>;
   const cls = d.excludesZero ? (d.mean > 0 ? 'delta-up' : 'delta-down') : 'delta-unclear';
   const why = d.excludesZero ? 'The 95% interval excludes 0.' : 'The 95% interval includes 0 (or there is only one pair).';
   return (
     <td className={cls} data-testid="lab-result-delta" data-excludes-zero={d.excludesZero} title={`${why} Paired over seeds ${d.pairs.map((p) => p.seed).join(', ')}.`}>
       {formatPaired(d)}
       {d.excludesZero ? <span aria-label="interval excludes 0"> ✱</span> : null} <span className="field-hint">n={d.n}</span>
+      <TeacherNote teacher={teacher} />
     </td>
   );
 }
 
-export function ResultsTable({ rows, colors, onReference, charted, picked, onPick }: ResultsTableProps) {
+export function ResultsTable({ rows, colors, onReference, charted, picked, onPick, teachers }: ResultsTableProps) {
   const [sort, setSort] = useState<{ column: SortColumn; descending: boolean } | null>(null);
   const sorted = sort ? sortRows(rows, sort.column, sort.descending) : rows;
   const reference = rows.find((r) => r.isReference);
@@ -137,7 +149,7 @@ export function ResultsTable({ rows, colors, onReference, charted, picked, onPic
                       {r.isReference ? <span className="field-hint"> (reference)</span> : null}
                     </th>
                     <td data-testid="lab-result-final">{pctStat(r.finalTop1)}</td>
-                    <DeltaCell row={r} />
+                    <DeltaCell row={r} teacher={teachers?.get(r.key)} />
                     <td>{pctStat(r.peakTop1)}</td>
                     <td>{pctStat(r.finalTop5)}</td>
                     <td>{r.wallSeconds ? formatDuration(r.wallSeconds.mean) : '—'}</td>
