@@ -3,7 +3,7 @@
  * the learning rate, loss and accuracy live, and download the run's results JSON. The engine
  * is reached only through the worker (see trainingClient.ts and useTraining.ts).
  */
-import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { BackendName, ExperimentConfig } from '../engine/config';
 import { makeConfig } from '../engine/config';
 import { SYNTHETIC_DEFAULT } from '../engine/data/synthetic';
@@ -24,6 +24,9 @@ import type { TrainingClient } from '../client/trainingClient';
 import { TrickPanel } from './TrickPanel';
 import { useLrSchedulePoints } from './useLrSchedule';
 import { useConfigLink } from './useConfigLink';
+import { RunEstimate } from './RunEstimate';
+import { readThroughput, recordThroughput } from './runThroughput';
+import { throughputSample } from '../engine/lab/estimate';
 import { useTraining } from './useTraining';
 
 // The settings panels skip re-rendering on progress ticks (their props do not change).
@@ -52,6 +55,15 @@ export function App({ client, backend, active = true, initialConfig = null, link
   const [config, setConfig] = useState<ExperimentConfig>(() => initialConfig ?? makeConfig({ run: { backend } }));
   const link = useConfigLink(config, active);
   const { phase, dataset, steps, epochs, result } = state;
+  // This device's measured rates, for the time shown before Start; a finished run adds its own.
+  const [samples, setSamples] = useState(readThroughput);
+  const recorded = useRef<unknown>(null);
+  useEffect(() => {
+    const sample = result ? throughputSample(result) : null;
+    if (!result || !sample || recorded.current === result) return;
+    recorded.current = result;
+    setSamples(recordThroughput(sample));
+  }, [result]);
   const live = phase === 'starting' || phase === 'running' || phase === 'paused' || phase === 'stopping';
   const lastStep = steps.length > 0 ? steps[steps.length - 1] : null;
   const lastEpoch = epochs.length > 0 ? epochs[epochs.length - 1] : null;
@@ -127,6 +139,7 @@ export function App({ client, backend, active = true, initialConfig = null, link
               onDownload={download}
               link={link}
             />
+            {live ? null : <RunEstimate config={config} dataset={dataset} backend={state.backend} samples={samples} onChange={setConfig} />}
             <PanelBoundary name="The progress panel" resetKey={state.runId}>
               <RunProgress phase={phase} lastStep={lastStep} lastEpoch={lastEpoch} totalEpochs={planConfig.run.epochs} status={result?.status ?? null} compiling={state.compiling} />
             </PanelBoundary>

@@ -127,3 +127,42 @@ export function trainImagesFor(config: ExperimentConfig, sizes: { trainCount: nu
   const available = trainCount - held;
   return config.data.trainLimit === null ? available : Math.min(available, config.data.trainLimit);
 }
+
+/** A training backend without a GPU: the CPU, or a software WebGPU adapter (SwiftShader, llvmpipe). */
+export function isSoftwareBackend(backend: { name: string; adapter: { vendor: string; architecture: string; description: string } | null } | null): boolean {
+  if (!backend) return false;
+  if (backend.name === 'cpu') return true;
+  const a = backend.adapter;
+  return a !== null && /swiftshader|llvmpipe|lavapipe|software|basic render/i.test(`${a.vendor} ${a.architecture} ${a.description}`);
+}
+
+/** How long one run should take on this device, said before Start. */
+export interface SingleRunEstimate {
+  seconds: number;
+  basis: PlanEstimate['basis'];
+  /** Where the rate comes from, for the user. */
+  note: string;
+}
+
+/**
+ * The time for one run of `config` on a dataset of these sizes, from this device's earlier
+ * runs on `backend` when there are any (the lab planner's rule), else the stated default rate.
+ */
+export function estimateSingleRun(
+  config: ExperimentConfig,
+  sizes: { trainCount: number; testCount: number },
+  samples: readonly ThroughputSample[],
+  backend: string,
+): SingleRunEstimate {
+  const usable = samples.filter((s) => s.backend === backend);
+  const { imagesPerSecond, basis } = rateFor(config, usable);
+  const seconds = (config.run.epochs * trainImagesFor(config, sizes)) / imagesPerSecond;
+  const rate = `${imagesPerSecond >= 100 ? imagesPerSecond.toFixed(0) : imagesPerSecond.toPrecision(2)} images/s`;
+  const note =
+    basis === 'measured'
+      ? `at ${rate}, measured by ${usable.length === 1 ? 'an earlier run' : `${usable.length} earlier runs`} on this device`
+      : basis === 'scaled'
+        ? `at ${rate}, from earlier runs on this device scaled by the model's multiply-adds`
+        : `at an assumed ${rate} (${DEFAULT_IMAGES_PER_SECOND} for ResNet-20 at 32×32 on a GPU); nothing measured on this device yet`;
+  return { seconds, basis, note };
+}
