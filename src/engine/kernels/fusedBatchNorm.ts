@@ -69,7 +69,7 @@ export function fusedBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
 }
 
 /** The tf-ops path (every backend): moments, batchNorm, optional ReLU. */
-function opsBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu: boolean): FusedBatchNormResult {
+export function opsBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu: boolean): FusedBatchNormResult {
   const { mean, variance } = tf.moments(x, [0, 1, 2]);
   const normed = tf.batchNorm(x, mean, variance, beta, gamma, epsilon) as tf.Tensor4D;
   if (!relu) return { y: normed, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
@@ -90,7 +90,7 @@ function inferenceBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1
 
 /**
  * Training-mode BatchNorm in the model's BatchNormFn shape (x, γ, β, relu) → {y, mean, variance},
- * e.g. `createTrainStep({ ..., batchNorm: batchNormFn(BN_EPSILON) })`.
+ * as the model's training step uses it (model/layers.ts, defaultBatchNorm).
  */
 export function batchNormFn(epsilon: number): (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, relu?: boolean) => FusedBatchNormResult {
   return (x, gamma, beta, relu = false) => fusedBatchNorm(x, gamma, beta, { epsilon, training: true, relu });

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../config';
 import type { Rng } from '../rng';
 import type { ParamInfo } from '../tricks/types';
-import { batchNormFn } from '../kernels/fusedBatchNorm';
+import { batchNormFn, opsBatchNorm as tfOpsBatchNorm } from '../kernels/fusedBatchNorm';
 import { runningAverageUpdate } from '../kernels/updates';
 
 /** BatchNorm running-average momentum (PyTorch's 0.1 = 1 − 0.9) and epsilon. */
@@ -54,11 +54,7 @@ export type BatchNormFn = (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D
 export const defaultBatchNorm: BatchNormFn = batchNormFn(BN_EPSILON);
 
 /** BatchNorm in plain tf ops (every backend). */
-export const opsBatchNorm: BatchNormFn = (x, gamma, beta, relu = false) => {
-  const { mean, variance } = tf.moments(x, [0, 1, 2]);
-  const normed = tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON) as tf.Tensor4D;
-  return { y: relu ? tf.relu(normed) : normed, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
-};
+export const opsBatchNorm: BatchNormFn = (x, gamma, beta, relu = false) => tfOpsBatchNorm(x, gamma, beta, BN_EPSILON, relu);
 
 /** Collects a model's parameters as they are created. */
 export class ParamStore {

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
-import { defaultBatchNorm, updateRunningStats, type BatchNormFn, type ForwardContext } from '../model/layers';
+import { defaultBatchNorm, updateRunningStats, type ForwardContext } from '../model/layers';
 import type { Model } from '../model/types';
 import { MIX_SWITCH_STREAM, resolveTricks, type ResolvedTricks, type TrickStreams } from '../tricks/resolve';
 import type { Batch, Numerics, TrickRuntime } from '../tricks/types';
@@ -53,8 +53,6 @@ export interface TrainStepOptions {
   /** The config's tricks as the caller resolved them (resolveTricks(config) when absent). */
   tricks?: ResolvedTricks;
   runtime: StepRuntime;
-  /** A fused BatchNorm for the backend, or the tf-ops one. */
-  batchNorm?: BatchNormFn;
 }
 
 const identity = (x: tf.Tensor): tf.Tensor => x;
@@ -74,7 +72,8 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
   const mixers = withParams.flatMap((a) => (a.t.mix ? [{ ...a, mix: a.t.mix }] : []));
   const switchRng = streams.get(MIX_SWITCH_STREAM);
   const round = numerics ? (x: tf.Tensor) => numerics.round(x) : identity;
-  const batchNorm = opts.batchNorm ?? defaultBatchNorm;
+  // One BatchNorm: fused kernels where they run, tf ops elsewhere (kernels/fusedBatchNorm.ts).
+  const batchNorm = defaultBatchNorm;
   const skipped = tf.tidy(() => tf.variable(tf.scalar(0), false));
   const vars = model.params.map((p) => p.variable);
 
