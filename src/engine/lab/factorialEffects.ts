@@ -58,7 +58,7 @@ export function analyseFactorial(plan: Plan, runsByKey: ReadonlyMap<string, read
     if (index === undefined) continue;
     const expected = configWith(plan, t.filter((_, j) => levels[j] > 0), '', c.run.seed);
     expected.data = { ...expected.data, dataset: c.data.dataset };
-    if (groupKey(expected) === key) outcomes[index] = seedOutcomes(runs);
+    if (groupKey(expected, runs[0].teacher) === key) outcomes[index] = seedOutcomes(runs);
   }
   const seeds = [...new Set(outcomes.flatMap((o) => (o ? [...o.keys()] : [])))].sort((a, b) => a - b);
   const completeSeeds: number[] = [];

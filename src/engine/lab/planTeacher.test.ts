@@ -1,10 +1,13 @@
 // A plan that trains its distillation teacher: one teacher run per seed before that seed's
 // configs, used only by the configs that distil, and checked by validatePlan.
 import { describe, expect, it } from 'vitest';
+import { fakeResult, labRun } from '../../../test/support/testRuns';
 import { makeConfig } from '../config';
 import { validateConfig } from '../validateConfig';
+import { analyseFactorial } from './factorialEffects';
 import { createPlan, expandPlan } from './plan';
-import { defaultTeacherModel } from './teacher';
+import { groupRuns } from './summary';
+import { defaultTeacherModel, teacherRecord } from './teacher';
 import { validatePlan } from './validatePlan';
 
 const baseline = makeConfig({ model: { depth: 20 }, data: { trainLimit: 256 }, run: { epochs: 2 }, tricks: { distillation: { enabled: false, params: { temperature: 4 } } } });
@@ -67,5 +70,25 @@ describe('a plan with its own teacher', () => {
     const entries = (n: number) => Array.from({ length: n }, (_, i) => ({ label: `e${i}`, tricks: i === 0 ? ['distillation'] : [] }));
     expect(expandPlan(validatePlan({ ...plan, mode: 'custom', tricks: [], variants: entries(24), seeds })).runs).toHaveLength(500);
     expect(() => validatePlan({ ...plan, mode: 'custom', tricks: [], variants: entries(25), seeds })).toThrow('seeds: the plan has 520 runs; at most 500');
+  });
+});
+
+describe('a factorial plan with a teacher', () => {
+  it('counts its distillation configs (their group includes the teacher) and leaves the teacher out', () => {
+    const plan = createPlan(baseline, { mode: 'factorial-iv', tricks: ['cosine', 'distillation'], seeds: [1, 2], teacher });
+    const planned = expandPlan(plan).runs;
+    const teachers = new Map(planned.filter((p) => p.key.startsWith('t-')).map((p) => [p.key, labRun(p.key, p.config, fakeResult(p.config, 0.9))]));
+    // Top-1 0.5, +0.04 with distillation, +0.02 with cosine: distillation's main effect is 0.04.
+    const runs = planned.map((p) => {
+      const top1 = p.key.startsWith('t-') ? 0.9 : 0.5 + (p.config.tricks.distillation?.enabled ? 0.04 : 0) + (p.config.tricks.cosine?.enabled ? 0.02 : 0);
+      const teacherRun = p.teacherKey ? teachers.get(p.teacherKey)! : null;
+      return labRun(p.key, p.config, fakeResult(p.config, top1), { planKey: p.key, teacher: teacherRun ? teacherRecord(teacherRun) : null });
+    });
+    const a = analyseFactorial(plan, groupRuns(runs))!;
+    expect(a.completeSeeds).toEqual([1, 2]);
+    expect(a.mainEffects.map((e) => [e.tricks, Number(e.mean.toFixed(12))])).toEqual([
+      [['cosine'], 0.02],
+      [['distillation'], 0.04],
+    ]);
   });
 });
