@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-interface ProgramLike {
+export interface ProgramLike {
   constructor: { name: string };
   shaderKey?: string;
 }
@@ -16,10 +16,18 @@ type Recorder = (program: ProgramLike, ...rest: unknown[]) => void;
 
 export interface DispatchCount {
   total: number;
-  /** Dispatches per program class name (e.g. BinaryOpProgram, FilterGradPartialProgram). */
+  /** Dispatches per program (its shader key's first word: binary, conv2DMM, tlUpdate, …). */
   byProgram: Map<string, number>;
   /** Distinct pipelines dispatched (the backend caches one pipeline per shader key). */
   pipelines: number;
+}
+
+/**
+ * A program's name from its shader key ('tlUpdate_momentum_…' → 'tlUpdate'): class names are
+ * minified in the page's build, shader keys are not.
+ */
+export function programName(program: ProgramLike): string {
+  return program.shaderKey?.split('_')[0] || program.constructor.name;
 }
 
 /** Runs `f` (synchronously) and counts the dispatches it records; WebGPU backend only. */
@@ -33,7 +41,7 @@ export function countDispatches(f: () => void): DispatchCount {
   backend.recordAndSubmit = function (this: unknown, program: ProgramLike, ...rest: unknown[]) {
     count.total++;
     keys.add(program.shaderKey ?? program.constructor.name);
-    const name = program.constructor.name;
+    const name = programName(program);
     count.byProgram.set(name, (count.byProgram.get(name) ?? 0) + 1);
     return original.call(this, program, ...rest);
   };
