@@ -25,6 +25,8 @@ import { errorMessage } from '../errorMessage';
 export const MAX_PARQUET_ROWS = 100_000;
 /** Images decoded between yields to the event loop (so a worker's heartbeat keeps beating). */
 const YIELD_EVERY = 256;
+/** Images decoded at once (a divisor of YIELD_EVERY). */
+const DECODE_BATCH = 32;
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1" at both ends of every Parquet file
 
 export interface ParquetProgress {
@@ -173,33 +175,43 @@ async function readSplit(file: InputFile, options: ParquetLoadOptions): Promise<
       throw new DatasetError(`${file.name} is damaged: rows ${row}–${rowEnd - 1} cannot be read (${messageOf(err)}). Download it again.`);
     }
     if (rows.length !== rowEnd - row) throw new DatasetError(`${file.name} is damaged: rows ${row}–${rowEnd - 1} hold ${rows.length} rows.`);
-    for (const cells of rows) {
+    // Images are decoded a batch at a time, concurrently (the browser's decoder is asynchronous
+    // and works in parallel); results are written, and errors reported, in row order.
+    for (let first = 0; first < rows.length; first += DECODE_BATCH) {
       if (options.signal?.aborted) throw new DatasetError(`Reading ${file.name} was cancelled.`);
-      const where = `${file.name}, row ${row}`;
-      const png = pngOf(cells[layout.image]);
-      if (!png) throw new DatasetError(`${where}: the ${layout.image} column holds no image bytes.`);
-      let decoded;
-      try {
-        decoded = await options.decodePng(png);
-      } catch (err) {
-        throw new DatasetError(`${where}: the image is not a readable PNG (${messageOf(err)}).`);
-      }
-      if (decoded.width !== IMAGE_SIZE || decoded.height !== IMAGE_SIZE) {
-        throw new DatasetError(`${where}: the image is ${decoded.width}×${decoded.height}, not CIFAR's ${IMAGE_SIZE}×${IMAGE_SIZE}.`);
-      }
-      split.images.set(decoded.rgb, row * IMAGE_BYTES);
-      const label = labelOf(cells[layout.label], classes);
-      if (label === null) throw new DatasetError(`${where}: ${layout.label} is ${String(cells[layout.label])}, not a class 0–${classes - 1}.`);
-      split.labels[row] = label;
-      if (layout.coarse && split.coarseLabels) {
-        const coarse = labelOf(cells[layout.coarse], 20);
-        if (coarse === null) throw new DatasetError(`${where}: ${layout.coarse} is ${String(cells[layout.coarse])}, not a superclass 0–19.`);
-        split.coarseLabels[row] = coarse;
-      }
-      row++;
-      if (row % YIELD_EVERY === 0) {
-        options.onProgress?.({ file: file.name, done: row, total: count });
-        await nextTask();
+      const batch = rows.slice(first, first + DECODE_BATCH);
+      const decoded = await Promise.allSettled(
+        batch.map(async (cells, i) => {
+          const png = pngOf(cells[layout.image]);
+          if (!png) throw new DatasetError(`${file.name}, row ${row + i}: the ${layout.image} column holds no image bytes.`);
+          return options.decodePng(png);
+        }),
+      );
+      for (const [i, cells] of batch.entries()) {
+        const where = `${file.name}, row ${row}`;
+        const result = decoded[i];
+        if (result.status === 'rejected') {
+          if (result.reason instanceof DatasetError) throw result.reason;
+          throw new DatasetError(`${where}: the image is not a readable PNG (${messageOf(result.reason)}).`);
+        }
+        const image = result.value;
+        if (image.width !== IMAGE_SIZE || image.height !== IMAGE_SIZE) {
+          throw new DatasetError(`${where}: the image is ${image.width}×${image.height}, not CIFAR's ${IMAGE_SIZE}×${IMAGE_SIZE}.`);
+        }
+        split.images.set(image.rgb, row * IMAGE_BYTES);
+        const label = labelOf(cells[layout.label], classes);
+        if (label === null) throw new DatasetError(`${where}: ${layout.label} is ${String(cells[layout.label])}, not a class 0–${classes - 1}.`);
+        split.labels[row] = label;
+        if (layout.coarse && split.coarseLabels) {
+          const coarse = labelOf(cells[layout.coarse], 20);
+          if (coarse === null) throw new DatasetError(`${where}: ${layout.coarse} is ${String(cells[layout.coarse])}, not a superclass 0–19.`);
+          split.coarseLabels[row] = coarse;
+        }
+        row++;
+        if (row % YIELD_EVERY === 0) {
+          options.onProgress?.({ file: file.name, done: row, total: count });
+          await nextTask();
+        }
       }
     }
   }
