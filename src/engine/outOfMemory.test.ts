@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig } from './config';
 import { createSyntheticDataset } from './data/synthetic';
-import { checkFitsDevice, HOST_TENSOR_LIMIT_BYTES, isOutOfMemory, largestActivationBytes, OutOfMemoryError } from './outOfMemory';
+import { checkFitsDevice, HOST_MEMORY_BUDGET_BYTES, HOST_TENSOR_LIMIT_BYTES, isOutOfMemory, largestActivationBytes, OutOfMemoryError, type MemoryLimits } from './outOfMemory';
+import { estimateStepMemory } from './stepMemory';
 import { startTraining } from './train/trainer';
 
 beforeAll(async () => {
@@ -22,21 +23,59 @@ describe('out of memory', () => {
     expect(largestActivationBytes(makeConfig({ model: { family: 'resnet50' }, optim: { batchSize: 1 } }))).toBe(4 * 32 * 32 * 256);
   });
 
-  it('refuses a run over the limit naming the batch size and one that fits, and passes one under it', () => {
-    const config = makeConfig({ data: { resolution: 64 }, model: { widthMultiplier: 2 }, optim: { batchSize: 4096 } });
-    let error: unknown;
+  const refusal = (config: ReturnType<typeof makeConfig>, limits: MemoryLimits): OutOfMemoryError => {
     try {
-      checkFitsDevice(config, HOST_TENSOR_LIMIT_BYTES);
+      checkFitsDevice(config, limits);
     } catch (err) {
-      error = err;
+      expect(err).toBeInstanceOf(OutOfMemoryError);
+      return err as OutOfMemoryError;
     }
-    expect(error).toBeInstanceOf(OutOfMemoryError);
-    expect((error as OutOfMemoryError).field).toBe('optim.batchSize');
-    expect((error as OutOfMemoryError).message).toBe(
+    throw new Error('the run was let through');
+  };
+  const perBuffer = (buffer: number): MemoryLimits => ({ buffer, total: null, where: 'WebGPU' });
+  const cpu: MemoryLimits = { buffer: HOST_TENSOR_LIMIT_BYTES, total: HOST_MEMORY_BUDGET_BYTES, where: 'training on the CPU' };
+
+  it('refuses a tensor over the buffer limit naming the batch size and one that fits, and passes one under it', () => {
+    const config = makeConfig({ data: { resolution: 64 }, model: { widthMultiplier: 2 }, optim: { batchSize: 4096 } });
+    const error = refusal(config, perBuffer(HOST_TENSOR_LIMIT_BYTES));
+    expect(error.field).toBe('optim.batchSize');
+    expect(error.message).toBe(
       'Out of memory: a batch of 4096 images at 64×64 needs a 2.0 GiB activation buffer, and this device allows 1.0 GiB per buffer. To fit it, lower the batch size (optim.batchSize, now 4096; try 2048), or the input resolution (data.resolution, now 64) or the width (model.widthMultiplier, now 2).',
     );
-    expect(() => checkFitsDevice({ ...config, optim: { ...config.optim, batchSize: 2048 } }, HOST_TENSOR_LIMIT_BYTES)).not.toThrow();
-    expect(() => checkFitsDevice(makeConfig({}), 100 * MiB)).not.toThrow();
+    expect(() => checkFitsDevice({ ...config, optim: { ...config.optim, batchSize: 2048 } }, perBuffer(HOST_TENSOR_LIMIT_BYTES))).not.toThrow();
+    expect(() => checkFitsDevice(makeConfig({}), perBuffer(100 * MiB))).not.toThrow();
+  });
+
+  it('refuses a step whose total is exactly the budget, and passes one a byte under it', () => {
+    const config = makeConfig({ model: { depth: 8 }, data: { resolution: 16 }, optim: { batchSize: 8 } });
+    const total = estimateStepMemory(config).total;
+    const error = refusal(config, { buffer: Infinity, total, where: 'training on the CPU' });
+    expect(error.field).toBe('optim.batchSize');
+    expect(error.message).toMatch(/^Out of memory: one training step of a batch of 8 images at 16×16 needs about 15 MiB \(activations kept for the backward pass 14 MiB, weights with gradients and momentum 2 MiB, input 1 MiB\), and training on the CPU is capped at 15 MiB\. To fit it, lower the batch size \(optim\.batchSize, now 8; try 7\)/);
+    expect(() => checkFitsDevice(config, { buffer: Infinity, total: total + 1, where: 'training on the CPU' })).not.toThrow();
+  });
+
+  it('refuses the run whose largest activation is exactly 1 GiB on the CPU, by its total, before allocating', () => {
+    // Depth 8, width 1, 64×64, batch 4096: the first stage's activation is 4096·64²·16·4 bytes = 1 GiB,
+    // which the buffer check lets through; the whole step needs 24 tensors per conv output value, 108 GiB.
+    const config = makeConfig({ model: { depth: 8, widthMultiplier: 1 }, data: { resolution: 64 }, optim: { batchSize: 4096 } });
+    expect(largestActivationBytes(config)).toBe(2 ** 30);
+    const error = refusal(config, cpu);
+    expect(error.field).toBe('optim.batchSize');
+    expect(error.message).toMatch(/^Out of memory: one training step of a batch of 4096 images at 64×64 needs about 108\.2 GiB \(activations kept for the backward pass 108\.0 GiB, weights with gradients and momentum 2 MiB, input 193 MiB\), and training on the CPU is capped at 4\.0 GiB\. To fit it, lower the batch size \(optim\.batchSize, now 4096; try (\d+)\)/);
+    const tryBatch = Number(/try (\d+)/.exec(error.message)?.[1]);
+    // The suggested batch fits, and one more image does not.
+    expect(() => checkFitsDevice({ ...config, optim: { ...config.optim, batchSize: tryBatch } }, cpu)).not.toThrow();
+    expect(() => checkFitsDevice({ ...config, optim: { ...config.optim, batchSize: tryBatch + 1 } }, cpu)).toThrow(OutOfMemoryError);
+    // The default recipe (ResNet-20, batch 128, 32×32) trains on the CPU.
+    expect(() => checkFitsDevice(makeConfig({}), cpu)).not.toThrow();
+  });
+
+  it('names the width when the weights alone do not fit', () => {
+    const config = makeConfig({ model: { family: 'resnet50', widthMultiplier: 8 }, optim: { batchSize: 1 } });
+    const error = refusal(config, cpu);
+    expect(error.field).toBe('model.widthMultiplier');
+    expect(error.message).toMatch(/^Out of memory: the weights of this model alone need \d+\.\d GiB with their gradients and momentum, and training on the CPU is capped at 4\.0 GiB\. To fit it, lower the width \(model\.widthMultiplier, now 8\) or the depth/);
   });
 
   it('recognises real allocation failures and GPU out-of-memory messages, and not other errors', () => {
