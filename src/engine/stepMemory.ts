@@ -81,8 +81,8 @@ function cifarLayout(config: ExperimentConfig, numClasses: number): Layout {
       const pixels = side * side;
       convs.push({ k: 3, inC, outC, pixels }, { k: 3, inC: outC, outC, pixels });
       if (model.se) dense.push(...seDense(outC));
-      // ResNet-D's projection shortcut (option A pads channels and has no parameters).
-      if (model.skipConnections && model.resnetD && (stride !== 1 || inC !== outC)) convs.push({ k: 1, inC, outC, pixels });
+      // Option B's projection shortcut (option A pads channels and has no parameters).
+      if (model.skipConnections && model.shortcut === 'projection' && (stride !== 1 || inC !== outC)) convs.push({ k: 1, inC, outC, pixels });
       inC = outC;
     }
   });
