@@ -19,6 +19,7 @@ import type { Dataset } from '../engine/data/types';
 import type { BackendInfo } from '../engine/events';
 import { currentDevice, describeLoss, restartWebGPU, watchDevice, type DeviceWatch } from '../engine/gpuDevice';
 import { predictValidation } from '../engine/lab/predict';
+import { needsTeacher, teacherMismatch } from '../engine/lab/teacher';
 import type { TeacherSpec } from '../engine/model/teacher';
 import { checkFitsDevice, OutOfMemoryError, outOfMemoryDuringRun } from '../engine/outOfMemory';
 import type { Environment } from '../engine/results';
@@ -78,7 +79,7 @@ export function createWorkerHandler(opts: HandlerOptions): WorkerHandler {
    * The last finished run's model and weights, on the dataset it was trained on: the default
    * distillation teacher when a run asks for distillation without naming one.
    */
-  let lastFinished: { datasetId: string; teacher: TeacherSpec } | null = null;
+  let lastFinished: { config: ExperimentConfig; numClasses: number; teacher: TeacherSpec } | null = null;
 
   const postError = (runId: string | null, err: unknown): void => {
     if (err instanceof ConfigError || err instanceof OutOfMemoryError) post({ type: 'error', runId, message: err.message, field: err.field });
@@ -138,6 +139,10 @@ export function createWorkerHandler(opts: HandlerOptions): WorkerHandler {
       throw new ConfigError('data.dataset', `is '${config.data.dataset}' but the loaded dataset is '${data.id}'`);
     }
     validateConfig(config, { trainSize: data.train.count });
+    // The run finished last teaches a distillation run that names no teacher, only if it learnt from this run's data.
+    const fallback = !lab.teacher && needsTeacher(config) ? lastFinished : null;
+    const mismatch = fallback && teacherMismatch({ config: fallback.config, numClasses: fallback.numClasses }, { config, numClasses: data.classNames.length, heldOut: !data.test });
+    if (mismatch) throw new Error(`${mismatch} The teacher here is the run that finished last: train one on this data first.`);
     const controller = new AbortController();
     const current: ActiveRun = { runId, run: null, controller, pauseRequested: false };
     active = current;
@@ -160,7 +165,7 @@ export function createWorkerHandler(opts: HandlerOptions): WorkerHandler {
           post({ type: 'progress', runId, event });
         },
         onCompile: (done, total) => post({ type: 'compiling', runId, done, total }),
-        teacher: lab.teacher ?? (lastFinished?.datasetId === data.id ? lastFinished.teacher : undefined),
+        teacher: lab.teacher ?? fallback?.teacher,
         resumeFrom: lab.resumeFrom,
         // Every run keeps its latest checkpoint here (to resume after a lost GPU); the lab gets a copy.
         onCheckpoint: (c) => {
@@ -171,7 +176,7 @@ export function createWorkerHandler(opts: HandlerOptions): WorkerHandler {
           }
         },
         onWeights: (weights) => {
-          lastFinished = { datasetId: data.id, teacher: { model: config.model, weights } };
+          lastFinished = { config, numClasses: data.classNames.length, teacher: { model: config.model, weights } };
           // Posting transfers the buffers: send copies so the worker keeps its teacher.
           if (!lab.weights) return;
           const copies = weights.map((w) => w.slice());
