@@ -37,6 +37,8 @@ function hub(served: Served = {}) {
     let pulls = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
+        // As a real fetch's body: an aborted request's stream errors.
+        if (init?.signal?.aborted) return controller.error(new DOMException('The operation was aborted.', 'AbortError'));
         pulls++;
         if (pulls === 1) controller.enqueue(body.slice(0, cut ?? 1000));
         else if (cut !== undefined) controller.error(new Error('socket hang up'));
@@ -101,12 +103,27 @@ describe('downloadHubDataset', () => {
 
   it('does not resume a cut download: one request, no partial, and Try again starts over', async () => {
     const { fetchImpl, requests } = hub({ cutTrainAfter: 1200 });
-    const error = (await downloadHubDataset(cifar10, { fetch: fetchImpl, retryDelayMs: 0 } as never).catch((e: unknown) => e)) as DownloadError;
+    const error = (await downloadHubDataset(cifar10, { fetch: fetchImpl }).catch((e: unknown) => e)) as DownloadError;
     expect(error).toBeInstanceOf(DownloadError);
     expect(error.partial).toBeNull();
     expect(error.message).toBe(
       'The download of train-00000-of-00001.parquet stopped at 1.2 KB of 2.9 KB: the connection was cut and the server did not send the rest. Its server does not let a page continue a download, so Try again downloads it from the start. Download the file with your browser and drop it on the page.',
     );
     expect(requests.filter((r) => r.url.endsWith('train-00000-of-00001.parquet'))).toEqual([{ url: hubFileUrl(cifar10, 'train-00000-of-00001.parquet'), range: null }]);
+  });
+
+  it('cancels with the signal and says Try again starts over', async () => {
+    const abort = new AbortController();
+    const { fetchImpl } = hub();
+    const error = (await downloadHubDataset(cifar10, {
+      fetch: fetchImpl,
+      signal: abort.signal,
+      progressIntervalMs: 0,
+      onProgress: (p) => p.loaded >= 1000 && abort.abort(),
+    }).catch((e: unknown) => e)) as DownloadError;
+    expect(error.kind).toBe('aborted');
+    expect(error.partial).toBeNull();
+    // (The stream may have read ahead of the abort: how much arrived is not fixed.)
+    expect(error.message).toMatch(/^Download of train-00000-of-00001\.parquet cancelled after [\d.]+ K?B\. Its server does not let a page continue a download, so Try again downloads it from the start\.$/);
   });
 });
