@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, type ModelConfig } from '../config';
 import { createRng } from '../rng';
 import { countParams, createModel, disposeModel } from './index';
-import { opsBatchNorm, type ForwardContext } from './layers';
+import { branch, projection } from './imagenetResnet';
+import { opsBatchNorm, ParamStore, type ForwardContext } from './layers';
 
 const modelConfig = (patch: Partial<ModelConfig>): ModelConfig => ({ ...makeConfig().model, ...patch });
 const params = (patch: Partial<ModelConfig>): number => {
@@ -87,5 +88,20 @@ describe('ResNet-18 / ResNet-50 for 32×32 inputs', () => {
     const plain = params({ family: 'resnet18', widthMultiplier: 0.25, skipConnections: false });
     const shortcuts = 16 * 32 + 32 * 64 + 64 * 128 + 2 * (32 + 64 + 128);
     expect(params({ family: 'resnet18', widthMultiplier: 0.25 }) - plain).toBe(shortcuts);
+  });
+
+  it('places the downsampling stride: on the first 1×1 conv, on the 3×3 conv with ResNet-B, after a 2×2 pool with ResNet-D', () => {
+    const store = new ParamStore(createRng(1));
+    const model = (patch: Partial<ModelConfig>): ModelConfig => ({ ...makeConfig().model, family: 'resnet50', ...patch });
+    const shape = (layers: { conv: tf.Variable; stride: number }[]) => layers.map((l) => [l.conv.shape[0], l.stride]);
+    // [kernel size, stride] of the bottleneck's three convs.
+    expect(shape(branch(store, 'a', model({}), 8, 4, 2).layers)).toEqual([[1, 2], [3, 1], [1, 1]]);
+    expect(shape(branch(store, 'b', model({ resnetB: true }), 8, 4, 2).layers)).toEqual([[1, 1], [3, 2], [1, 1]]);
+    const plain = projection(store, 'c', 8, 16, 2, false);
+    const d = projection(store, 'd', 8, 16, 2, true);
+    expect([plain.conv.shape[0], plain.stride, plain.poolStride]).toEqual([1, 2, 1]);
+    expect([d.conv.shape[0], d.stride, d.poolStride]).toEqual([1, 1, 2]);
+    for (const p of store.params) p.variable.dispose();
+    for (const b of store.buffers) b.dispose();
   });
 });

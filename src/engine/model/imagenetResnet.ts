@@ -56,7 +56,8 @@ function applyConvBn(ctx: ForwardContext, x: tf.Tensor4D, l: ConvBn): tf.Tensor4
   return batchNorm(ctx, conv2d(ctx, x, l.conv, l.stride), l.bn);
 }
 
-function projection(store: ParamStore, name: string, inC: number, outC: number, stride: number, resnetD: boolean): Projection {
+/** A projection shortcut: a 1×1 conv of stride `stride`, or with ResNet-D a 2×2 pool then a stride-1 conv. */
+export function projection(store: ParamStore, name: string, inC: number, outC: number, stride: number, resnetD: boolean): Projection {
   const pooled = resnetD && stride > 1;
   return { ...convBn(store, `${name}.shortcut`, 1, inC, outC, pooled ? 1 : stride), poolStride: pooled ? stride : 1 };
 }
@@ -68,7 +69,7 @@ function shortcutForward(ctx: ForwardContext, x: tf.Tensor4D, s: Projection | nu
 }
 
 /** The residual branch of one block, for ResNet-18 (basic) or ResNet-50 (bottleneck). */
-function branch(store: ParamStore, name: string, config: ModelConfig, inC: number, width: number, stride: number): { layers: ConvBn[]; outC: number } {
+export function branch(store: ParamStore, name: string, config: ModelConfig, inC: number, width: number, stride: number): { layers: ConvBn[]; outC: number } {
   if (config.family === 'resnet18') {
     return {
       layers: [convBn(store, `${name}.1`, 3, inC, width, stride), convBn(store, `${name}.2`, 3, width, width, 1, true)],
