@@ -7,6 +7,7 @@
 import { useMemo, useState } from 'react';
 import { band, runSeries, type Metric } from '../../engine/lab/curves';
 import type { LabRun } from '../../engine/lab/types';
+import { formatTick } from '../charts/ticks';
 import { PanelBoundary } from '../PanelBoundary';
 import { CompareChart, type Series } from './CompareChart';
 
@@ -16,7 +17,7 @@ export interface ComparisonChartsProps {
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
-const loss = (v: number) => (Math.abs(v) >= 100 || (v !== 0 && Math.abs(v) < 0.01) ? v.toExponential(1) : v.toFixed(2));
+const loss = formatTick;
 const lr = (v: number) => (v === 0 ? '0' : v >= 0.01 ? v.toFixed(3) : v.toExponential(1));
 
 function seriesOf(groups: ComparisonChartsProps['groups'], metric: Metric, smoothing = 0): Series[] {
