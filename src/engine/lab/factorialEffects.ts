@@ -40,7 +40,7 @@ export interface FactorialAnalysis {
 /**
  * Effects of a factorial plan from the lab's groups (summary rows and their runs). A group
  * counts as a design config when its config is exactly the plan's for that set of tricks (on
- * whichever dataset it ran). Null when the plan is not factorial.
+ * whichever dataset it ran, with whichever teacher). Null when the plan is not factorial.
  */
 export function analyseFactorial(plan: Plan, runsByKey: ReadonlyMap<string, readonly LabRun[]>): FactorialAnalysis | null {
   const resolution = factorialResolution(plan.mode);
