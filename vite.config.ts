@@ -8,8 +8,8 @@ import { DOC_STYLESHEET, markdownPage } from './src/docs/markdownPage';
 
 /**
  * Unit tests come in two tiers, by file name: `*.slow.test.ts` (the 2,000-step soak, trainer runs
- * of every trick and of checkpoint/resume, the WebGPU filter-gradient sweep on Dawn, lost-device
- * recovery, gzip bombs) and the rest, which
+ * of every trick, of checkpoint/resume and of ablation plans, pipeline warm-up and the
+ * filter-gradient sweep on Dawn, lost-device recovery, gzip bombs) and the rest, which
  * `npm run test:fast` runs as the edit loop. `npm test` and CI run both.
  */
 const SLOW = ['src/**/*.slow.test.ts', 'test/**/*.slow.test.ts'];
