@@ -62,7 +62,10 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
   const { model, config } = opts;
   const tricks = opts.tricks ?? resolveTricks(config);
   const { streams, ...shared } = opts.runtime;
-  const withParams = tricks.active.map(({ trick, params }) => ({ t: trick, p: params, rt: { ...shared, rng: streams.get(trick.id) } as TrickRuntime }));
+  const withParams = tricks.active.map((active) => {
+    const rt: TrickRuntime = { ...shared, rng: streams.get(active.trick.id) };
+    return { active, t: active.trick, p: active.params, rt };
+  });
   for (const { t, p } of withParams) t.initialize?.(model.params, p);
   const decayHooks = withParams.filter(({ t }) => t.decays);
   const decays = (param: (typeof model.params)[number]): boolean => decayHooks.every(({ t, p }) => t.decays?.(param, p) ?? true);
@@ -86,7 +89,7 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
         for (const { t, p, rt } of withParams) if (t.targets) b = { x: b.x, targets: t.targets(b.targets, p, rt) };
         // Every mixer draws on every batch (its stream then does not depend on the others); one mixes.
         const [n, h, w] = b.x.shape;
-        const draws = mixers.map(({ t, p, rt, mix }) => ({ active: { trick: t, params: p }, draw: mix({ n, h, w }, p, rt) }));
+        const draws = mixers.map(({ active, p, rt, mix }) => ({ active, draw: mix({ n, h, w }, p, rt) }));
         const mixer = tricks.chooseMixer(draws, draws.length > 1 ? switchRng.next() : 0);
         if (mixer) b = mixer.mix(b);
         return { x: b.x, targets: b.targets };
