@@ -34,6 +34,16 @@ describe('reduce', () => {
     expect(next.runError).toEqual({ message: 'optim.lr: must be positive (got -1)', field: 'optim.lr' });
   });
 
+  it('ends a run stopped when its worker was restarted for not answering Stop, keeping what it logged', () => {
+    const stopping = { ...INITIAL_STATE, backend, dataset: synthetic, runId: 'r1', phase: 'stopping' as const, steps: [step(1), step(2)] };
+    const message = 'The training worker stopped (it did not stop within 15 s) and was restarted.';
+    const next = reduce(stopping, { type: 'workerRestarted', message, stoppedRunId: 'r1' });
+    expect(next).toMatchObject({ phase: 'done', stoppedWithoutResult: true, runError: null, runNotice: `${message} The run was stopped at step 2.`, backend: null });
+    expect(next.steps).toHaveLength(2);
+    // Another run's forced stop is a plain restart for this one.
+    expect(reduce(stopping, { type: 'workerRestarted', message, stoppedRunId: 'r0' }).runError?.message).toMatch(/interrupted at step 2/);
+  });
+
   it('keeps the previous dataset when a load fails', () => {
     const loading = { ...INITIAL_STATE, backend, dataset: synthetic, datasetLoading: true };
     const next = reduce(loading, { type: 'error', runId: null, message: 'data_batch_1.bin: 100 bytes is not a multiple of 3073' });

@@ -51,6 +51,8 @@ export interface TrainingState {
    * its checkpoint, or the worker was restarted. Cleared when the next run starts.
    */
   runNotice: string | null;
+  /** The run was stopped by restarting a worker that did not answer Stop (so it has no result). */
+  stoppedWithoutResult: boolean;
 }
 
 /** The part of a Worker the client uses (a fake in unit tests). */
@@ -99,6 +101,7 @@ export const INITIAL_STATE: TrainingState = {
   result: null,
   runError: null,
   runNotice: null,
+  stoppedWithoutResult: false,
 };
 
 const joinNotice = (a: string | null, b: string): string => (a ? `${a} ${b}` : b);
@@ -124,6 +127,11 @@ export function reduce(state: TrainingState, event: WorkerEvent): TrainingState 
         runNotice: joinNotice(state.runNotice, `Resumed after epoch ${event.fromEpoch}.`),
       };
     case 'workerRestarted': {
+      if (event.stoppedRunId !== undefined && event.stoppedRunId === state.runId) {
+        // The worker did not answer Stop in time: the run ends stopped, with what it had logged.
+        const message = `${event.message} The run was stopped at step ${state.steps.at(-1)?.step ?? 0}.`;
+        return { ...state, backend: null, datasetLoading: false, datasetProgress: null, phase: 'done', stoppedWithoutResult: true, runNotice: message };
+      }
       const live = state.phase === 'starting' || state.phase === 'running' || state.phase === 'paused' || state.phase === 'stopping';
       const message = live ? `${event.message} The run was interrupted at step ${state.steps.at(-1)?.step ?? 0}; start it again.` : event.message;
       return {
@@ -250,7 +258,7 @@ export function createTrainingClient(worker: WorkerPort, notifyIntervalMs = 150)
     },
     start(config) {
       const runId = newRunId();
-      set({ ...store.get(), runId, phase: 'starting', runConfig: config, compiling: null, steps: [], epochs: [], result: null, runError: null, runNotice: null });
+      set({ ...store.get(), runId, phase: 'starting', runConfig: config, compiling: null, steps: [], epochs: [], result: null, runError: null, runNotice: null, stoppedWithoutResult: false });
       send({ type: 'start', runId, config });
     },
     pause() {

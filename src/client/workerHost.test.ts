@@ -3,7 +3,8 @@
 // are dropped, and a worker that keeps failing is given up on with a message.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WorkerEvent, WorkerRequest } from '../worker/protocol';
-import { createWorkerHost, MAX_RESTARTS, type WorkerLike } from './workerHost';
+import { createWorkerHost, MAX_RESTARTS, STOP_GRACE_MS, type WorkerLike } from './workerHost';
+import { makeConfig } from '../engine/config';
 
 interface FakeWorker extends WorkerLike {
   sent: WorkerRequest[];
@@ -84,6 +85,49 @@ describe('createWorkerHost', () => {
     for (let i = 0; i <= MAX_RESTARTS; i++) made.at(-1)?.fail('boom');
     expect(made).toHaveLength(MAX_RESTARTS + 1);
     expect(errors).toEqual([expect.stringMatching(/keeps failing \(4 times in a minute\).*Reload the page; the lab keeps its runs\./)]);
+    host.dispose();
+  });
+
+  it('restarts a worker that does not answer Stop within 15 s, naming the stopped run; one that answers is kept', () => {
+    vi.useFakeTimers();
+    const { made, create } = fakeWorkers();
+    // Silence is not watched (as on the CPU, where a step blocks the worker): only the stop is.
+    const host = createWorkerHost({ create, silenceMs: () => Infinity });
+    const heard: WorkerEvent[] = [];
+    host.addEventListener('message', (e) => heard.push(e.data));
+    const config = makeConfig({});
+    host.postMessage({ type: 'start', runId: 'r1', config });
+    host.postMessage({ type: 'stop', runId: 'r1' });
+    vi.advanceTimersByTime(STOP_GRACE_MS);
+    expect(made).toHaveLength(1);
+    vi.advanceTimersByTime(1000);
+    expect(made).toHaveLength(2);
+    expect(made[0].terminated).toBe(true);
+    expect(heard.at(-1)).toEqual({ type: 'workerRestarted', message: 'The training worker stopped (it did not stop within 15 s) and was restarted.', stoppedRunId: 'r1' });
+    // A run whose worker answers the stop in time keeps its worker.
+    host.postMessage({ type: 'start', runId: 'r2', config });
+    host.postMessage({ type: 'stop', runId: 'r2' });
+    vi.advanceTimersByTime(5000);
+    made[1].say({ type: 'error', runId: 'r2', message: 'stopped' });
+    vi.advanceTimersByTime(60_000);
+    expect(made).toHaveLength(2);
+    host.dispose();
+  });
+
+  it('waits 3× the longest gap between progress events when steps are slower than that', () => {
+    vi.useFakeTimers();
+    const { made, create } = fakeWorkers();
+    const host = createWorkerHost({ create, silenceMs: () => Infinity });
+    host.postMessage({ type: 'start', runId: 'r1', config: makeConfig({}) });
+    const step = { kind: 'step' as const, epoch: 1, step: 1, totalSteps: 9, stepsPerEpoch: 9, loss: 2, lr: 0.1, imagesPerSecond: 1, elapsedSeconds: 1 };
+    made[0].say({ type: 'progress', runId: 'r1', event: step });
+    vi.advanceTimersByTime(10_000);
+    made[0].say({ type: 'progress', runId: 'r1', event: { ...step, step: 2 } });
+    host.postMessage({ type: 'stop', runId: 'r1' });
+    vi.advanceTimersByTime(29_000);
+    expect(made).toHaveLength(1);
+    vi.advanceTimersByTime(2_000);
+    expect(made).toHaveLength(2);
     host.dispose();
   });
 });

@@ -11,6 +11,13 @@
 import type { WorkerEvent, WorkerRequest } from '../worker/protocol';
 
 export const MAX_RESTARTS = 3;
+/**
+ * A stop the worker has not answered (its run's 'done' or 'error') within this long, or 3× the
+ * longest gap between the run's progress events if longer, ends with the worker terminated and
+ * restarted: a step on the CPU backend blocks the worker, so a stop asked during a long first
+ * step would otherwise wait minutes while memory grows.
+ */
+export const STOP_GRACE_MS = 15_000;
 export const RESTART_WINDOW_MS = 60_000;
 
 /** The part of a Worker the host uses (a fake in unit tests). */
@@ -49,6 +56,19 @@ export function createWorkerHost(opts: WorkerHostOptions): WorkerHost {
   let restarts = 0;
   let recent: number[] = [];
   let dead = false;
+  /** The stop asked for and not yet answered, and the run's longest gap between progress events. */
+  let pendingStop: { runId: string; since: number } | null = null;
+  let progress = { at: 0, maxGap: 0 };
+
+  /** Follows a run's progress and the answer to a stop. */
+  const watchRun = (event: WorkerEvent) => {
+    if (event.type === 'progress') {
+      const t = now();
+      if (progress.at > 0) progress.maxGap = Math.max(progress.maxGap, t - progress.at);
+      progress.at = t;
+    }
+    if ((event.type === 'done' || event.type === 'error' || event.type === 'interrupted') && event.runId === pendingStop?.runId) pendingStop = null;
+  };
 
   const deliver = (data: WorkerEvent) => {
     for (const l of messageListeners) l({ data } as MessageEvent<WorkerEvent>);
@@ -61,6 +81,7 @@ export function createWorkerHost(opts: WorkerHostOptions): WorkerHost {
     current.addEventListener('message', (e) => {
       if (current !== worker) return; // a terminated worker's last words
       lastHeard = now();
+      watchRun(e.data);
       deliver(e.data);
     });
     current.addEventListener('error', (e) => {
@@ -70,8 +91,10 @@ export function createWorkerHost(opts: WorkerHostOptions): WorkerHost {
     });
   };
 
-  const restart = (why: string) => {
+  /** `stoppedRunId`: the run the page asked to stop and the worker did not; it ends stopped. */
+  const restart = (why: string, stoppedRunId?: string) => {
     if (dead) return;
+    pendingStop = null;
     worker.terminate();
     const t = now();
     recent = [...recent.filter((r) => t - r < RESTART_WINDOW_MS), t];
@@ -83,17 +106,22 @@ export function createWorkerHost(opts: WorkerHostOptions): WorkerHost {
     }
     restarts += 1;
     start();
-    deliver({ type: 'workerRestarted', message: `The training worker stopped (${why}) and was restarted.` });
+    const message = `The training worker stopped (${why}) and was restarted.`;
+    deliver(stoppedRunId ? { type: 'workerRestarted', message, stoppedRunId } : { type: 'workerRestarted', message });
   };
 
   const timer = setInterval(() => {
     const silent = now() - lastHeard;
     if (silent > opts.silenceMs()) restart(`no heartbeat for ${Math.round(silent / 1000)} s`);
+    const grace = Math.max(STOP_GRACE_MS, 3 * progress.maxGap);
+    if (pendingStop && now() - pendingStop.since > grace) restart(`it did not stop within ${Math.round(grace / 1000)} s`, pendingStop.runId);
   }, opts.checkEveryMs ?? 1000);
 
   start();
   return {
     postMessage(message, transfer = []) {
+      if (message.type === 'start') progress = { at: 0, maxGap: 0 };
+      if (message.type === 'stop' && pendingStop?.runId !== message.runId) pendingStop = { runId: message.runId, since: now() };
       if (!dead) worker.postMessage(message, transfer);
     },
     addEventListener(type: 'message' | 'error', listener: ((e: MessageEvent<WorkerEvent>) => void) | ((e: ErrorEvent) => void)) {

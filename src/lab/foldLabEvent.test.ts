@@ -76,6 +76,13 @@ describe('foldLabEvent', () => {
     expect(without.state.runs[0].message).toBe('Crashed. The run was interrupted; Resume continues it from the beginning.');
   });
 
+  it('a worker restarted for not answering Stop ends the active run stopped, its checkpoint dropped', () => {
+    const fold = foldLabEvent(lab([run('a', { status: 'running', checkpointEpoch: 2 })]), { type: 'workerRestarted', message: 'The training worker stopped (it did not stop within 15 s) and was restarted.', stoppedRunId: 'a' });
+    expect(fold.state.runs[0]).toMatchObject({ status: 'stopped', message: 'The training worker stopped (it did not stop within 15 s) and was restarted. The run was stopped.', checkpointEpoch: null });
+    expect(fold.state.activeRunId).toBeNull();
+    expect(fold.stopped).toEqual({ runId: 'a', keepCheckpoint: false });
+  });
+
   it('ignores events of runs that are not active here', () => {
     const before = lab([run('a', { status: 'running' }), run('b', { status: 'running' })], 'a');
     for (const event of [

@@ -122,6 +122,8 @@ export function foldLabEvent(state: LabState, event: WorkerEvent): LabFold {
       if (event.runId !== active.id) return unchanged(state);
       return changed(patchRun(state, active.id, { status: 'running', message: `resumed after epoch ${event.fromEpoch} (the GPU was lost)`, epochs: event.epochs, steps: event.steps }), active.id);
     case 'workerRestarted': {
+      // A stop the worker did not answer in time: the run ends stopped, as asked.
+      if (event.stoppedRunId === active.id) return endActive(state, active.id, { status: 'stopped', message: `${event.message} The run was stopped.` });
       const from = active.checkpointEpoch ? `from its checkpoint after epoch ${active.checkpointEpoch}` : 'from the beginning';
       return interruptActive(state, active.id, `${event.message} The run was interrupted; Resume continues it ${from}.`);
     }

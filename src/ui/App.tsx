@@ -141,7 +141,7 @@ export function App({ client, backend, active = true, initialConfig = null, link
             />
             {live ? null : <RunEstimate config={config} dataset={dataset} backend={state.backend} samples={samples} onChange={setConfig} />}
             <PanelBoundary name="The progress panel" resetKey={state.runId}>
-              <RunProgress phase={phase} lastStep={lastStep} lastEpoch={lastEpoch} totalEpochs={planConfig.run.epochs} status={result?.status ?? null} compiling={state.compiling} />
+              <RunProgress phase={phase} lastStep={lastStep} lastEpoch={lastEpoch} totalEpochs={planConfig.run.epochs} status={result?.status ?? (state.stoppedWithoutResult ? 'stopped' : null)} compiling={state.compiling} />
             </PanelBoundary>
             {state.runError ? (
               <p className="error" role="alert" data-testid="run-error">

@@ -88,9 +88,10 @@ export type WorkerEvent =
   /**
    * Made by the page's WorkerHost (src/client/workerHost.ts), not by the worker: the worker threw an
    * uncaught error or fell silent, was terminated and a new one started (not yet initialised):
-   * the run in progress, if any, is interrupted.
+   * the run in progress, if any, is interrupted; `stoppedRunId`: the run the page had asked to
+   * stop and the worker did not in time (it ends stopped, not interrupted).
    */
-  | { type: 'workerRestarted'; message: string }
+  | { type: 'workerRestarted'; message: string; stoppedRunId?: string }
   | { type: 'dataset'; info: DatasetInfo }
   /** A slow dataset load under way (decoding images): `done` of `total` in the current step. */
   | { type: 'datasetProgress'; message: string; done: number; total: number }
