@@ -4,7 +4,7 @@ import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { readFileSync } from 'node:fs';
-import { DOC_STYLESHEET, markdownPage } from './src/docs/markdownPage';
+import { DOC_STYLESHEET, markdownPage } from './src/docs/markdownPage.js';
 
 /**
  * Unit tests come in two tiers, by file name: `*.slow.test.ts` (the 2,000-step soak, trainer runs
