@@ -1,64 +1,17 @@
 /**
  * The project's docs as static HTML pages in the built app (docs/protocol.md becomes
- * /docs/protocol.html, which the trick explanations link to by anchor). A small converter for
- * the Markdown those docs use — headings, paragraphs, bullet lists, `<a id>` anchors, inline code,
- * bold, italics and links — not a general Markdown engine. Text is escaped, so a doc cannot inject
- * markup beyond the anchors; the page carries the app's CSP and no script.
+ * /docs/protocol.html, which the trick explanations link to by anchor). Markdown is rendered by
+ * `marked` (GitHub-flavoured: tables, lists, code). The docs are this repository's own files, so
+ * their raw HTML (the `<a id>` anchors) passes through as written; no user text reaches this
+ * converter. The page carries the app's CSP and no script. Runs at build time only (vite.config.ts).
  */
+import { marked } from 'marked';
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Inline Markdown of one escaped run of text: `code`, **bold**, *italics*, [text](url). */
-export function inline(text: string): string {
-  // Code spans first, kept out of the other rules.
-  return text
-    .split(/(`[^`]*`)/)
-    .map((part) => {
-      if (part.startsWith('`') && part.endsWith('`') && part.length > 1) return `<code>${escapeHtml(part.slice(1, -1))}</code>`;
-      return escapeHtml(part)
-        .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-        .replace(/\*([^*\s][^*]*)\*/g, '<em>$1</em>')
-        .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, label: string, href: string) => (/^(https?:|#|\.{0,2}\/)/.test(href) ? `<a href="${href}">${label}</a>` : label));
-    })
-    .join('');
-}
-
-const ANCHOR = /^<a id="([A-Za-z][\w-]*)"><\/a>$/;
-
 /** The body HTML of a Markdown document. */
 export function markdownToHtml(markdown: string): string {
-  const out: string[] = [];
-  let paragraph: string[] = [];
-  let list: string[] | null = null;
-  const flush = (): void => {
-    if (paragraph.length) out.push(`<p>${inline(paragraph.join(' '))}</p>`);
-    paragraph = [];
-    if (list) out.push(`<ul>${list.map((item) => `<li>${inline(item)}</li>`).join('')}</ul>`);
-    list = null;
-  };
-  for (const raw of markdown.split('\n')) {
-    const line = raw.trimEnd();
-    const heading = /^(#{1,4}) (.+)$/.exec(line);
-    const anchor = ANCHOR.exec(line.trim());
-    if (!line.trim()) flush();
-    else if (anchor) {
-      flush();
-      out.push(`<a id="${anchor[1]}"></a>`);
-    } else if (heading) {
-      flush();
-      out.push(`<h${heading[1].length}>${inline(heading[2])}</h${heading[1].length}>`);
-    } else if (/^- /.test(line)) {
-      if (paragraph.length) flush();
-      list ??= [];
-      list.push(line.slice(2));
-    } else if (list && /^\s+\S/.test(line)) list[list.length - 1] += ` ${line.trim()}`;
-    else {
-      if (list) flush();
-      paragraph.push(line.trim());
-    }
-  }
-  flush();
-  return out.join('\n');
+  return marked.parse(markdown, { async: false, gfm: true });
 }
 
 /** Plain, readable styles for the doc pages (served beside them: the CSP allows no inline style). */
