@@ -56,6 +56,33 @@ test('LR 100 and 1e6 end as diverged, with the page, the charts and Download res
   await close();
 });
 
+test('Stop takes hold during a long first step on the CPU, and the next run trains', async ({ browser, baseURL }) => {
+  test.setTimeout(240_000);
+  const { page, errors, close } = await freshPage(browser, baseURL);
+  const app = new TrickLabPage(page);
+  await page.goto('/?backend=cpu');
+  await app.ensureReady();
+  // ResNet-8 ×1 at 32×32, batch 256 (about 1.8 GiB a step, under the CPU's 4 GiB): a first step of
+  // many seconds on the CPU, which blocks the worker.
+  await app.configure({ width: 1, resolution: 32, batchSize: 256, trainLimit: 512 });
+  await app.start();
+  await app.page.waitForTimeout(2_000);
+  await app.stopButton.click();
+  const asked = Date.now();
+  await app.expectPhase('done', 60_000);
+  // Within the 15 s grace (plus the check's second and the page's own time), whatever the step takes.
+  expect(Date.now() - asked).toBeLessThan(25_000);
+  await expect(app.phase).toContainText('stopped');
+  await expect(page.getByTestId('panel-fault')).toHaveCount(0);
+  // The page goes on (on a new worker when the old one was restarted): a tiny run finishes.
+  await expect(app.backendName).toHaveText('cpu', { timeout: 60_000 });
+  await expect(app.datasetName).toContainText('synthetic', { timeout: 60_000 });
+  await app.configure();
+  await app.runToCompletion();
+  expect(errors).toEqual([]);
+  await close();
+});
+
 test('a chart fed 1e300 and Infinity draws a bounded axis, linear and log', async ({ browser, baseURL }) => {
   const { page, errors, close } = await freshPage(browser, baseURL);
   const lab = new LabPage(page);
