@@ -7,6 +7,9 @@
  * and what the user can do instead. Storing the result is datasetStore.ts's job.
  */
 import { formatBytes } from './format';
+import { alternatives, DownloadError, fileNameOf, httpError, networkError, NO_RESUME, type PartialDownload } from './downloadErrors';
+
+export { alternatives, DownloadError, fileNameOf, type DownloadErrorKind, type PartialDownload } from './downloadErrors';
 
 /** Progress of one download, reported at most every `progressIntervalMs`. */
 export interface DownloadProgress {
@@ -21,36 +24,6 @@ export interface DownloadProgress {
   etaSeconds: number | null;
   /** True once part of the body came from a Range request (a resumed download). */
   resumed: boolean;
-}
-
-/** What a failed or cancelled download had received, to resume from later. */
-export interface PartialDownload {
-  url: string;
-  bytes: Uint8Array;
-  total: number | null;
-  /** A strong ETag or Last-Modified, sent as If-Range so a changed file restarts from zero. */
-  validator: string | null;
-}
-
-export type DownloadErrorKind = 'network' | 'http' | 'truncated' | 'wrong-kind' | 'too-large' | 'aborted';
-
-/** A download that did not produce a usable file; `message` is for the user. */
-export class DownloadError extends Error {
-  constructor(
-    readonly kind: DownloadErrorKind,
-    message: string,
-    /** What had arrived, when any did (resume it with DownloadOptions.resumeFrom). */
-    readonly partial: PartialDownload | null = null,
-    /** The HTTP status, for kind 'http'. */
-    readonly status: number | null = null,
-    /** The HTTP status text, for kind 'http'. */
-    readonly statusText = '',
-    /** What fetch or the body stream threw, for kind 'network'. */
-    cause?: unknown,
-  ) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'DownloadError';
-  }
 }
 
 export interface DownloadOptions {
@@ -81,28 +54,6 @@ const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 /** The rate is measured over about this many milliseconds of recent samples. */
 const RATE_WINDOW_MS = 5000;
 
-/** The last path segment of a URL, decoded ('download' when there is none). */
-export function fileNameOf(url: string): string {
-  let path = url;
-  try {
-    path = new URL(url, 'http://localhost/').pathname;
-  } catch {
-    // not a URL: use it as a path
-  }
-  const last = path.split('/').filter((s) => s !== '').pop() ?? '';
-  try {
-    return decodeURIComponent(last) || 'download';
-  } catch {
-    return last || 'download';
-  }
-}
-
-/** The other ways to get the file, for the end of every error message. */
-export function alternatives(name: string): string {
-  const id = /cifar-100/i.test(name) ? 'cifar100' : /cifar-10/i.test(name) ? 'cifar10' : null;
-  const script = id ? `, or run \`npm run data -- ${id}\` in the project folder and reload` : '';
-  return `Download the file with your browser and drop it on the page${script}.`;
-}
 
 /**
  * Downloads `url` into memory and returns its bytes (a view of exactly the body's length).
@@ -286,41 +237,6 @@ function parseContentRange(value: string | null): { start: number; total: number
   return { start: Number(match[1]), total: match[3] === '*' ? null : Number(match[3]) };
 }
 
-/** Said when a download that cannot be resumed stops part-way. */
-const NO_RESUME = 'Its server does not let a page continue a download, so Try again downloads it from the start.';
-
-function networkError(url: string, name: string, err: unknown, partial: PartialDownload | null, loaded: number): DownloadError {
-  const detail = err instanceof Error && err.message ? ` (${err.message})` : '';
-  if (loaded > 0) {
-    return new DownloadError(
-      'network',
-      `The download of ${name} broke off after ${formatBytes(loaded)}${detail}. ${partial ? 'Try again to continue where it stopped.' : NO_RESUME} ${alternatives(name)}`,
-      partial,
-      null,
-      '',
-      err,
-    );
-  }
-  let host = url;
-  try {
-    host = new URL(url).host || url;
-  } catch {
-    // keep the URL as given
-  }
-  return new DownloadError(
-    'network',
-    `Could not download ${name} from ${host}${detail}: the server does not allow downloads from other sites (it sends no CORS headers), or the network is unreachable. ${alternatives(name)}`,
-    null,
-    null,
-    '',
-    err,
-  );
-}
-
-function httpError(url: string, name: string, status: number, statusText: string): DownloadError {
-  const what = status === 404 || status === 410 ? 'the file is not there; check the address' : status >= 500 ? 'the server failed; try again later' : 'the server refused the request';
-  return new DownloadError('http', `The server answered ${status}${statusText ? ` ${statusText}` : ''} for ${url}: ${what}. ${alternatives(name)}`, null, status, statusText);
-}
 
 /** Resolves after `ms`, or rejects at once when the signal fires. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -11,6 +11,9 @@
  * x̂ = (x − μ)/σ, σ = √(var + ε); the variance is the biased batch variance used to normalise.
  * The first pass subtracts a per-channel shift s = x[0, c] before squaring, so E[(x−s)²] −
  * E[x−s]² does not cancel catastrophically when |μ| ≫ σ (shifted-data variance, Chan et al. 1983).
+ *
+ * Longer than most files (about 320 lines) on purpose: the forward and backward passes share their
+ * reduction layout and shift, and split apart they would each have to restate it.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, nextPow2, runProgram, type Uniform, type WebGPUBackend, type WebGPUProgram } from './program';
