@@ -31,7 +31,7 @@ declare global {
  * Runs in the page before its scripts: records every long task (> 50 ms) the browser reports,
  * and which scripts ran in frames over 100 ms (Long Animation Frames API, where supported).
  */
-function observeLongTasks(): void {
+export function observeLongTasks(): void {
   window.__longTasks = [];
   window.__slowFrames = [];
   new PerformanceObserver((list) => {

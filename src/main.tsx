@@ -6,7 +6,7 @@
  * provoke its own faults (robustness tests: a lost GPU, a hung or crashing worker), and with it
  * `&watchdog=ms` shortens how long a silent worker is waited for.
  */
-import { StrictMode } from 'react';
+import { startTransition, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { BackendName } from './engine/config';
 import { SYNTHETIC_DEFAULT } from './engine/data/synthetic';
@@ -50,8 +50,12 @@ const hasShare = new URLSearchParams(location.hash.replace(/^#/, '')).has('share
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <Shell client={client} lab={lab} backend={backend} initialView={hasShare ? 'lab' : viewFromHash(location.hash)} configLink={readConfigLink(location.hash)} />
-  </StrictMode>,
+// The first render is a transition, so React renders the page in slices and yields between
+// them: one synchronous render of the whole page was a long task (~300 ms on a slow machine).
+startTransition(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <Shell client={client} lab={lab} backend={backend} initialView={hasShare ? 'lab' : viewFromHash(location.hash)} configLink={readConfigLink(location.hash)} />
+    </StrictMode>,
+  ),
 );

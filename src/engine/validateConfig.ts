@@ -6,7 +6,7 @@
  */
 import { CONFIG_SCHEMA_VERSION, DEFAULT_CONFIG, type ExperimentConfig } from './config';
 import { checkField, checkNumber, CONFIG_FIELDS, fieldSpec, type ConfigPath } from './configFields';
-import { TRICKS } from './tricks/registry';
+import { TRICK_CATALOG } from './tricks/catalog';
 
 /** Thrown for a config that cannot be trained; `field` is the dotted path of the first problem. */
 export class ConfigError extends Error {
@@ -85,8 +85,8 @@ function checkShape(value: unknown, shape: unknown, path: string): void {
 function checkTricks(tricks: unknown): void {
   if (!isPlainObject(tricks)) throw new ConfigError('tricks', 'must be an object keyed by trick id');
   for (const [id, setting] of Object.entries(tricks)) {
-    const trick = TRICKS.find((t) => t.id === id);
-    if (!trick) throw new ConfigError(`tricks.${id}`, `unknown trick (known: ${TRICKS.map((t) => t.id).join(', ')})`);
+    const trick = TRICK_CATALOG.find((t) => t.id === id);
+    if (!trick) throw new ConfigError(`tricks.${id}`, `unknown trick (known: ${TRICK_CATALOG.map((t) => t.id).join(', ')})`);
     if (!isPlainObject(setting)) throw new ConfigError(`tricks.${id}`, 'must be { enabled, params }');
     for (const key of Object.keys(setting)) {
       if (key !== 'enabled' && key !== 'params') throw new ConfigError(`tricks.${id}.${key}`, 'unknown key');

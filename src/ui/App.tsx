@@ -121,7 +121,7 @@ export function App({ client, backend, active = true, initialConfig = null, link
           <PanelBoundary name="The model levers">
             <MemoLeversPanel config={config} onChange={setConfig} disabled={false} omit={LEVERS_IN_CONFIG_FORM} />
           </PanelBoundary>
-          {/* The trick toggles, generated from src/engine/tricks/registry.ts. */}
+          {/* The trick toggles, generated from src/engine/tricks/catalog.ts. */}
           <PanelBoundary name="The tricks panel">
             <MemoTrickPanel config={config} onChange={setConfig} disabled={false} />
           </PanelBoundary>

@@ -5,12 +5,24 @@
  * and a progress tick never becomes a long task on the main thread. Each chart has its own error
  * boundary: one that cannot be drawn leaves the others, the run and Download results working.
  */
-import { memo, useMemo } from 'react';
+import { lazy, memo, Suspense, useMemo } from 'react';
 import type { EpochEvent, StepEvent } from '../engine/events';
-import { AccuracyChart } from './charts/AccuracyChart';
-import { LossChart } from './charts/LossChart';
-import { LrChart } from './charts/LrChart';
+import { ChartFrame } from './charts/ChartFrame';
+import { CHART_FRAMES } from './charts/chartFrames';
 import { PanelBoundary } from './PanelBoundary';
+
+// The charting library is most of the page's code: the charts are their own chunk, loaded after
+// the page is up (an empty frame stands in meanwhile), so parsing it is not part of the load.
+const LrChart = lazy(() => import('./charts/LrChart').then((m) => ({ default: m.LrChart })));
+const LossChart = lazy(() => import('./charts/LossChart').then((m) => ({ default: m.LossChart })));
+const AccuracyChart = lazy(() => import('./charts/AccuracyChart').then((m) => ({ default: m.AccuracyChart })));
+
+/** An empty chart frame with the chart's title, shown until the chart's code has loaded. */
+const placeholder = (frame: (typeof CHART_FRAMES)[keyof typeof CHART_FRAMES], points: number) => (
+  <ChartFrame {...frame} points={points}>
+    {null}
+  </ChartFrame>
+);
 
 export interface ChartsPanelProps {
   lrPoints: { step: number; lr: number }[];
@@ -39,13 +51,19 @@ export const ChartsPanel = memo(function ChartsPanel({ lrPoints, showPosition, s
   return (
     <section className="charts" aria-label="Charts">
       <PanelBoundary name="The learning-rate chart" resetKey={fresh}>
-        <LrChart points={lrPoints} currentStep={currentStep} />
+        <Suspense fallback={placeholder(CHART_FRAMES.lr, lrPoints.length)}>
+          <LrChart points={lrPoints} currentStep={currentStep} />
+        </Suspense>
       </PanelBoundary>
       <PanelBoundary name="The loss chart" resetKey={fresh}>
-        <LossChart points={lossPoints} totalSteps={totalSteps} />
+        <Suspense fallback={placeholder(CHART_FRAMES.loss, lossPoints.length)}>
+          <LossChart points={lossPoints} totalSteps={totalSteps} />
+        </Suspense>
       </PanelBoundary>
       <PanelBoundary name="The accuracy chart" resetKey={fresh}>
-        <AccuracyChart points={accuracyPoints} totalEpochs={totalEpochs} />
+        <Suspense fallback={placeholder(CHART_FRAMES.accuracy, accuracyPoints.length)}>
+          <AccuracyChart points={accuracyPoints} totalEpochs={totalEpochs} />
+        </Suspense>
       </PanelBoundary>
     </section>
   );

@@ -3,11 +3,10 @@
  * run stays mounted (its form keeps what was typed); the fragment (`#view=lab`) says which
  * view a link opens.
  */
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import type { BackendName } from '../engine/config';
 import type { LabController } from '../lab/labController';
 import { App } from './App';
-import { LabView } from './lab/LabView';
 import type { TrainingClient } from '../client/trainingClient';
 import type { ConfigFromLink } from './useConfigLink';
 
@@ -26,6 +25,9 @@ export interface ShellProps {
 export function viewFromHash(hash: string): View {
   return new URLSearchParams(hash.replace(/^#/, '')).get('view') === 'lab' ? 'lab' : 'single';
 }
+
+/** The lab's view is its own chunk, loaded when first shown: the page at load parses only the single run's code. */
+const LabView = lazy(() => import('./lab/LabView').then((m) => ({ default: m.LabView })));
 
 export function Shell({ client, lab, backend, initialView, configLink }: ShellProps) {
   const [view, setView] = useState<View>(initialView);
@@ -51,7 +53,9 @@ export function Shell({ client, lab, backend, initialView, configLink }: ShellPr
           view mounts only when shown, so the single-run page's controls stay the only ones. */}
       {view === 'lab' ? (
         <div role="tabpanel">
-          <LabView lab={lab} client={client} active />
+          <Suspense fallback={<p className="field-hint">Loading the lab…</p>}>
+            <LabView lab={lab} client={client} active />
+          </Suspense>
         </div>
       ) : null}
     </>

@@ -2,11 +2,11 @@
  * The Bag-of-Tricks toggles (He et al. 2019), generated from the registry: one checkbox per
  * trick (its accessible name is the trick's name as in the paper, its explanation the tooltip,
  * a link to its section of the protocol) and its declared parameters as number inputs. The panel
- * needs no change when a trick is added to src/engine/tricks/registry.ts.
+ * needs no change when a trick is added to src/engine/tricks/catalog.ts.
  */
 import type { ExperimentConfig, TrickSetting } from '../engine/config';
-import { TRICKS } from '../engine/tricks/registry';
-import { recipeOf, trickParams, type Trick } from '../engine/tricks/types';
+import { TRICK_CATALOG } from '../engine/tricks/catalog';
+import { recipeOf, trickParams, type TrickInfo } from '../engine/tricks/types';
 import { NumberField } from './NumberField';
 import { protocolHref } from './protocolLink';
 
@@ -14,17 +14,17 @@ export interface TrickPanelProps {
   config: ExperimentConfig;
   onChange: (config: ExperimentConfig) => void;
   disabled: boolean;
-  tricks?: readonly Trick[];
+  tricks?: readonly TrickInfo[];
 }
 
-export function TrickPanel({ config, onChange, disabled, tricks = TRICKS }: TrickPanelProps) {
-  const settingOf = (trick: Trick): TrickSetting => config.tricks[trick.id] ?? { enabled: false, params: {} };
-  const setSetting = (trick: Trick, setting: TrickSetting) => onChange({ ...config, tricks: { ...config.tricks, [trick.id]: setting } });
+export function TrickPanel({ config, onChange, disabled, tricks = TRICK_CATALOG }: TrickPanelProps) {
+  const settingOf = (trick: TrickInfo): TrickSetting => config.tricks[trick.id] ?? { enabled: false, params: {} };
+  const setSetting = (trick: TrickInfo, setting: TrickSetting) => onChange({ ...config, tricks: { ...config.tricks, [trick.id]: setting } });
 
   return (
     <fieldset className="panel trick-panel" disabled={disabled} data-testid="trick-panel">
       <legend>Tricks</legend>
-      {tricks.length === 0 ? <p className="field-hint">No tricks registered yet (src/engine/tricks/registry.ts).</p> : null}
+      {tricks.length === 0 ? <p className="field-hint">No tricks registered yet (src/engine/tricks/catalog.ts).</p> : null}
       <ul className="trick-list">
         {tricks.map((trick) => {
           const setting = settingOf(trick);
@@ -70,7 +70,7 @@ export function TrickPanel({ config, onChange, disabled, tricks = TRICKS }: Tric
 }
 
 /** The published settings of a trick's parameters; the one in use (if any) is named. */
-function TrickRecipes({ trick, config, onPick }: { trick: Trick; config: ExperimentConfig; onPick: (params: Record<string, number>) => void }) {
+function TrickRecipes({ trick, config, onPick }: { trick: TrickInfo; config: ExperimentConfig; onPick: (params: Record<string, number>) => void }) {
   const current = recipeOf(trick, trickParams(trick, config));
   return (
     <p className="field-hint trick-recipes" data-testid={`trick-${trick.id}-recipe`}>

@@ -7,7 +7,8 @@
  * planner shows `linearScalingNotes` and offers `largeBatchDesign`.
  */
 import type { ExperimentConfig } from '../config';
-import { linearScaledLr, linearScaling } from '../tricks/linearScaling';
+import { linearScalingInfo } from '../tricks/catalog';
+import { linearScaledLr } from '../tricks/linearScaling';
 import { recipeOf, trickParams } from '../tricks/types';
 import { createPlan, expandPlan, type Plan } from './plan';
 
@@ -19,14 +20,14 @@ const rate = (x: number): string => String(Number(x.toPrecision(4)));
 
 /** The trick's reference setting with the recipe it comes from: "0.1 per 256, from He et al. 2019, …". */
 export function describeReference(config: ExperimentConfig): string {
-  const p = trickParams(linearScaling, config);
-  const recipe = recipeOf(linearScaling, p);
+  const p = trickParams(linearScalingInfo, config);
+  const recipe = recipeOf(linearScalingInfo, p);
   return `${rate(p.lrPerReference)} per ${p.referenceBatch}, ${recipe ? `from ${recipe.source}` : 'a setting of your own'}`;
 }
 
 /** What linear scaling's Δ measures in one config that has it on, or null when it is the rule. */
 function noteFor(config: ExperimentConfig): string | null {
-  const p = trickParams(linearScaling, config);
+  const p = trickParams(linearScalingInfo, config);
   const { batchSize: b, lr } = config.optim;
   const scaled = linearScaledLr(b, p);
   const reference = describeReference(config);
@@ -48,7 +49,7 @@ function noteFor(config: ExperimentConfig): string | null {
 /** One note per distinct problem among the plan's configs that have linear scaling on. */
 export function linearScalingNotes(plan: Plan): string[] {
   const notes = expandPlan(plan)
-    .groups.filter((g) => g.config.tricks[linearScaling.id]?.enabled)
+    .groups.filter((g) => g.config.tricks[linearScalingInfo.id]?.enabled)
     .map((g) => noteFor(g.config))
     .filter((n): n is string => n !== null);
   return [...new Set(notes)];
@@ -61,14 +62,14 @@ export function linearScalingNotes(plan: Plan): string[] {
  * `largeBatch` with the scaled LR η_ref × largeBatch / b_ref.
  */
 export function largeBatchDesign(plan: Plan, largeBatch = DEFAULT_LARGE_BATCH): Plan {
-  const p = trickParams(linearScaling, plan.baseline);
+  const p = trickParams(linearScalingInfo, plan.baseline);
   if (largeBatch <= p.referenceBatch) throw new RangeError(`the large batch (${largeBatch}) must exceed the reference batch (${p.referenceBatch})`);
-  const params = plan.baseline.tricks[linearScaling.id]?.params ?? {};
+  const params = plan.baseline.tricks[linearScalingInfo.id]?.params ?? {};
   const baseline: ExperimentConfig = {
     ...structuredClone(plan.baseline),
     optim: { ...plan.baseline.optim, lr: p.lrPerReference, batchSize: p.referenceBatch },
   };
-  baseline.tricks[linearScaling.id] = { enabled: false, params };
+  baseline.tricks[linearScalingInfo.id] = { enabled: false, params };
   const lr = rate(p.lrPerReference);
   return createPlan(baseline, {
     name: `Linear scaling at batch ${largeBatch}`,
@@ -77,7 +78,7 @@ export function largeBatchDesign(plan: Plan, largeBatch = DEFAULT_LARGE_BATCH): 
     variants: [
       { label: `batch ${p.referenceBatch}, LR ${lr} (reference batch: the rule changes nothing)`, tricks: [] },
       { label: `batch ${largeBatch}, LR ${lr} (not scaled)`, tricks: [], batchSize: largeBatch },
-      { label: `batch ${largeBatch}, LR ${rate(linearScaledLr(largeBatch, p))} (linear scaling)`, tricks: [linearScaling.id], batchSize: largeBatch },
+      { label: `batch ${largeBatch}, LR ${rate(linearScaledLr(largeBatch, p))} (linear scaling)`, tricks: [linearScalingInfo.id], batchSize: largeBatch },
     ],
   });
 }

@@ -17,7 +17,7 @@
  * (`npm run ablate`) carry it, and validatePlan checks it like any other input.
  */
 import type { ExperimentConfig, ModelConfig } from '../config';
-import { getTrick, TRICKS } from '../tricks/registry';
+import { getTrickInfo, TRICK_CATALOG } from '../tricks/catalog';
 import { factorialDesign, type Resolution } from './factorialDesign';
 import { modelName, needsTeacher } from './teacher';
 
@@ -127,7 +127,7 @@ export function seedRange(first: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => (first + i) % SEED_LIMIT);
 }
 
-const shortName = (id: string): string => getTrick(id)?.name ?? id;
+const shortName = (id: string): string => getTrickInfo(id)?.name ?? id;
 
 interface Design {
   label: string;
@@ -189,7 +189,7 @@ function designConfig(plan: Plan, d: Design, seed: number): ExperimentConfig {
 export function teacherConfig(plan: Plan, teacher: PlanTeacher, seed: number): ExperimentConfig {
   const config = configWith(plan, [], `teacher ${modelName(teacher.model)}`, seed);
   config.model = structuredClone(teacher.model);
-  for (const t of TRICKS) if (t.needsTeacher && config.tricks[t.id]) config.tricks[t.id] = { ...config.tricks[t.id], enabled: false };
+  for (const t of TRICK_CATALOG) if (t.needsTeacher && config.tricks[t.id]) config.tricks[t.id] = { ...config.tricks[t.id], enabled: false };
   return config;
 }
 
@@ -226,7 +226,7 @@ export function expandPlan(plan: Plan): ExpandedPlan {
 export function inapplicableTricks(plan: Plan): { id: string; reason: string }[] {
   const out: { id: string; reason: string }[] = [];
   for (const id of new Set([...plan.tricks, ...plan.variants.flatMap((v) => v.tricks)])) {
-    const trick = TRICKS.find((t) => t.id === id);
+    const trick = TRICK_CATALOG.find((t) => t.id === id);
     const reason = trick?.notApplicable?.(configWith(plan, [id], '', plan.baseline.run.seed)) ?? null;
     if (reason) out.push({ id, reason });
   }

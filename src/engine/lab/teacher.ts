@@ -9,7 +9,8 @@
  * of the teacher is part of the run's group, so runs taught by different teachers never merge.
  */
 import type { ExperimentConfig, ModelConfig } from '../config';
-import { resolveTricks } from '../tricks/resolve';
+import { TRICK_CATALOG } from '../tricks/catalog';
+import { isEnabled } from '../tricks/types';
 import type { LabRun } from './types';
 
 /** The teacher a run distilled from, as recorded in the run and its export. */
@@ -28,7 +29,7 @@ const CIFAR_DEPTHS = [20, 32, 44, 56, 110];
 
 /** Whether a config has a trick on that needs a teacher (knowledge distillation). */
 export function needsTeacher(config: ExperimentConfig): boolean {
-  return resolveTricks(config).missingTeacherMessage !== null;
+  return TRICK_CATALOG.some((t) => t.needsTeacher !== undefined && isEnabled(t, config));
 }
 
 /** "ResNet-56", "ResNet-20 ×0.25", "ResNet-50". */

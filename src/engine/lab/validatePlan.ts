@@ -5,7 +5,7 @@
  */
 import type { ExperimentConfig } from '../config';
 import { ConfigError, validateConfig } from '../validateConfig';
-import { TRICKS } from '../tricks/registry';
+import { TRICK_CATALOG } from '../tricks/catalog';
 import { FACTORIAL_LIMITS } from './factorialDesign';
 import { expandPlan, factorialResolution, PLAN_MODES, PLAN_SCHEMA_VERSION, type Plan, type PlanMode } from './plan';
 
@@ -33,7 +33,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function trickList(value: unknown, field: string): string[] {
   if (!Array.isArray(value)) throw new PlanError(field, 'must be a list of trick ids');
-  const known = TRICKS.map((t) => t.id);
+  const known = TRICK_CATALOG.map((t) => t.id);
   value.forEach((id, i) => {
     if (typeof id !== 'string' || !known.includes(id)) throw new PlanError(`${field}.${i}`, `unknown trick ${JSON.stringify(id)} (known: ${known.join(', ')})`);
   });

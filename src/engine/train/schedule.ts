@@ -6,6 +6,7 @@
  */
 import type { ExperimentConfig } from '../config';
 import { resolveTricks, type ResolvedTricks } from '../tricks/resolve';
+import { SCHEDULE_TRICKS } from '../tricks/scheduleTricks';
 import type { LrSchedule, ScheduleContext } from '../tricks/types';
 
 /** Step decay (or constant) from a base LR. */
@@ -21,7 +22,7 @@ export function baseSchedule(baseLr: number, ctx: ScheduleContext): LrSchedule {
  * the tricks' `schedule` wrappers in the resolver's order (the trick listed first ends outermost:
  * warmup wraps cosine, which knows warmup's length from the context).
  */
-export function buildLrSchedule(config: ExperimentConfig, stepsPerEpoch: number, tricks: ResolvedTricks = resolveTricks(config)): { lr: LrSchedule; totalSteps: number } {
+export function buildLrSchedule(config: ExperimentConfig, stepsPerEpoch: number, tricks: ResolvedTricks = resolveTricks(config, SCHEDULE_TRICKS)): { lr: LrSchedule; totalSteps: number } {
   const ctx: ScheduleContext = { config, stepsPerEpoch, totalSteps: stepsPerEpoch * config.run.epochs, warmupSteps: tricks.warmupSteps(stepsPerEpoch) };
   let base = config.optim.lr;
   for (const { trick, params } of tricks.having('baseLr')) base = trick.baseLr?.(base, params, ctx) ?? base;

@@ -10,6 +10,7 @@ import { defaultBatchNorm, updateRunningStats, type ForwardContext } from '../mo
 import type { Model } from '../model/types';
 import { MIX_SWITCH_STREAM, resolveTricks, type ResolvedTricks, type TrickStreams } from '../tricks/resolve';
 import type { Batch, Numerics, TrickRuntime } from '../tricks/types';
+import { TRICKS } from '../tricks/registry';
 import { countCorrect, countTopK, softCrossEntropy } from './losses';
 import { createSgd, type Sgd } from './optimizer';
 
@@ -50,7 +51,7 @@ export interface StepRuntime extends Omit<TrickRuntime, 'rng'> {
 export interface TrainStepOptions {
   model: Model;
   config: ExperimentConfig;
-  /** The config's tricks as the caller resolved them (resolveTricks(config) when absent). */
+  /** The config's tricks as the caller resolved them (resolveTricks(config, TRICKS) when absent). */
   tricks?: ResolvedTricks;
   runtime: StepRuntime;
 }
@@ -60,7 +61,7 @@ const identity = (x: tf.Tensor): tf.Tensor => x;
 /** Builds the step for a model and config; initialisation tricks run here, once. */
 export function createTrainStep(opts: TrainStepOptions): TrainStep {
   const { model, config } = opts;
-  const tricks = opts.tricks ?? resolveTricks(config);
+  const tricks = opts.tricks ?? resolveTricks(config, TRICKS);
   const { streams, ...shared } = opts.runtime;
   const withParams = tricks.active.map((active) => {
     const rt: TrickRuntime = { ...shared, rng: streams.get(active.trick.id) };

@@ -20,6 +20,7 @@ import { createTeacher, type Teacher } from '../model/teacher';
 import { APP_NAME, APP_VERSION, RESULTS_SCHEMA_VERSION, MAX_STEP_SAMPLES, toStepSample, type FinalMetrics, type RunResult, type StepSample } from '../results';
 import { createRng } from '../rng';
 import { createTrickStreams, resolveTricks } from '../tricks/resolve';
+import { TRICKS } from '../tricks/registry';
 import { checkFitsDevice, isOutOfMemory, OutOfMemoryError, outOfMemoryDuringRun } from '../outOfMemory';
 import { checkFitsData } from '../validateConfig';
 import { captureCheckpoint, restoreCheckpoint, type RunProgress, type RunState } from './checkpoint';
@@ -101,7 +102,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
   // offered to a run that does not distil is not built (it would only take memory).
   let teacher: Teacher | null = null;
   let setupError: string | null = null;
-  const tricks = resolveTricks(config);
+  const tricks = resolveTricks(config, TRICKS);
   const missingTeacher = tricks.missingTeacherMessage;
   try {
     if (missingTeacher && opts.teacher) teacher = createTeacher(opts.teacher.model, opts.teacher.weights, data.numClasses);

@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Teacher } from '../model/teacher';
 import { validateConfig } from '../validateConfig';
+import { TRICK_CATALOG } from './catalog';
 import { TRICKS } from './registry';
+import { SCHEDULE_TRICKS } from './scheduleTricks';
 import { BATCH, makeTeacher, NUM_CLASSES, runOneStep, SIDE, tinyConfig, withTrick, type StepResult } from '../../../test/support/testHarness';
 
 let teacher: Teacher;
@@ -31,6 +33,17 @@ const allFinite = (r: StepResult): boolean =>
 
 it('lists the tricks in the paper\'s order, then CutMix, with unique ids', () => {
   expect(TRICKS.map((t) => t.id)).toEqual(['linearScaling', 'warmup', 'zeroGamma', 'noBiasDecay', 'fp16', 'cosine', 'labelSmoothing', 'distillation', 'mixup', 'cutmix']);
+});
+
+it('runs the catalog\'s tricks: same order, each trick carrying its catalog entry unchanged', () => {
+  expect(TRICKS.map((t) => t.id)).toEqual(TRICK_CATALOG.map((t) => t.id));
+  for (const [i, trick] of TRICKS.entries()) {
+    for (const [key, value] of Object.entries(TRICK_CATALOG[i])) expect(trick[key as keyof typeof trick]).toBe(value);
+  }
+});
+
+it('resolves the page\'s schedule preview from exactly the registry\'s schedule-phase tricks', () => {
+  expect(SCHEDULE_TRICKS).toEqual(TRICKS.filter((t) => t.phases.includes('schedule')));
 });
 
 for (const trick of TRICKS) {

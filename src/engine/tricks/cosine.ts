@@ -6,6 +6,7 @@
  * (warmup is listed first in the registry, so it is the outer schedule), and the schedule's
  * context says how many steps warmup takes, where this trick's own t = 0 lies.
  */
+import { cosineInfo } from './catalog';
 import type { LrSchedule, Trick } from './types';
 
 /**
@@ -21,12 +22,7 @@ export function cosineSchedule(eta: number, start: number, total: number): LrSch
 
 /** Replaces the step decay by a half cosine from the initial rate to zero. */
 export const cosine: Trick = {
-  id: 'cosine',
-  name: 'Cosine learning rate decay',
-  explanation: 'Decays the learning rate along half a cosine from its initial value to zero over the run (after warmup), instead of dropping it in steps.',
-  reference: 'He et al. 2019, §5.1; Loshchilov & Hutter 2017',
-  params: [],
-  phases: ['schedule'],
+  ...cosineInfo,
   schedule: (inner, _p, ctx) => {
     // η is the inner schedule's initial rate (after linear scaling); its decay is replaced.
     const start = ctx.warmupSteps;

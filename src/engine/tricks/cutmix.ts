@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
+import { cutmixInfo } from './catalog';
 import type { Batch, Trick } from './types';
 
 /** A box of rows [y0, y1) and columns [x0, x1) inside an H×W image. */
@@ -64,16 +65,7 @@ export function cutMixBatch(batch: Batch, box: Box, perm: ArrayLike<number>): Ba
 
 /** Cut-and-paste patches between images, labels by area. */
 export const cutmix: Trick = {
-  id: 'cutmix',
-  name: 'CutMix',
-  explanation: 'Pastes a random box from another image of the batch over each image and mixes the labels in proportion to the box\'s area; on a share of the batches (with mixup on: instead of mixup on a share of them).',
-  reference: 'Yun et al. 2019, §3.1',
-  params: [
-    { key: 'alpha', label: 'α', default: 1, min: 0.01, max: 10, step: 0.05, unit: 'Beta(α, α) shape' },
-    { key: 'prob', label: 'Probability', default: 0.5, min: 0, max: 1, step: 0.05, unit: 'share of batches cut' },
-    { key: 'switchProb', label: 'Switch probability', default: 0.5, min: 0, max: 1, step: 0.05, unit: 'with mixup on: share of batches cut instead of mixed' },
-  ],
-  phases: ['batch and targets'],
+  ...cutmixInfo,
   // Every draw is made on every batch, cut or not, so the k-th batch's box is the same whatever else is on.
   mix: ({ n, h, w }, p, rt) => {
     const apply = rt.rng.next() < p.prob;

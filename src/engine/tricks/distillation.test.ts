@@ -7,7 +7,8 @@ import { createTeacher } from '../model/teacher';
 import { opsBatchNorm } from '../model/layers';
 import { createRng } from '../rng';
 import { softCrossEntropy } from '../train/losses';
-import { distillation, distillationTerm, NO_TEACHER_MESSAGE } from './distillation';
+import { NO_TEACHER_MESSAGE } from './catalog';
+import { distillation, distillationTerm } from './distillation';
 import { NUM_CLASSES, TEACHER_MODEL, tinyConfig } from '../../../test/support/testHarness';
 
 beforeAll(async () => {

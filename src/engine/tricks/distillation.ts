@@ -10,6 +10,7 @@
  * run gets it from TrainOptions.teacher (model/teacher.ts) and fails if none is given.
  */
 import * as tf from '@tensorflow/tfjs';
+import { distillationInfo, NO_TEACHER_MESSAGE } from './catalog';
 import type { Trick } from './types';
 
 /** Batch mean of KL(softmax(r/T) ‖ softmax(z/T)), multiplied by T². */
@@ -22,19 +23,9 @@ export function distillationTerm(studentLogits: tf.Tensor2D, teacherLogits: tf.T
   });
 }
 
-/** The message of a run that has distillation on but no teacher. */
-export const NO_TEACHER_MESSAGE =
-  'Knowledge distillation needs a teacher: finish a run on this dataset first (the last finished run becomes the teacher), pick a teacher run in the lab, or turn distillation off';
-
 /** Hard-label loss plus T² × KL to the teacher's softened predictions. */
 export const distillation: Trick = {
-  id: 'distillation',
-  name: 'Knowledge distillation',
-  explanation: 'Adds a loss that pulls the softened predictions (temperature T) towards those of a trained teacher model on the same images.',
-  reference: 'He et al. 2019, §5.3; Hinton et al. 2015',
-  params: [{ key: 'temperature', label: 'Temperature T', default: 20, min: 1, max: 100, step: 1, unit: 'softmax temperature' }],
-  phases: ['loss'],
-  needsTeacher: NO_TEACHER_MESSAGE,
+  ...distillationInfo,
   loss: (input, p, rt) => {
     if (!rt.teacher) throw new Error(NO_TEACHER_MESSAGE);
     const teacher = rt.teacher;

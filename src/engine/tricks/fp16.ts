@@ -25,6 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { roundHalfWebGPU } from './fp16Kernel';
+import { fp16Info, FP16_MAX_SCALE, FP16_MIN_SCALE } from './catalog';
 import type { Numerics, Params, Trick } from './types';
 
 /** Largest finite half: (2 − 2^-10) · 2^15. */
@@ -33,9 +34,6 @@ export const HALF_MAX = 65504;
 const HALF_MIN_NORMAL_EXP = -14;
 /** Mantissa bits of half. */
 const HALF_MANTISSA_BITS = 10;
-/** Loss-scale bounds: never below 1, never so large that fp32 losses overflow. */
-const MIN_SCALE = 1;
-const MAX_SCALE = 2 ** 24;
 
 /**
  * Rounds float32 values to the nearest half with tf ops that every backend has: the exponent
@@ -85,8 +83,8 @@ export function createFp16Numerics(p: Params): Numerics {
       tf.tidy(() => {
         const count = tf.add(clean, 1);
         const grow = tf.greaterEqual(count, p.growthInterval);
-        const grown = tf.where(grow, tf.minimum(tf.mul(scale, 2), MAX_SCALE), scale);
-        scale.assign(tf.where(finite, grown, tf.maximum(tf.mul(scale, 0.5), MIN_SCALE)) as tf.Scalar);
+        const grown = tf.where(grow, tf.minimum(tf.mul(scale, 2), FP16_MAX_SCALE), scale);
+        scale.assign(tf.where(finite, grown, tf.maximum(tf.mul(scale, 0.5), FP16_MIN_SCALE)) as tf.Scalar);
         clean.assign(tf.where(tf.logicalAnd(finite, tf.logicalNot(grow)), count, tf.zerosLike(count)) as tf.Scalar);
       });
     },
@@ -99,15 +97,6 @@ export function createFp16Numerics(p: Params): Numerics {
 
 /** FP16 with an FP32 master copy and dynamic loss scaling (emulated). */
 export const fp16: Trick = {
-  id: 'fp16',
-  name: 'Low-precision training (FP16)',
-  explanation:
-    'Emulated: weights, every layer output (conv, BatchNorm, activation, residual add, pooling, SE gate) and gradients are rounded to IEEE half; master weights, BatchNorm statistics and the loss stay FP32, with dynamic loss scaling. Shows FP16\'s effect on accuracy; it is not faster here.',
-  reference: 'He et al. 2019, §3.2; Micikevicius et al. 2018',
-  params: [
-    { key: 'initialScale', label: 'Initial loss scale', default: 2 ** 16, min: MIN_SCALE, max: MAX_SCALE, integer: true, unit: 'multiplier' },
-    { key: 'growthInterval', label: 'Double the scale after', default: 2000, min: 1, max: 100_000, integer: true, unit: 'clean steps' },
-  ],
-  phases: ['numerics'],
+  ...fp16Info,
   numerics: (p) => createFp16Numerics(p),
 };

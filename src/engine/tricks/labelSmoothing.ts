@@ -6,6 +6,7 @@
  * targets are what they mix (this hook runs before theirs, train/step.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { labelSmoothingInfo } from './catalog';
 import type { Trick } from './types';
 
 /** q_i = 1 − ε on the true class, ε/(K − 1) elsewhere, for one-hot rows of K classes. */
@@ -20,11 +21,6 @@ export function smoothTargets(oneHot: tf.Tensor2D, epsilon: number): tf.Tensor2D
 
 /** Soft targets 1 − ε / ε/(K − 1). */
 export const labelSmoothing: Trick = {
-  id: 'labelSmoothing',
-  name: 'Label smoothing',
-  explanation: 'Trains towards 1 − ε on the true class and ε/(K − 1) on the others instead of a hard one-hot label, discouraging over-confident logits.',
-  reference: 'He et al. 2019, §5.2; Szegedy et al. 2016',
-  params: [{ key: 'epsilon', label: 'ε', default: 0.1, min: 0, max: 0.5, step: 0.01, unit: 'probability moved off the true class' }],
-  phases: ['batch and targets'],
+  ...labelSmoothingInfo,
   targets: (targets, p) => smoothTargets(targets, p.epsilon),
 };

@@ -10,6 +10,7 @@ import { createTrainStep } from '../train/step';
 import { cutmix } from './cutmix';
 import { mixup } from './mixup';
 import { createTrickStreams, resolveTricks } from './resolve';
+import { TRICKS } from './registry';
 import { fixedBatch, NUM_CLASSES, tinyConfig } from '../../../test/support/testHarness';
 
 beforeAll(async () => {
@@ -82,7 +83,7 @@ describe('CutMix probability and the mixup/CutMix switch', () => {
 
   it('with both on, the switch draw picks CutMix below switchProb and mixup above it, whatever CutMix\'s own probability', () => {
     const config = tinyConfig({ mixup: on(), cutmix: on({ prob: 0, switchProb: 0.3 }) });
-    const tricks = resolveTricks(config);
+    const tricks = resolveTricks(config, TRICKS);
     const [m, c] = tricks.having('mix');
     expect([m.trick.id, c.trick.id]).toEqual([mixup.id, cutmix.id]);
     const draw = (name: string, apply: boolean) => ({ apply, mix: () => { throw new Error(name); } });

@@ -7,6 +7,7 @@
  * on, each batch is mixed by one of the two, never both (CutMix's switch probability).
  */
 import * as tf from '@tensorflow/tfjs';
+import { mixupInfo } from './catalog';
 import type { Batch, Trick } from './types';
 
 /** Blends a batch with its rows reordered by `perm`, inputs and targets with the same λ. */
@@ -20,12 +21,7 @@ export function mixBatch(batch: Batch, lambda: number, perm: ArrayLike<number>):
 
 /** Convex combinations of pairs of images and of their labels. */
 export const mixup: Trick = {
-  id: 'mixup',
-  name: 'Mixup training',
-  explanation: 'Trains on blends of two images, λ·x_i + (1 − λ)·x_j, with the labels blended by the same λ ~ Beta(α, α).',
-  reference: 'He et al. 2019, §5.4; Zhang et al. 2018',
-  params: [{ key: 'alpha', label: 'α', default: 0.2, min: 0.01, max: 10, step: 0.05, unit: 'Beta(α, α) shape' }],
-  phases: ['batch and targets'],
+  ...mixupInfo,
   mix: ({ n }, p, rt) => {
     const lambda = rt.rng.beta(p.alpha, p.alpha);
     const perm = rt.rng.permutation(n);

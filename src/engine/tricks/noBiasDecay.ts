@@ -4,6 +4,7 @@
  * fully-connected layers; biases and the BatchNorm γ and β are left unregularised, since
  * decaying them does not reduce overfitting and can hurt.
  */
+import { noBiasDecayInfo } from './catalog';
 import type { ParamInfo, Trick } from './types';
 
 /** True for the parameters that keep weight decay: conv filters and dense weights. */
@@ -13,12 +14,6 @@ export function isDecayedWeight(param: ParamInfo): boolean {
 
 /** Weight decay on conv and dense weights only. */
 export const noBiasDecay: Trick = {
-  id: 'noBiasDecay',
-  name: 'No bias decay',
-  explanation: 'Applies weight decay only to convolution and dense weights; biases and BatchNorm γ, β are not decayed.',
-  reference: 'He et al. 2019, §3.1; Jia et al. 2018',
-  params: [],
-  phases: ['parameter groups'],
-  notApplicable: (config) => (config.optim.weightDecay === 0 ? 'weight decay is 0 (optim.weightDecay), so there is nothing to remove' : null),
+  ...noBiasDecayInfo,
   decays: (param) => isDecayedWeight(param),
 };

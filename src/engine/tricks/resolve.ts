@@ -8,8 +8,8 @@
  */
 import type { ExperimentConfig } from '../config';
 import type { Rng, RngState } from '../rng';
-import { TRICKS } from './registry';
-import { isEnabled, trickParams, type MixDraw, type Params, type Trick } from './types';
+import { TRICK_CATALOG } from './catalog';
+import { isEnabled, trickParams, type MixDraw, type Params, type Trick, type TrickInfo } from './types';
 
 /** One enabled trick with its parameter values. */
 export interface ActiveTrick {
@@ -42,8 +42,12 @@ export interface ResolvedTricks {
   chooseMixer(draws: readonly MixerDraw[], switchDraw: number): MixDraw | null;
 }
 
-/** Resolves `config`'s tricks among `tricks` (the registry by default). */
-export function resolveTricks(config: ExperimentConfig, tricks: readonly Trick[] = TRICKS): ResolvedTricks {
+/**
+ * Resolves `config`'s tricks among `tricks`: the registry (registry.ts) for a run, or a tf-free
+ * subset where only some phases matter (the page's schedule preview, scheduleTricks.ts). The
+ * list is an argument so that this module, imported on the page's main thread, imports no tfjs.
+ */
+export function resolveTricks(config: ExperimentConfig, tricks: readonly Trick[]): ResolvedTricks {
   const active = tricks.filter((t) => isEnabled(t, config)).map((trick) => ({ trick, params: trickParams(trick, config) }));
   const having = (hook: keyof Trick) => active.filter((a) => a.trick[hook] !== undefined);
   return {
@@ -81,7 +85,7 @@ export interface TrickStreams {
 }
 
 /** Forks the streams from `rng` in registry order, every registered trick whether on or not. */
-export function createTrickStreams(rng: Rng, tricks: readonly Trick[] = TRICKS): TrickStreams {
+export function createTrickStreams(rng: Rng, tricks: readonly TrickInfo[] = TRICK_CATALOG): TrickStreams {
   const labels = [...tricks.map((t) => t.id), MIX_SWITCH_STREAM];
   const streams = new Map(labels.map((label) => [label, rng.fork(label)]));
   const get = (label: string): Rng => {

@@ -11,7 +11,8 @@ import type { TeacherSpec } from '../model/teacher';
 import type { Environment } from '../results';
 import { createRng } from '../rng';
 import { startTraining } from '../train/trainer';
-import { distillation, NO_TEACHER_MESSAGE } from './distillation';
+import { NO_TEACHER_MESSAGE } from './catalog';
+import { distillation } from './distillation';
 import { TRICKS } from './registry';
 import type { Trick } from './types';
 

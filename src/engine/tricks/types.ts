@@ -125,8 +125,11 @@ export interface MixDraw {
   mix(batch: Batch): Batch;
 }
 
-/** One trick module. Hooks are optional; `phases` declares which ones it uses. */
-export interface Trick {
+/**
+ * What a trick is, without its hooks: what the UI, the config validator and the lab's planner
+ * read (catalog.ts). It holds no tensor code, so the page's main thread loads without tfjs.
+ */
+export interface TrickInfo {
   id: string;
   /** Name as in the paper (the toggle's accessible name). */
   name: string;
@@ -142,6 +145,10 @@ export interface Trick {
   needsTeacher?: string;
   /** Why it does not apply to this config, or null when it does. */
   notApplicable?(config: ExperimentConfig): string | null;
+}
+
+/** One trick module: its catalog entry plus hooks. Hooks are optional; `phases` declares which ones it uses. */
+export interface Trick extends TrickInfo {
   /** 'schedule': rescale the base LR (linear scaling). */
   baseLr?(lr: number, p: Params, ctx: ScheduleContext): number;
   /** 'schedule': replace or wrap the schedule (warmup, cosine). */
@@ -172,7 +179,7 @@ export interface Trick {
 }
 
 /** A trick's parameter values: the config's values over the declared defaults. */
-export function trickParams(trick: Trick, config: ExperimentConfig): Params {
+export function trickParams(trick: TrickInfo, config: ExperimentConfig): Params {
   const set = config.tricks[trick.id]?.params ?? {};
   const out: Params = {};
   for (const p of trick.params) out[p.key] = set[p.key] ?? p.default;
@@ -180,11 +187,11 @@ export function trickParams(trick: Trick, config: ExperimentConfig): Params {
 }
 
 /** The recipe whose parameters `params` are, or null for a setting of one's own. */
-export function recipeOf(trick: Trick, params: Params): TrickRecipe | null {
+export function recipeOf(trick: TrickInfo, params: Params): TrickRecipe | null {
   return trick.recipes?.find((r) => Object.entries(r.params).every(([k, v]) => params[k] === v)) ?? null;
 }
 
 /** Whether a trick is switched on (and applicable) in a config. */
-export function isEnabled(trick: Trick, config: ExperimentConfig): boolean {
+export function isEnabled(trick: TrickInfo, config: ExperimentConfig): boolean {
   return config.tricks[trick.id]?.enabled === true && !(trick.notApplicable?.(config) ?? null);
 }

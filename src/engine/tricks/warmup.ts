@@ -5,7 +5,8 @@
  * i·η/m_steps, so the first step already moves (η/m_steps) and the last reaches η. After that
  * the inner schedule (step decay or cosine) takes over.
  */
-import { trickParams, type LrSchedule, type Trick } from './types';
+import { warmupInfo } from './catalog';
+import type { LrSchedule, Trick } from './types';
 
 /** Number of warmup steps for `epochs` of warmup (rounded to whole steps). */
 export function warmupStepCount(epochs: number, stepsPerEpoch: number): number {
@@ -23,16 +24,7 @@ export function withWarmup(inner: LrSchedule, steps: number): LrSchedule {
 
 /** Linear warmup over the first m epochs. */
 export const warmup: Trick = {
-  id: 'warmup',
-  name: 'Learning rate warmup',
-  explanation: 'Raises the learning rate linearly from near zero to its initial value over the first epochs, avoiding unstable early steps.',
-  reference: 'He et al. 2019, §3.1; Goyal et al. 2017',
-  params: [{ key: 'epochs', label: 'Warmup length', default: 5, min: 0.25, max: 50, step: 0.25, unit: 'epochs' }],
-  phases: ['schedule'],
-  notApplicable: (config) => {
-    const epochs = trickParams(warmup, config).epochs;
-    return epochs >= config.run.epochs ? `warmup (${epochs} epochs) must be shorter than the run (${config.run.epochs} epochs)` : null;
-  },
+  ...warmupInfo,
   schedule: (inner, p, ctx) => withWarmup(inner, warmupStepCount(p.epochs, ctx.stepsPerEpoch)),
   warmupSteps: (p, stepsPerEpoch) => warmupStepCount(p.epochs, stepsPerEpoch),
 };

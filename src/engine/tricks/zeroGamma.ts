@@ -5,6 +5,7 @@
  * which makes early training easier. Only those γs change; every other BatchNorm keeps γ = 1.
  */
 import * as tf from '@tensorflow/tfjs';
+import { zeroGammaInfo } from './catalog';
 import type { ParamInfo, Trick } from './types';
 
 /** The γ parameters zero-γ acts on: the last BatchNorm of each residual block. */
@@ -14,14 +15,7 @@ export function zeroGammaTargets(params: ParamInfo[]): ParamInfo[] {
 
 /** γ = 0 in the last BatchNorm of each residual block. */
 export const zeroGamma: Trick = {
-  id: 'zeroGamma',
-  name: 'Zero γ',
-  explanation: 'Initialises γ = 0 in the last BatchNorm of each residual block, so every block starts as the identity and the network trains as a shallower one at first.',
-  reference: 'He et al. 2019, §3.1; Goyal et al. 2017',
-  params: [],
-  phases: ['initialisation'],
-  notApplicable: (config) =>
-    config.model.skipConnections ? null : 'needs residual connections: without them a zero γ would silence every block',
+  ...zeroGammaInfo,
   initialize: (params) => {
     tf.tidy(() => {
       for (const p of zeroGammaTargets(params)) p.variable.assign(tf.zerosLike(p.variable));

@@ -6,6 +6,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, LineChart, ResponsiveContainer, XAxis, YAxis, type AxisDomain } from 'recharts';
 import { AXIS_STYLE, CHART_HEIGHT, ChartFrame, MARGIN } from './ChartFrame';
+import { CHART_FRAMES } from './chartFrames';
 import { LiveSeriesContext, LiveSeriesLayer, SeriesLegend, type Series, type SeriesPoint } from './LiveSeries';
 
 export interface AccuracyChartProps {
@@ -46,7 +47,7 @@ export function AccuracyChart({ points, totalEpochs }: AccuracyChartProps) {
     [points],
   );
   return (
-    <ChartFrame title="Accuracy per epoch (%)" testId="accuracy-chart" points={points.length} empty="No epoch finished yet." footer={LEGEND}>
+    <ChartFrame {...CHART_FRAMES.accuracy} points={points.length} footer={LEGEND}>
       <LiveSeriesContext.Provider value={series}>{chart}</LiveSeriesContext.Provider>
     </ChartFrame>
   );

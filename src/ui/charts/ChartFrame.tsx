@@ -1,5 +1,5 @@
 /** A titled box for one chart; `points` is exposed as data-points for tests and screen readers. */
-import type { ReactNode } from 'react';
+import { startTransition, useEffect, useState, type ReactNode } from 'react';
 
 export interface ChartFrameProps {
   title: string;
@@ -13,12 +13,19 @@ export interface ChartFrameProps {
 }
 
 export function ChartFrame({ title, testId, points, empty, children, footer }: ChartFrameProps) {
+  // The plot mounts after the page's first paint, in a background render of its own: mounting
+  // the three charts with the page made its first render one long task.
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => startTransition(() => setMounted(true)), 0);
+    return () => clearTimeout(timer);
+  }, []);
   return (
     <figure className="chart" data-testid={testId} data-points={points}>
       <figcaption>{title}</figcaption>
       {/* The chart stays mounted while empty: mounting one mid-run would be a long task. */}
       <div className="chart-body">
-        {children}
+        {mounted ? children : null}
         {points === 0 ? <p className="chart-empty">{empty}</p> : null}
       </div>
       {footer}

@@ -8,6 +8,7 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, LineChart, ResponsiveContainer, XAxis, YAxis, type AxisDomain } from 'recharts';
 import { AXIS_STYLE, CHART_HEIGHT, ChartFrame, MARGIN } from './ChartFrame';
+import { CHART_FRAMES } from './chartFrames';
 import { LiveSeriesContext, LiveSeriesLayer, type Series } from './LiveSeries';
 import { formatTick, linearAxis, logAxis } from './ticks';
 
@@ -50,7 +51,7 @@ export function LossChart({ points, totalSteps }: LossChartProps) {
     </label>
   );
   return (
-    <ChartFrame title="Training loss per logged step" testId="loss-chart" points={points.length} empty="No steps logged yet." footer={scaleToggle}>
+    <ChartFrame {...CHART_FRAMES.loss} points={points.length} footer={scaleToggle}>
       <LiveSeriesContext.Provider value={series}>{chart}</LiveSeriesContext.Provider>
     </ChartFrame>
   );

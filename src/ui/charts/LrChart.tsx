@@ -7,6 +7,7 @@
 import { createContext, useContext, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, usePlotArea, useXAxisScale, type AxisDomain } from 'recharts';
 import { AXIS_STYLE, CHART_HEIGHT, ChartFrame, MARGIN } from './ChartFrame';
+import { CHART_FRAMES } from './chartFrames';
 
 export interface LrChartProps {
   points: { step: number; lr: number }[];
@@ -48,7 +49,7 @@ export function LrChart({ points, currentStep }: LrChartProps) {
     [points],
   );
   return (
-    <ChartFrame title="Learning rate per step" testId="lr-chart" points={points.length} empty="Load a dataset to see the schedule.">
+    <ChartFrame {...CHART_FRAMES.lr} points={points.length}>
       <CurrentStepContext.Provider value={currentStep}>{chart}</CurrentStepContext.Provider>
     </ChartFrame>
   );

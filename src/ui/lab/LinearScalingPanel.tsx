@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { DEFAULT_LARGE_BATCH, largeBatchDesign, linearScalingNotes } from '../../engine/lab/linearScalingPlan';
 import type { Plan } from '../../engine/lab/plan';
-import { LINEAR_SCALING_RECIPES, linearScaling } from '../../engine/tricks/linearScaling';
+import { LINEAR_SCALING_RECIPES, linearScalingInfo } from '../../engine/tricks/catalog';
 import { recipeOf, trickParams } from '../../engine/tricks/types';
 import { NumberField } from '../NumberField';
 import { SelectField } from '../SelectField';
@@ -22,14 +22,14 @@ const OWN = 'own';
 
 export function LinearScalingPanel({ plan, valid, onChange }: LinearScalingPanelProps) {
   const [largeBatch, setLargeBatch] = useState(DEFAULT_LARGE_BATCH);
-  const params = trickParams(linearScaling, plan.baseline);
-  const current = recipeOf(linearScaling, params);
+  const params = trickParams(linearScalingInfo, plan.baseline);
+  const current = recipeOf(linearScalingInfo, params);
   const options = [...LINEAR_SCALING_RECIPES.map((r) => ({ value: r.label, label: `${r.label} (${r.source})` })), ...(current ? [] : [{ value: OWN, label: `${params.lrPerReference} per ${params.referenceBatch} (your own)` }])];
   const pick = (label: string) => {
     const recipe = LINEAR_SCALING_RECIPES.find((r) => r.label === label);
     if (!recipe) return;
     const baseline = structuredClone(plan.baseline);
-    baseline.tricks[linearScaling.id] = { enabled: baseline.tricks[linearScaling.id]?.enabled ?? false, params: { ...recipe.params } };
+    baseline.tricks[linearScalingInfo.id] = { enabled: baseline.tricks[linearScalingInfo.id]?.enabled ?? false, params: { ...recipe.params } };
     onChange({ ...plan, baseline });
   };
   const notes = valid ? linearScalingNotes(plan) : [];

@@ -4,7 +4,7 @@
  * of He et al. 2019), or, for a custom plan, a list of entries each with its own set of tricks.
  */
 import type { Plan, PlanVariant } from '../../engine/lab/plan';
-import { TRICKS } from '../../engine/tricks/registry';
+import { TRICK_CATALOG } from '../../engine/tricks/catalog';
 import { protocolHref } from '../protocolLink';
 
 export interface TrickChooserProps {
@@ -13,7 +13,7 @@ export interface TrickChooserProps {
   disabled: boolean;
 }
 
-const nameOf = (id: string) => TRICKS.find((t) => t.id === id)?.name ?? id;
+const nameOf = (id: string) => TRICK_CATALOG.find((t) => t.id === id)?.name ?? id;
 
 function toggle(list: readonly string[], id: string, on: boolean): string[] {
   return on ? [...list.filter((x) => x !== id), id] : list.filter((x) => x !== id);
@@ -24,7 +24,7 @@ function VariantRow({ variant, index, onChange, onRemove, disabled }: { variant:
     <li className="lab-variant" data-testid={`lab-variant-${index}`}>
       <input aria-label={`Entry ${index + 1} label`} value={variant.label} maxLength={100} disabled={disabled} onChange={(e) => onChange({ ...variant, label: e.target.value })} />
       <div className="lab-variant-tricks">
-        {TRICKS.map((t) => (
+        {TRICK_CATALOG.map((t) => (
           <label key={t.id}>
             <input type="checkbox" checked={variant.tricks.includes(t.id)} disabled={disabled} onChange={(e) => onChange({ ...variant, tricks: toggle(variant.tricks, t.id, e.target.checked) })} />
             {t.name}
@@ -70,7 +70,7 @@ export function TrickChooser({ plan, onChange, disabled }: TrickChooserProps) {
   return (
     <div className="lab-tricks">
       <ul className="trick-list" aria-label="Tricks to ablate">
-        {TRICKS.map((t) => (
+        {TRICK_CATALOG.map((t) => (
           <li key={t.id}>
             <label title={t.explanation}>
               <input type="checkbox" data-testid={`lab-trick-${t.id}`} checked={plan.tricks.includes(t.id)} disabled={disabled} onChange={(e) => onChange({ ...plan, tricks: toggle(plan.tricks, t.id, e.target.checked) })} />{' '}
