@@ -28,6 +28,9 @@ import { RunEstimate } from './RunEstimate';
 import { readThroughput, recordThroughput } from './runThroughput';
 import { throughputSample } from '../engine/lab/estimate';
 import { useTraining } from './useTraining';
+import { addPastRun, pastRunOf, type PastRun } from './pastRuns';
+import { PastRunsPanel } from './PastRunsPanel';
+import type { Plan } from '../engine/lab/plan';
 
 // The settings panels skip re-rendering on progress ticks (their props do not change).
 const MemoDatasetChooser = memo(DatasetChooser);
@@ -48,9 +51,11 @@ export interface AppProps {
   initialConfig?: ExperimentConfig | null;
   /** Why the page's `#config=` link could not be read. */
   linkProblem?: string | null;
+  /** Opens the lab with a plan (the earlier runs, "Compare in the lab"). */
+  onSendToLab?: (plan: Plan) => void;
 }
 
-export function App({ client, backend, active = true, initialConfig = null, linkProblem = null }: AppProps) {
+export function App({ client, backend, active = true, initialConfig = null, linkProblem = null, onSendToLab }: AppProps) {
   const state = useTraining(client);
   const [config, setConfig] = useState<ExperimentConfig>(() => initialConfig ?? makeConfig({ run: { backend } }));
   const link = useConfigLink(config, active);
@@ -64,6 +69,17 @@ export function App({ client, backend, active = true, initialConfig = null, link
     recorded.current = result;
     setSamples(recordThroughput(sample));
   }, [result]);
+  // Each finished run stays on the charts, faded, for the next ones to be compared against.
+  const [pastRuns, setPastRuns] = useState<PastRun[]>([]);
+  const runId = state.runId;
+  // Adjusted while rendering when a new result arrives (React's pattern for state derived from a prop change).
+  const [seenResult, setSeenResult] = useState(result);
+  if (result !== seenResult) {
+    setSeenResult(result);
+    if (result?.status === 'finished' && runId !== null) setPastRuns((runs) => addPastRun(runs, pastRunOf(runId, result, runs)));
+  }
+  // The page's own run (live or just finished) is drawn as the live line: only earlier ones go behind it.
+  const chartRuns = useMemo(() => pastRuns.filter((r) => r.id !== runId), [pastRuns, runId]);
   const live = phase === 'starting' || phase === 'running' || phase === 'paused' || phase === 'stopping';
   const lastStep = steps.length > 0 ? steps[steps.length - 1] : null;
   const lastEpoch = epochs.length > 0 ? epochs[epochs.length - 1] : null;
@@ -159,7 +175,10 @@ export function App({ client, backend, active = true, initialConfig = null, link
               </p>
             ) : null}
           </section>
-          <ChartsPanel lrPoints={lrPoints} showPosition={live || phase === 'done'} steps={chartSteps} epochs={chartEpochs} totalEpochs={planConfig.run.epochs} />
+          <ChartsPanel lrPoints={lrPoints} showPosition={live || phase === 'done'} steps={chartSteps} epochs={chartEpochs} totalEpochs={planConfig.run.epochs} pastRuns={chartRuns} />
+          <PanelBoundary name="The earlier runs">
+            <PastRunsPanel runs={pastRuns} onChange={setPastRuns} onSendToLab={onSendToLab} />
+          </PanelBoundary>
           {result?.final ? (
             <p className="final" data-testid="final-metrics">
               Final validation top-1: <strong>{(100 * result.final.valTop1).toFixed(1)}%</strong> (peak {(100 * result.final.bestValTop1).toFixed(1)}%, chosen on the test set, optimistic), top-5{' '}

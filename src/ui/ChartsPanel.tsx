@@ -9,6 +9,8 @@ import { lazy, memo, Suspense, useMemo } from 'react';
 import type { EpochEvent, StepEvent } from '../engine/events';
 import { ChartFrame } from './charts/ChartFrame';
 import { CHART_FRAMES } from './charts/chartFrames';
+import type { Series } from './charts/LiveSeries';
+import type { PastRun } from './pastRuns';
 import { PanelBoundary } from './PanelBoundary';
 
 // The charting library is most of the page's code: the charts are their own chunk, loaded after
@@ -31,12 +33,19 @@ export interface ChartsPanelProps {
   steps: StepEvent[];
   epochs: EpochEvent[];
   totalEpochs: number;
+  /** Earlier finished runs, drawn faded on the loss and accuracy charts (hidden ones left out). */
+  pastRuns?: readonly PastRun[];
 }
+
+const NO_RUNS: readonly PastRun[] = [];
 
 /** Beyond this many logged steps, every k-th is drawn (the results JSON keeps them all). */
 const MAX_LOSS_POINTS = 400;
 
-export const ChartsPanel = memo(function ChartsPanel({ lrPoints, showPosition, steps, epochs, totalEpochs }: ChartsPanelProps) {
+export const ChartsPanel = memo(function ChartsPanel({ lrPoints, showPosition, steps, epochs, totalEpochs, pastRuns = NO_RUNS }: ChartsPanelProps) {
+  const shown = useMemo(() => pastRuns.filter((r) => !r.hidden), [pastRuns]);
+  const lossOverlays = useMemo<Series[]>(() => shown.map((r) => ({ id: `past-${r.id}`, label: r.label, color: r.color, faded: true, points: r.loss })), [shown]);
+  const accuracyOverlays = useMemo<Series[]>(() => shown.map((r) => ({ id: `past-${r.id}`, label: `${r.label} (validation)`, color: r.color, faded: true, points: r.val })), [shown]);
   const lossPoints = useMemo(() => {
     const every = Math.ceil(steps.length / MAX_LOSS_POINTS);
     return steps.filter((_, i) => i % every === 0 || i === steps.length - 1).map((s) => ({ step: s.step, loss: s.loss }));
@@ -57,12 +66,12 @@ export const ChartsPanel = memo(function ChartsPanel({ lrPoints, showPosition, s
       </PanelBoundary>
       <PanelBoundary name="The loss chart" resetKey={fresh}>
         <Suspense fallback={placeholder(CHART_FRAMES.loss, lossPoints.length)}>
-          <LossChart points={lossPoints} totalSteps={totalSteps} />
+          <LossChart points={lossPoints} totalSteps={totalSteps} overlays={lossOverlays} />
         </Suspense>
       </PanelBoundary>
       <PanelBoundary name="The accuracy chart" resetKey={fresh}>
         <Suspense fallback={placeholder(CHART_FRAMES.accuracy, accuracyPoints.length)}>
-          <AccuracyChart points={accuracyPoints} totalEpochs={totalEpochs} />
+          <AccuracyChart points={accuracyPoints} totalEpochs={totalEpochs} overlays={accuracyOverlays} />
         </Suspense>
       </PanelBoundary>
     </section>

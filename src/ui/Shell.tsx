@@ -47,7 +47,17 @@ export function Shell({ client, lab, backend, initialView, configLink }: ShellPr
         </button>
       </nav>
       <div role="tabpanel" hidden={view !== 'single'}>
-        <App client={client} backend={backend} active={view === 'single'} initialConfig={configLink?.config} linkProblem={configLink?.problem} />
+        <App
+          client={client}
+          backend={backend}
+          active={view === 'single'}
+          initialConfig={configLink?.config}
+          linkProblem={configLink?.problem}
+          onSendToLab={(plan) => {
+            lab.setPlan(plan);
+            choose('lab');
+          }}
+        />
       </div>
       {/* The lab's state lives in its controller (the queue runs on while it is hidden); its
           view mounts only when shown, so the single-run page's controls stay the only ones. */}

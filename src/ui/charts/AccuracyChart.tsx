@@ -12,6 +12,8 @@ import { LiveSeriesContext, LiveSeriesLayer, SeriesLegend, type Series, type Ser
 export interface AccuracyChartProps {
   points: { epoch: number; train: number; val: number }[];
   totalEpochs: number;
+  /** Earlier runs' validation top-1, drawn faded behind this run. */
+  overlays?: readonly Series[];
 }
 
 const Y_DOMAIN: AxisDomain = [0, 100];
@@ -21,7 +23,9 @@ const VAL = { id: 'val', label: 'validation (top-1)', color: '#ea580c' };
 const LEGEND = <SeriesLegend series={[TRAIN, VAL]} />;
 const describe = (label: string) => (p: SeriesPoint) => `${label}, epoch ${p.x}: ${p.y.toFixed(1)}%`;
 
-export function AccuracyChart({ points, totalEpochs }: AccuracyChartProps) {
+const NO_OVERLAYS: readonly Series[] = [];
+
+export function AccuracyChart({ points, totalEpochs, overlays = NO_OVERLAYS }: AccuracyChartProps) {
   const lastEpoch = Math.max(1, totalEpochs);
   const chart = useMemo(() => {
     // One epoch still gets a visible x range, with its point in the middle.
@@ -41,10 +45,11 @@ export function AccuracyChart({ points, totalEpochs }: AccuracyChartProps) {
   }, [lastEpoch]);
   const series = useMemo<Series[]>(
     () => [
+      ...overlays,
       { ...TRAIN, dots: true, describe: describe(TRAIN.label), points: points.map((p) => ({ x: p.epoch, y: p.train })) },
       { ...VAL, dots: true, describe: describe(VAL.label), points: points.map((p) => ({ x: p.epoch, y: p.val })) },
     ],
-    [points],
+    [points, overlays],
   );
   return (
     <ChartFrame {...CHART_FRAMES.accuracy} points={points.length} footer={LEGEND}>

@@ -22,6 +22,8 @@ export interface Series {
   dots?: boolean;
   /** Formats a point for its dot's tooltip. */
   describe?: (p: SeriesPoint) => string;
+  /** An earlier run drawn behind the live one: thin, translucent, its label as the line's tooltip. */
+  faded?: boolean;
 }
 
 export const LiveSeriesContext = createContext<readonly Series[]>([]);
@@ -37,8 +39,17 @@ export function LiveSeriesLayer() {
     <g className="live-series">
       {series.map((s) => (
         <g key={s.id} data-series={s.id}>
-          {s.points.length > 1 ? <path d={s.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${at(p)}`).join('')} fill="none" stroke={s.color} strokeWidth={1.5} /> : null}
-          {s.dots
+          {s.points.length > 1 ? (
+            <path d={s.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${at(p)}`).join('')} fill="none" stroke={s.color} strokeWidth={s.faded ? 1.25 : 1.5} strokeOpacity={s.faded ? 0.45 : 1}>
+              {s.faded ? <title>{s.label}</title> : null}
+            </path>
+          ) : null}
+          {s.faded && s.points.length === 1 ? (
+            <circle cx={xScale(s.points[0].x)} cy={yScale(s.points[0].y)} r={3} fill={s.color} fillOpacity={0.45}>
+              <title>{s.label}</title>
+            </circle>
+          ) : null}
+          {s.dots && !s.faded
             ? s.points.map((p) => (
                 <circle key={p.x} cx={xScale(p.x)} cy={yScale(p.y)} r={3.5} fill="#fff" stroke={s.color} strokeWidth={1.5}>
                   <title>{s.describe ? s.describe(p) : `${s.label}: ${p.y}`}</title>

@@ -16,12 +16,16 @@ export interface LossChartProps {
   points: { step: number; loss: number }[];
   /** Steps in the run (the x axis spans them all), or null when unknown. */
   totalSteps: number | null;
+  /** Earlier runs, drawn faded behind this one. */
+  overlays?: readonly Series[];
 }
 
 /** 0 and 3 are always on the linear axis: 3 fits the first losses of a 10-class run (ln 10 ≈ 2.3). */
 const LINEAR_INCLUDES = [0, 3];
 
-export function LossChart({ points, totalSteps }: LossChartProps) {
+const NO_OVERLAYS: readonly Series[] = [];
+
+export function LossChart({ points, totalSteps, overlays = NO_OVERLAYS }: LossChartProps) {
   const [log, setLog] = useState(false);
   const lastStep = Math.max(2, totalSteps ?? (points.length > 0 ? points[points.length - 1].step : 2));
   // Drawn points: finite ones (NaN and Infinity end a run as diverged), positive ones on a log axis.
@@ -44,7 +48,13 @@ export function LossChart({ points, totalSteps }: LossChartProps) {
       </ResponsiveContainer>
     );
   }, [lastStep, low, high, tickKey, log]);
-  const series = useMemo<Series[]>(() => [{ id: 'loss', label: 'training loss', color: '#9333ea', points: drawn.map((p) => ({ x: p.step, y: p.loss })) }], [drawn]);
+  const series = useMemo<Series[]>(
+    () => [
+      ...overlays.map((o) => ({ ...o, points: o.points.filter((p) => !log || p.y > 0) })),
+      { id: 'loss', label: 'training loss', color: '#9333ea', points: drawn.map((p) => ({ x: p.step, y: p.loss })) },
+    ],
+    [drawn, overlays, log],
+  );
   const scaleToggle = (
     <label className="chart-option">
       <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} data-testid="loss-log-scale" /> log scale
