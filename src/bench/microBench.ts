@@ -4,7 +4,7 @@
  * stock ones alternating round by round.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchNormFn, setCustomKernels } from '../engine/kernels';
+import { CONV_FILTER_GRAD_KERNEL, fusedBatchNorm, usesCustomKernels } from '../engine/kernels';
 import { BN_EPSILON } from '../engine/model/layers';
 import { createRng } from '../engine/rng';
 import { countDispatches } from './dispatchCounter';
@@ -57,13 +57,13 @@ export async function benchMicro(opts: BenchOptions, reps: number): Promise<Micr
   const beta = tf.variable(tf.zeros([c])) as tf.Variable<tf.Rank.R1>;
   const rows: MicroRow[] = [];
   try {
-    const filterGrad = () => [
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 1, dataFormat: 'NHWC', filterShape: [3, 3, c, c] } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    // Each case takes the kernel set it runs with, as a run does.
+    const filterGrad = (mode: KernelMode) => [
+      tf.engine().runKernel(usesCustomKernels(mode) ? CONV_FILTER_GRAD_KERNEL : tf.Conv2DBackpropFilter, { x, dy }, { strides: [1, 1], pad: 1, dataFormat: 'NHWC', filterShape: [3, 3, c, c] } as unknown as tf.NamedAttrMap) as tf.Tensor,
     ];
-    const bn = batchNormFn(BN_EPSILON);
-    const bnStep = () => {
+    const bnStep = (mode: KernelMode) => {
       const { value, grads } = tf.variableGrads(() => {
-        const { y, mean, variance } = bn(x, gamma, beta, true);
+        const { y, mean, variance } = fusedBatchNorm(x, gamma, beta, { epsilon: BN_EPSILON, training: true, relu: true, kernels: mode });
         tf.dispose([mean, variance]);
         return tf.sum(tf.mul(y, dy)) as tf.Scalar;
       }, [gamma, beta]);
@@ -74,14 +74,10 @@ export async function benchMicro(opts: BenchOptions, reps: number): Promise<Micr
     for (const [name, f] of cases) {
       const times = new Map<KernelMode, number[]>(opts.modes.map((m) => [m, []]));
       for (let round = 0; round < MICRO_ROUNDS; round++) {
-        for (const mode of opts.modes) {
-          setCustomKernels(mode === 'custom');
-          times.get(mode)?.push(await timeCalls(reps, f));
-        }
+        for (const mode of opts.modes) times.get(mode)?.push(await timeCalls(reps, () => f(mode)));
       }
       for (const mode of opts.modes) {
-        setCustomKernels(mode === 'custom');
-        const dispatches = countDispatches(() => tf.dispose(f())).total;
+        const dispatches = countDispatches(() => tf.dispose(f(mode))).total;
         rows.push({ name, mode, ms: median(times.get(mode) ?? []), dispatches });
       }
     }

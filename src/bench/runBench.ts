@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { makeConfig, type ExperimentConfig } from '../engine/config';
-import { setCustomKernels } from '../engine/kernels';
+import type { KernelSet } from '../engine/kernels';
 import { precompile } from '../engine/kernels/precompile';
 import { createModel, disposeModel } from '../engine/model';
 import { createRng } from '../engine/rng';
@@ -31,7 +31,8 @@ import { benchMicro, MICRO_ROUNDS } from './microBench';
 import { randomBatch } from './randomBatch';
 import { checkSameLoss, SAME_LOSS_STEPS, type SameLossResult } from './sameLoss';
 
-export type KernelMode = 'custom' | 'stock';
+/** A kernel set the bench compares (each configuration's run carries its own). */
+export type KernelMode = KernelSet;
 
 export interface BenchOptions {
   /** CIFAR ResNet depths (6n + 2). */
@@ -127,8 +128,9 @@ function now(): number {
   return performance.now();
 }
 
-function benchConfig(depth: number, batch: number, opts: BenchOptions): ExperimentConfig {
+function benchConfig(depth: number, batch: number, mode: KernelMode, opts: BenchOptions): ExperimentConfig {
   return makeConfig({
+    run: { kernels: mode },
     model: { depth, widthMultiplier: opts.widthMultiplier },
     data: { resolution: opts.resolution },
     optim: { batchSize: batch },
@@ -145,12 +147,11 @@ interface BenchStep {
 
 /** The seeded model, its training step and a seeded random batch, with the given kernel set. */
 function buildStep(depth: number, batch: number, mode: KernelMode, opts: BenchOptions): BenchStep {
-  setCustomKernels(mode === 'custom');
-  const config = benchConfig(depth, batch, opts);
+  const config = benchConfig(depth, batch, mode, opts);
   const rng = createRng(config.run.seed);
   const numClasses = opts.data?.numClasses ?? NUM_CLASSES;
   const model = createModel(config.model, numClasses, rng.fork('model'));
-  // The default BatchNorm picks our fused kernels or tf ops by the registry, as the trainer does.
+  // The config carries the kernel set, as a run's does.
   const step = createTrainStep({ model, config, tricks: resolveTricks(config, []), runtime: { config, numClasses, streams: createTrickStreams(rng.fork('tricks')) } });
   const data = randomBatch(rng.fork('data'), batch, opts.resolution, numClasses);
   return {
@@ -278,7 +279,7 @@ async function benchConfiguration(depth: number, batch: number, opts: BenchOptio
   return rows;
 }
 
-/** Runs the whole bench; leaves our kernels disabled (the stock ones registered) afterwards. */
+/** Runs the whole bench. */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = options.log ?? (() => undefined);
   const report: BenchReport = {
@@ -289,16 +290,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     training: [],
     micro: [],
   };
-  try {
-    if (options.microBatch > 0) {
-      log(`kernel micro-benchmarks (${options.modes.join(' and ')} kernels, ${MICRO_ROUNDS} alternating rounds)…`);
-      report.micro.push(...(await benchMicro(options, Math.max(1, options.steps))));
-    }
-    for (const depth of options.train ? options.depths : []) {
-      for (const batch of options.batches) report.training.push(...(await benchConfiguration(depth, batch, options, log)));
-    }
-  } finally {
-    setCustomKernels(false);
+  if (options.microBatch > 0) {
+    log(`kernel micro-benchmarks (${options.modes.join(' and ')} kernels, ${MICRO_ROUNDS} alternating rounds)…`);
+    report.micro.push(...(await benchMicro(options, Math.max(1, options.steps))));
+  }
+  for (const depth of options.train ? options.depths : []) {
+    for (const batch of options.batches) report.training.push(...(await benchConfiguration(depth, batch, options, log)));
   }
   return report;
 }

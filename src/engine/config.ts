@@ -8,6 +8,7 @@
  * "Bag of Tricks for Image Classification with Convolutional Neural Networks", section 2.
  */
 import { tableDefaults } from './configFields';
+import type { KernelSet } from './kernels/registry';
 
 /** Bump when the shape changes; older configs are rejected with a message, never guessed. */
 export const CONFIG_SCHEMA_VERSION = 2;
@@ -99,7 +100,7 @@ export interface RunConfig {
   logEvery: number;
   backend: 'auto' | BackendName;
   /** 'custom': our WGSL kernels for the hot ops on WebGPU; 'stock': tfjs's own kernels. */
-  kernels: 'custom' | 'stock';
+  kernels: KernelSet;
 }
 
 /** One trick's switch and parameter values (parameters are declared by the trick module). */

@@ -8,7 +8,6 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll } from 'vitest';
 import { installNodeWebGPU } from '../../src/node/webgpu';
 import { setAdapterClass } from '../../src/engine/kernels/program';
-import { setCustomKernels } from '../../src/engine/kernels/registry';
 import { createRng, type Rng } from '../../src/engine/rng';
 
 /**
@@ -59,16 +58,10 @@ export function compare(a: Float32Array, b: Float32Array, atol: number, rtol: nu
 }
 
 /**
- * For a suite that tests our kernels: starts WebGPU (Dawn) and registers them before the suite,
- * restores the stock kernels and the adapter's default work split after it.
+ * For a suite that tests our kernels: starts WebGPU (Dawn) before the suite, restores the
+ * adapter's default work split after it. The kernel set is each call's argument, not set here.
  */
-export function useCustomKernels(): void {
-  beforeAll(async () => {
-    await startWebGPU();
-    setCustomKernels(true);
-  });
-  afterAll(() => {
-    setCustomKernels(false);
-    setAdapterClass('auto');
-  });
+export function useWebGPU(): void {
+  beforeAll(startWebGPU);
+  afterAll(() => setAdapterClass('auto'));
 }

@@ -9,8 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { CPU_WORKGROUPS, planSplitK } from './conv2dBackpropFilter';
 import { setAdapterClass } from './program';
-import { customKernelsEnabled } from './registry';
-import { compare, createRng, randomValues, runOn, useCustomKernels } from '../../../test/support/testEnv';
+import { conv2d } from './conv2d';
+import { CONV_FILTER_GRAD_KERNEL, usesCustomKernels } from './registry';
+import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
 
 interface Case {
   name: string;
@@ -39,11 +40,12 @@ function outSize(c: Case): number {
   return p === null ? Math.ceil(c.size / c.stride) : Math.floor((c.size + 2 * p - c.k) / c.stride) + 1;
 }
 
-useCustomKernels();
+useWebGPU();
 
 describe('Conv2DBackpropFilter (split-K implicit GEMM)', () => {
-  it('is the registered webgpu kernel while enabled', () => {
-    expect(customKernelsEnabled()).toBe(true);
+  it('is registered for webgpu under its own name, beside the stock kernel', () => {
+    expect(tf.getKernel(CONV_FILTER_GRAD_KERNEL, 'webgpu')).toBeDefined();
+    expect(tf.getKernel('Conv2DBackpropFilter', 'webgpu').kernelFunc).not.toBe(tf.getKernel(CONV_FILTER_GRAD_KERNEL, 'webgpu').kernelFunc);
   });
 
   it('splits long reductions and keeps short ones whole', () => {
@@ -69,7 +71,9 @@ describe('Conv2DBackpropFilter (split-K implicit GEMM)', () => {
         const x = tf.tensor4d(xv, [c.batch, c.size, c.size, c.inC]);
         const dy = tf.tensor4d(dyv, [c.batch, o, o, c.outC]);
         const attrs = { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [c.k, c.k, c.inC, c.outC] };
-        return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+        // Ours on webgpu, tfjs's own on the CPU reference.
+        const kernel = usesCustomKernels('custom') ? CONV_FILTER_GRAD_KERNEL : 'Conv2DBackpropFilter';
+        return tf.engine().runKernel(kernel, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
       };
       const [ref] = await runOn('cpu', run);
       const [ours] = await runOn('webgpu', run);
@@ -79,13 +83,13 @@ describe('Conv2DBackpropFilter (split-K implicit GEMM)', () => {
     });
   }
 
-  it('gives tf.grad of conv2d the same filter gradient as the CPU backend', async () => {
+  it("gives tf.grad of the model's 'custom' conv2d the same filter gradient as the CPU backend", async () => {
     const xv = randomValues(rng, 2 * 8 * 8 * 3);
     const wv = randomValues(rng, 3 * 3 * 3 * 5, 0.3);
     const grad = () => {
       const x = tf.tensor4d(xv, [2, 8, 8, 3]);
       const w = tf.tensor4d(wv, [3, 3, 3, 5]);
-      return tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, f as tf.Tensor4D, 2, 'same'))))(w);
+      return tf.grad((f: tf.Tensor) => tf.sum(tf.square(conv2d(x, f as tf.Tensor4D, 2, 'same', 'custom'))))(w);
     };
     const [ref] = await runOn('cpu', grad);
     const [ours] = await runOn('webgpu', grad);

@@ -9,10 +9,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { batchNormFn, fusedBatchNorm, usesFusedKernels } from './fusedBatchNorm';
+import { fusedBatchNorm } from './fusedBatchNorm';
 import { setAdapterClass } from './program';
-import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL } from './registry';
-import { compare, createRng, randomValues, runOn, useCustomKernels } from '../../../test/support/testEnv';
+import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL, usesCustomKernels } from './registry';
+import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
 
 interface Case {
   name: string;
@@ -32,13 +32,14 @@ const CASES: Case[] = [
   { name: '[8,24,24,64] 72 row slices (> 64 finalize lanes), ReLU', shape: [8, 24, 24, 64], relu: true, offset: 0.2, scale: 1 },
 ];
 
-useCustomKernels();
+useWebGPU();
 
 describe('fusedBatchNorm', () => {
-  it('runs our kernels on webgpu only', async () => {
-    expect(usesFusedKernels()).toBe(true);
+  it("runs our kernels with the 'custom' set on webgpu only", async () => {
+    expect(usesCustomKernels('custom')).toBe(true);
+    expect(usesCustomKernels('stock')).toBe(false);
     await tf.setBackend('cpu');
-    expect(usesFusedKernels()).toBe(false);
+    expect(usesCustomKernels('custom')).toBe(false);
     await tf.setBackend('webgpu');
   });
 
@@ -59,9 +60,9 @@ describe('fusedBatchNorm', () => {
         const gamma = tf.tensor1d(gv);
         const beta = tf.tensor1d(bv);
         const weights = tf.tensor4d(wv, c.shape);
-        const out = fusedBatchNorm(x, gamma, beta, { epsilon: 1e-5, training: true, relu: c.relu });
+        const out = fusedBatchNorm(x, gamma, beta, { epsilon: 1e-5, training: true, relu: c.relu, kernels: 'custom' });
         const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) => {
-          const { y } = fusedBatchNorm(a as tf.Tensor4D, b as tf.Tensor1D, d as tf.Tensor1D, { epsilon: 1e-5, training: true, relu: c.relu });
+          const { y } = fusedBatchNorm(a as tf.Tensor4D, b as tf.Tensor1D, d as tf.Tensor1D, { epsilon: 1e-5, training: true, relu: c.relu, kernels: 'custom' });
           return tf.sum(tf.mul(y, weights));
         })([x, gamma, beta]);
         return [out.y, out.mean, out.variance, ...grads];
@@ -85,7 +86,7 @@ describe('fusedBatchNorm', () => {
     const before = tf.memory().numTensors;
     const profile = await tf.profile(() => {
       const { value, grads } = tf.variableGrads(() => {
-        const { y, mean, variance } = fusedBatchNorm(x, gamma, beta, { epsilon: 1e-5, training: true, relu: true });
+        const { y, mean, variance } = fusedBatchNorm(x, gamma, beta, { epsilon: 1e-5, training: true, relu: true, kernels: 'custom' });
         tf.dispose([mean, variance]);
         return tf.sum(y);
       });
@@ -101,7 +102,7 @@ describe('fusedBatchNorm', () => {
     const run = () => {
       const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]);
       const out = fusedBatchNorm(x, tf.tensor1d([2, 1]), tf.tensor1d([0, 1]), {
-        epsilon: 0, training: false, relu: true, movingMean: tf.tensor1d([3, 4]), movingVariance: tf.tensor1d([4, 1]),
+        epsilon: 0, training: false, relu: true, kernels: 'custom', movingMean: tf.tensor1d([3, 4]), movingVariance: tf.tensor1d([4, 1]),
       });
       return out.y;
     };
@@ -110,12 +111,12 @@ describe('fusedBatchNorm', () => {
     expect(Array.from(y)).toEqual([0, 0, 0, 1, 2, 3, 4, 5]);
   });
 
-  it('batchNormFn (the model\'s BatchNormFn shape) applies the ReLU it is asked for', async () => {
+  it('applies the ReLU it is asked for', async () => {
     // Channel 0 holds 1, 3, 5, 7 and channel 1 holds 2, 4, 6, 8: each has mean μ₀ = 4, μ₁ = 5 and
     // biased variance 5, so (x − μ)/√5 = −3/√5, −1/√5, 1/√5, 3/√5 per channel, interleaved.
     const run = (relu: boolean) => () => {
       const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]);
-      return batchNormFn(0)(x, tf.tensor1d([1, 1]), tf.tensor1d([0, 0]), relu).y;
+      return fusedBatchNorm(x, tf.tensor1d([1, 1]), tf.tensor1d([0, 0]), { epsilon: 0, training: true, relu, kernels: 'custom' }).y;
     };
     const a = 1 / Math.sqrt(5);
     const expectClose = (got: Float32Array, want: number[]) => want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));

@@ -1,6 +1,6 @@
 /**
  * Training-mode BatchNorm (Ioffe & Szegedy 2015) with an optional fused ReLU, as one call the
- * model can make whatever the backend: on WebGPU with our kernels enabled it costs 4 dispatches
+ * model can make whatever the backend: with the 'custom' kernel set on WebGPU it costs 4 dispatches
  * forward and 5 backward (tf.customGrad supplies the closed-form gradient); anywhere else it is
  * plain tf ops (moments, batchNorm, relu) differentiated by tfjs.
  *
@@ -8,7 +8,7 @@
  *   dβ = Σ g,  dγ = Σ g·x̂,  dx = γ/σ · (g − dβ/R − x̂·dγ/R),  g = dy (· [y > 0] with ReLU).
  */
 import * as tf from '@tensorflow/tfjs';
-import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL, customKernelsEnabled } from './registry';
+import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL, usesCustomKernels, type KernelSet } from './registry';
 
 export interface FusedBatchNormOptions {
   /** Added to the variance before the square root (PyTorch's default is 1e-5). */
@@ -21,6 +21,8 @@ export interface FusedBatchNormOptions {
   movingMean?: tf.Tensor1D;
   /** Running variance, required when training is false. */
   movingVariance?: tf.Tensor1D;
+  /** The run's kernel set: 'custom' runs ours on WebGPU (in training), 'stock' tf ops. */
+  kernels: KernelSet;
 }
 
 export interface FusedBatchNormResult {
@@ -32,20 +34,15 @@ export interface FusedBatchNormResult {
   variance: tf.Tensor1D;
 }
 
-/** True when fusedBatchNorm will run our WebGPU kernels rather than tf ops. */
-export function usesFusedKernels(): boolean {
-  return customKernelsEnabled() && tf.getBackend() === 'webgpu';
-}
-
 /**
  * BatchNorm over the N, H, W axes of an NHWC tensor, per channel: y = γ·(x − μ)/√(σ² + ε) + β,
- * then ReLU if `relu`. Uses our kernels when `usesFusedKernels()`, else tf ops; both give
+ * then ReLU if `relu`. Uses our kernels when `usesCustomKernels(options.kernels)`, else tf ops; both give
  * gradients for x, γ and β. The caller owns (and disposes) y, mean and variance.
  */
 export function fusedBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, options: FusedBatchNormOptions): FusedBatchNormResult {
   const relu = options.relu ?? false;
   if (!options.training) return inferenceBatchNorm(x, gamma, beta, options, relu);
-  if (!usesFusedKernels()) return opsBatchNorm(x, gamma, beta, options.epsilon, relu);
+  if (!usesCustomKernels(options.kernels)) return opsBatchNorm(x, gamma, beta, options.epsilon, relu);
 
   const attrs = { epsilon: options.epsilon, relu };
   // The statistics kernel runs outside the custom-gradient op: its outputs feed the running
@@ -69,7 +66,7 @@ export function fusedBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
 }
 
 /** The tf-ops path (every backend): moments, batchNorm, optional ReLU. */
-export function opsBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu: boolean): FusedBatchNormResult {
+function opsBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu: boolean): FusedBatchNormResult {
   const { mean, variance } = tf.moments(x, [0, 1, 2]);
   const normed = tf.batchNorm(x, mean, variance, beta, gamma, epsilon) as tf.Tensor4D;
   if (!relu) return { y: normed, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
@@ -86,12 +83,4 @@ function inferenceBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1
   const y = relu ? tf.relu(normed) : normed;
   if (relu) normed.dispose();
   return { y, mean: tf.clone(movingMean), variance: tf.clone(movingVariance) };
-}
-
-/**
- * Training-mode BatchNorm in the model's BatchNormFn shape (x, γ, β, relu) → {y, mean, variance},
- * as the model's training step uses it (model/layers.ts, defaultBatchNorm).
- */
-export function batchNormFn(epsilon: number): (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, relu?: boolean) => FusedBatchNormResult {
-  return (x, gamma, beta, relu = false) => fusedBatchNorm(x, gamma, beta, { epsilon, training: true, relu });
 }

@@ -1,12 +1,13 @@
 /**
- * Our WebGPU training kernels for tfjs: a split-K implicit-GEMM Conv2DBackpropFilter
- * that replaces the stock kernel through tfjs's kernel registry, a fused BatchNorm (+ ReLU) with
- * a closed-form gradient, and one-pass SGD-momentum and running-average updates. The model and
- * optimiser call `fusedBatchNorm`, `sgdMomentumUpdate` and `runningAverageUpdate` (each falls
- * back to tf ops off WebGPU or when the kernels are off); the runner calls
- * `setCustomKernels(config.run.kernels === 'custom')` after initBackend.
+ * Our WebGPU training kernels for tfjs, registered under their own names (registry.ts): a
+ * split-K implicit-GEMM filter gradient for the convolution, a fused BatchNorm (+ ReLU) with a
+ * closed-form gradient, and one-pass SGD-momentum and running-average updates. The model and
+ * optimiser call `conv2d`, `fusedBatchNorm`, `sgdMomentumUpdate` and `runningAverageUpdate` with
+ * the run's kernel set (config.run.kernels); each uses tfjs's stock kernels or tf ops off WebGPU
+ * or with 'stock'.
  */
-export { setCustomKernels, customKernelsEnabled, customKernelNames, BN_STATS_KERNEL, BN_APPLY_KERNEL, BN_GRAD_KERNEL, SGD_KERNEL, RUNNING_AVERAGE_KERNEL } from './registry';
-export { fusedBatchNorm, batchNormFn, usesFusedKernels, type FusedBatchNormOptions, type FusedBatchNormResult } from './fusedBatchNorm';
+export { customKernelNames, usesCustomKernels, type KernelSet, CONV2D_KERNEL, CONV_FILTER_GRAD_KERNEL, BN_STATS_KERNEL, BN_APPLY_KERNEL, BN_GRAD_KERNEL, SGD_KERNEL, RUNNING_AVERAGE_KERNEL } from './registry';
+export { conv2d, type ConvPadding } from './conv2d';
+export { fusedBatchNorm, type FusedBatchNormOptions, type FusedBatchNormResult } from './fusedBatchNorm';
 export { planSplitK, type SplitKPlan } from './conv2dBackpropFilter';
 export { sgdMomentumUpdate, runningAverageUpdate, type SgdStepOptions } from './updates';

@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { precompile } from './precompile';
-import { useCustomKernels } from '../../../test/support/testEnv';
+import { useWebGPU } from '../../../test/support/testEnv';
 
-useCustomKernels();
+useWebGPU();
 
 const cacheSize = () => Object.keys((tf.backend() as unknown as { pipelineCache: object }).pipelineCache).length;
 

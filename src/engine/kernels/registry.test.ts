@@ -1,31 +1,36 @@
 /**
- * setCustomKernels swaps tfjs's registered 'webgpu' kernels for ours and back, restoring the very
- * KernelConfig objects it saved, and is idempotent both ways.
+ * Our kernels are registered once under their own names, beside tfjs's stock ones (which stay
+ * as tfjs registered them), and nothing in the registry switches kernel sets: the choice is an
+ * argument of each call.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BN_STATS_KERNEL, customKernelNames, customKernelsEnabled, setCustomKernels } from './registry';
+import * as registry from './registry';
 import { startWebGPU } from '../../../test/support/testEnv';
 
 beforeAll(startWebGPU);
 
-describe('setCustomKernels', () => {
-  it('registers ours, then restores the stock configs it saved', () => {
-    const { replaced, added } = customKernelNames();
-    expect(replaced).toEqual(['Conv2DBackpropFilter']);
-    const stock = replaced.map((name) => tf.getKernel(name, 'webgpu'));
-    expect(tf.getKernel(BN_STATS_KERNEL, 'webgpu')).toBeUndefined();
+describe('kernel registry', () => {
+  it('registers ours under their own names and leaves the stock ones in place', () => {
+    const names = registry.customKernelNames();
+    expect(names.sort()).toEqual([
+      'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D',
+      'TrickLabConv2DBackpropFilter', 'TrickLabRunningAverage', 'TrickLabSgdMomentum',
+    ]);
+    for (const name of names) expect(tf.getKernel(name, 'webgpu'), name).toBeDefined();
+    expect(tf.getGradient(registry.CONV2D_KERNEL)).toBeDefined();
+    // tfjs's own kernels are still what tf.conv2d and its gradient run.
+    for (const stock of [tf.Conv2D, tf.Conv2DBackpropFilter]) {
+      const config = tf.getKernel(stock, 'webgpu');
+      expect(config.kernelName).toBe(stock);
+      expect(names.map((n) => tf.getKernel(n, 'webgpu').kernelFunc)).not.toContain(config.kernelFunc);
+    }
+  });
 
-    setCustomKernels(true);
-    setCustomKernels(true);
-    expect(customKernelsEnabled()).toBe(true);
-    replaced.forEach((name, i) => expect(tf.getKernel(name, 'webgpu').kernelFunc).not.toBe(stock[i].kernelFunc));
-    for (const name of added) expect(tf.getKernel(name, 'webgpu')).toBeDefined();
-
-    setCustomKernels(false);
-    setCustomKernels(false);
-    expect(customKernelsEnabled()).toBe(false);
-    replaced.forEach((name, i) => expect(tf.getKernel(name, 'webgpu')).toBe(stock[i]));
-    for (const name of added) expect(tf.getKernel(name, 'webgpu')).toBeUndefined();
+  it('exports no switch: the kernel set is an argument', () => {
+    const functions = Object.entries(registry).filter(([, v]) => typeof v === 'function').map(([k]) => k);
+    expect(functions.sort()).toEqual(['customKernelNames', 'usesCustomKernels']);
+    expect(registry.usesCustomKernels('custom')).toBe(true);
+    expect(registry.usesCustomKernels('stock')).toBe(false);
   });
 });

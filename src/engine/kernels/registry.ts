@@ -1,9 +1,10 @@
 /**
- * Switches tfjs's 'webgpu' backend between its stock kernels and ours, through tfjs's kernel
- * registry (no fork of tfjs): for each kernel we replace, the stock KernelConfig is saved from
- * `tf.getKernel` before ours is registered, and restored by `setCustomKernels(false)`. Our
- * BatchNorm kernels, which have no stock counterpart, are registered under their own names
- * while enabled, so `tf.profile` lists them like any other kernel.
+ * Our WebGPU kernels, registered once with tfjs's kernel registry under their own names (no fork
+ * of tfjs, and no stock kernel replaced): a split-K Conv2DBackpropFilter, the BatchNorm
+ * statistics, apply and gradient, and the SGD-momentum and running-average updates. Which set a
+ * run uses is its own `kernels` choice, passed down to each call (`usesCustomKernels`); tfjs's
+ * stock kernels stay registered as they are, so two runs with different choices cannot affect
+ * each other. `tf.profile` lists ours by name like any other kernel.
  */
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
@@ -14,16 +15,22 @@ import type { WebGPUBackend } from './program';
 
 const BACKEND = 'webgpu';
 
-/** Names of our BatchNorm kernels (inputs and attrs are documented on each config below). */
+/** A run's kernel set: 'custom' = ours for the hot ops on WebGPU, 'stock' = tfjs's own kernels. */
+export type KernelSet = 'custom' | 'stock';
+
+/** Names of our kernels (inputs and attrs are documented on each config below). */
+export const CONV2D_KERNEL = 'TrickLabConv2D';
+export const CONV_FILTER_GRAD_KERNEL = 'TrickLabConv2DBackpropFilter';
 export const BN_STATS_KERNEL = 'TrickLabBatchNormStats';
 export const BN_APPLY_KERNEL = 'TrickLabBatchNormApply';
 export const BN_GRAD_KERNEL = 'TrickLabBatchNormGrad';
 export const SGD_KERNEL = 'TrickLabSgdMomentum';
 export const RUNNING_AVERAGE_KERNEL = 'TrickLabRunningAverage';
 
-/** Stock kernels saved while ours replace them (empty when the stock ones are active). */
-const saved = new Map<string, KernelConfig>();
-let enabled = false;
+/** Whether a call made with `kernels` runs ours: the 'custom' set on the webgpu backend. */
+export function usesCustomKernels(kernels: KernelSet): boolean {
+  return kernels === 'custom' && tf.getBackend() === BACKEND;
+}
 
 interface KernelArgs {
   inputs: Record<string, TensorInfo>;
@@ -33,11 +40,20 @@ interface KernelArgs {
 
 const asKernel = (f: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelFunc => f as unknown as KernelFunc;
 
-/** Replacements for stock kernels: each falls back to the saved stock kernel outside its domain. */
-function replacements(): KernelConfig[] {
+/** Our kernels. */
+function kernelConfigs(): KernelConfig[] {
+  const bnAttrs = (attrs: NamedAttrMap) => ({ epsilon: attrs.epsilon as number, relu: attrs.relu as boolean });
   return [
     {
-      kernelName: tf.Conv2DBackpropFilter,
+      // tfjs's stock Conv2D under our name, so that its gradient (below) can be ours.
+      kernelName: CONV2D_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel((args) => stock(tf.Conv2D)(args)),
+    },
+    {
+      // inputs {x, dy}, attrs as tfjs's Conv2DBackpropFilter; falls back to the stock kernel
+      // (still registered under its own name) outside the shapes ours handles.
+      kernelName: CONV_FILTER_GRAD_KERNEL,
       backendName: BACKEND,
       kernelFunc: asKernel((args) => {
         const { x, dy } = args.inputs;
@@ -50,13 +66,6 @@ function replacements(): KernelConfig[] {
         return conv2dBackpropFilterGemm(args.backend, x, dy, convInfo);
       }),
     },
-  ];
-}
-
-/** Our own kernels (no stock counterpart). */
-function additions(): KernelConfig[] {
-  const bnAttrs = (attrs: NamedAttrMap) => ({ epsilon: attrs.epsilon as number, relu: attrs.relu as boolean });
-  return [
     {
       // inputs {x}; outputs [mean, variance] over all axes but the last.
       kernelName: BN_STATS_KERNEL,
@@ -103,50 +112,35 @@ function additions(): KernelConfig[] {
 }
 
 function stock(kernelName: string): (args: KernelArgs) => TensorInfo | TensorInfo[] {
-  const config = saved.get(kernelName);
-  if (!config) throw new Error(`stock ${kernelName} kernel was not saved`);
+  const config = tf.getKernel(kernelName, BACKEND);
+  if (!config) throw new Error(`no stock webgpu kernel ${kernelName}; import '@tensorflow/tfjs-backend-webgpu' first`);
   return config.kernelFunc as unknown as (args: KernelArgs) => TensorInfo | TensorInfo[];
 }
 
 /**
- * Registers our WebGPU kernels (true) or restores tfjs's stock ones (false). Idempotent. Call
- * after the tfjs WebGPU backend module has been imported (initBackend does), since importing
- * it registers the stock kernels we save.
+ * The gradient of CONV2D_KERNEL: tfjs's own for the input, ours for the filter. tfjs calls each
+ * thunk only for an input on the path to the variables (no input gradient for the first conv).
  */
-export function setCustomKernels(on: boolean): void {
-  if (on === enabled) return;
-  if (on) {
-    const configs = replacements();
-    const missing = configs.filter((c) => !tf.getKernel(c.kernelName, BACKEND)).map((c) => c.kernelName);
-    if (missing.length) {
-      throw new Error(`setCustomKernels: no stock webgpu kernel ${missing.join(', ')} to replace; import '@tensorflow/tfjs-backend-webgpu' first`);
-    }
-    for (const c of configs) {
-      saved.set(c.kernelName, tf.getKernel(c.kernelName, BACKEND));
-      tf.unregisterKernel(c.kernelName, BACKEND);
-      tf.registerKernel(c);
-    }
-    for (const c of additions()) {
-      if (tf.getKernel(c.kernelName, BACKEND)) tf.unregisterKernel(c.kernelName, BACKEND);
-      tf.registerKernel(c);
-    }
-  } else {
-    for (const [name, config] of saved) {
-      tf.unregisterKernel(name, BACKEND);
-      tf.registerKernel(config);
-    }
-    saved.clear();
-    for (const c of additions()) tf.unregisterKernel(c.kernelName, BACKEND);
-  }
-  enabled = on;
+const conv2dGradient: tf.GradConfig = {
+  kernelName: CONV2D_KERNEL,
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, filter] = saved;
+    const { strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as tf.Conv2DAttrs;
+    const common = { strides, pad, dataFormat, dimRoundingMode } as unknown as NamedAttrMap;
+    return {
+      x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dy as tf.Tensor, filter }, { ...common, inputShape: x.shape }) as tf.Tensor,
+      filter: () => tf.engine().runKernel(CONV_FILTER_GRAD_KERNEL, { x, dy: dy as tf.Tensor }, { ...common, filterShape: filter.shape }) as tf.Tensor,
+    };
+  },
+};
+
+/** Names of our kernels, for reports and tests. */
+export function customKernelNames(): string[] {
+  return kernelConfigs().map((c) => c.kernelName);
 }
 
-/** Whether our kernels are registered (they only run when the active backend is 'webgpu'). */
-export function customKernelsEnabled(): boolean {
-  return enabled;
-}
-
-/** Names of the stock kernels we replace and the kernels we add, for reports and tests. */
-export function customKernelNames(): { replaced: string[]; added: string[] } {
-  return { replaced: replacements().map((c) => c.kernelName), added: additions().map((c) => c.kernelName) };
-}
+// Registered once, when this module loads: the registry is keyed by backend name, so this needs
+// no backend yet, and a second copy of the module (hot reload) finds them already there.
+for (const c of kernelConfigs()) if (!tf.getKernel(c.kernelName, BACKEND)) tf.registerKernel(c);
+if (!tf.getGradient(CONV2D_KERNEL)) tf.registerGradient(conv2dGradient);

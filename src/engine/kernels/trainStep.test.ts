@@ -7,11 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { conv2d } from './conv2d';
 import { fusedBatchNorm } from './fusedBatchNorm';
-import { compare, createRng, randomValues, runOn, useCustomKernels } from '../../../test/support/testEnv';
+import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
 import { runningAverageUpdate, sgdMomentumUpdate } from './updates';
 
-useCustomKernels();
+useWebGPU();
 
 const rng = createRng(42);
 const BATCH = 3;
@@ -42,14 +43,14 @@ function train(countTensors: (n: number) => void): tf.Tensor[] {
   for (let step = 0; step < 3; step++) {
     const stats: tf.Tensor[] = [];
     const { value, grads } = tf.variableGrads(() => {
-      const h1 = fusedBatchNorm(tf.conv2d(x, w1 as tf.Tensor4D, 1, 'same'), g1 as tf.Tensor1D, b1 as tf.Tensor1D, { epsilon: 1e-5, training: true, relu: true });
-      const h2 = fusedBatchNorm(tf.conv2d(h1.y, w2 as tf.Tensor4D, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]), g2 as tf.Tensor1D, b2 as tf.Tensor1D, { epsilon: 1e-5, training: true });
+      const h1 = fusedBatchNorm(conv2d(x, w1 as tf.Tensor4D, 1, 'same', 'custom'), g1 as tf.Tensor1D, b1 as tf.Tensor1D, { epsilon: 1e-5, training: true, relu: true, kernels: 'custom' });
+      const h2 = fusedBatchNorm(conv2d(h1.y, w2 as tf.Tensor4D, 2, [[0, 0], [1, 1], [1, 1], [0, 0]], 'custom'), g2 as tf.Tensor1D, b2 as tf.Tensor1D, { epsilon: 1e-5, training: true, kernels: 'custom' });
       stats.push(...[h1.mean, h1.variance, h2.mean, h2.variance].map((t) => tf.keep(t)));
       const logits = tf.matMul(tf.mean(h2.y, [1, 2]) as tf.Tensor2D, fc as tf.Tensor2D);
       return tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
     }, params);
-    params.forEach((p, i) => sgdMomentumUpdate(p, bufs[i], grads[p.name], { lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: true }));
-    running.forEach((r, i) => runningAverageUpdate(r, stats[i], 0.1, i % 2 === 1 ? 81 / 80 : 1));
+    params.forEach((p, i) => sgdMomentumUpdate(p, bufs[i], grads[p.name], { lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: true, kernels: 'custom' }));
+    running.forEach((r, i) => runningAverageUpdate(r, stats[i], 0.1, i % 2 === 1 ? 81 / 80 : 1, 'custom'));
     tf.dispose([...stats, ...Object.values(grads)]);
     losses.push(value);
     countTensors(tf.memory().numTensors);

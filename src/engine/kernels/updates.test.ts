@@ -6,10 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { compare, createRng, randomValues, runOn, useCustomKernels } from '../../../test/support/testEnv';
+import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
 import { runningAverageUpdate, sgdMomentumUpdate } from './updates';
 
-useCustomKernels();
+useWebGPU();
 
 const CASES = [
   { name: 'Nesterov, weight decay', nesterov: true, weightDecay: 5e-4, open: true },
@@ -30,7 +30,7 @@ describe('sgdMomentumUpdate', () => {
         const gate = tf.scalar(c.open, 'bool');
         for (const [i, g] of grads.entries()) {
           const gt = tf.tensor(g, shape);
-          sgdMomentumUpdate(w, buf, gt, { lr: 0.1 / (i + 1), momentum: 0.9, weightDecay: c.weightDecay, nesterov: c.nesterov, gate });
+          sgdMomentumUpdate(w, buf, gt, { lr: 0.1 / (i + 1), momentum: 0.9, weightDecay: c.weightDecay, nesterov: c.nesterov, gate, kernels: 'custom' });
           gt.dispose();
         }
         gate.dispose();
@@ -57,7 +57,7 @@ describe('sgdMomentumUpdate', () => {
       const w = tf.variable(tf.ones(shape));
       const buf = tf.variable(tf.zeros(shape));
       const g = tf.fill(shape, 2);
-      sgdMomentumUpdate(w, buf, g, { lr: 0.5, momentum: 0.9, weightDecay: 0, nesterov: false });
+      sgdMomentumUpdate(w, buf, g, { lr: 0.5, momentum: 0.9, weightDecay: 0, nesterov: false, kernels: 'custom' });
       // buf = 0.9·0 + 2 = 2; w = 1 − 0.5·2 = 0, in the variable's own shape.
       expect(w.shape).toEqual(shape);
       expect(Array.from(await w.data())).toEqual(new Array(w.size).fill(0));
@@ -72,7 +72,7 @@ describe('runningAverageUpdate', () => {
   it('mixes in momentum·scale·stat', async () => {
     const run = () => {
       const r = tf.variable(tf.tensor1d([1, 2, 3]));
-      runningAverageUpdate(r, tf.tensor1d([10, 20, 30]), 0.1, 2);
+      runningAverageUpdate(r, tf.tensor1d([10, 20, 30]), 0.1, 2, 'custom');
       return r;
     };
     // 0.9·r + 0.1·2·stat

@@ -1,13 +1,12 @@
 /**
  * Parameter updates the training step makes every step, as one call each whatever the backend:
  * SGD with (Nesterov) momentum and L2 weight decay as PyTorch's torch.optim.SGD, and BatchNorm
- * running averages. On WebGPU with our kernels enabled they are 2 and 1 dispatches per tensor
+ * running averages. With the 'custom' kernel set on WebGPU they are 2 and 1 dispatches per tensor
  * (updatePrograms.ts); elsewhere the same arithmetic in tf ops. Both assign the variables in
  * place and leave no tensors behind.
  */
 import * as tf from '@tensorflow/tfjs';
-import { usesFusedKernels } from './fusedBatchNorm';
-import { RUNNING_AVERAGE_KERNEL, SGD_KERNEL } from './registry';
+import { RUNNING_AVERAGE_KERNEL, SGD_KERNEL, usesCustomKernels, type KernelSet } from './registry';
 
 /**
  * The update kernels index elements flatly; given 1-D views (a reshape is free on WebGPU: the
@@ -26,6 +25,8 @@ export interface SgdStepOptions {
   nesterov: boolean;
   /** Bool scalar on the device: false keeps w and buf unchanged (a skipped step). */
   gate?: tf.Scalar;
+  /** The run's kernel set: 'custom' runs ours on WebGPU, 'stock' tf ops. */
+  kernels: KernelSet;
 }
 
 /**
@@ -33,9 +34,9 @@ export interface SgdStepOptions {
  * g' + μ·buf : buf). Assigns `w` and `buf`.
  */
 export function sgdMomentumUpdate(w: tf.Variable, buf: tf.Variable, g: tf.Tensor, options: SgdStepOptions): void {
-  const { lr, momentum, weightDecay, nesterov, gate } = options;
+  const { lr, momentum, weightDecay, nesterov, gate, kernels } = options;
   let next: tf.Tensor[];
-  if (usesFusedKernels()) {
+  if (usesCustomKernels(kernels)) {
     next = tf.tidy(() => {
       const inputs: tf.NamedTensorMap = gate ? { w: flat(w), buf: flat(buf), g: flat(g), gate } : { w: flat(w), buf: flat(buf), g: flat(g) };
       const [nextW, nextBuf] = tf.engine().runKernel(SGD_KERNEL, inputs, { lr, momentum, weightDecay, nesterov }) as tf.Tensor[];
@@ -55,9 +56,12 @@ export function sgdMomentumUpdate(w: tf.Variable, buf: tf.Variable, g: tf.Tensor
   tf.dispose(next);
 }
 
-/** running ← (1 − momentum)·running + momentum·scale·stat (scale = R/(R − 1) for an unbiased variance). */
-export function runningAverageUpdate(running: tf.Variable, stat: tf.Tensor, momentum: number, scale = 1): void {
-  const next = usesFusedKernels()
+/**
+ * running ← (1 − momentum)·running + momentum·scale·stat (scale = R/(R − 1) for an unbiased
+ * variance), with the run's kernel set.
+ */
+export function runningAverageUpdate(running: tf.Variable, stat: tf.Tensor, momentum: number, scale: number, kernels: KernelSet): void {
+  const next = usesCustomKernels(kernels)
     ? (tf.engine().runKernel(RUNNING_AVERAGE_KERNEL, { running, stat }, { momentum, scale }) as tf.Tensor)
     : tf.tidy(() => tf.add(tf.mul(running, 1 - momentum), tf.mul(stat, momentum * scale)));
   running.assign(next);

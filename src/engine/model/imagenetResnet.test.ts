@@ -7,7 +7,7 @@ import { makeConfig, type ModelConfig } from '../config';
 import { createRng } from '../rng';
 import { countParams, createModel, disposeModel } from './index';
 import { branch, projection } from './imagenetResnet';
-import { opsBatchNorm, ParamStore, type ForwardContext } from './layers';
+import { ParamStore, type ForwardContext } from './layers';
 
 const modelConfig = (patch: Partial<ModelConfig>): ModelConfig => ({ ...makeConfig().model, ...patch });
 const params = (patch: Partial<ModelConfig>): number => {
@@ -58,7 +58,7 @@ describe('ResNet-18 / ResNet-50 for 32×32 inputs', () => {
 
   const forward = (patch: Partial<ModelConfig>, side = 16): number[] => {
     const m = createModel(modelConfig({ widthMultiplier: 0.0625, ...patch }), 10, createRng(4));
-    const ctx: ForwardContext = { training: false, bnStats: [], round: (x) => x, batchNorm: opsBatchNorm };
+    const ctx: ForwardContext = { training: false, bnStats: [], round: (x) => x, kernels: 'stock' };
     const x = tf.randomNormal([2, side, side, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
     const logits = tf.tidy(() => m.forward(x, ctx));
     expect(logits.shape).toEqual([2, 10]);

@@ -8,7 +8,7 @@ import { makeConfig } from '../config';
 import { createRng } from '../rng';
 import { roundHalf } from '../tricks/fp16';
 import { createModel, disposeModel } from './index';
-import { activate, activation, avgPool, globalAvgPool, opsBatchNorm, residualAdd, type ForwardContext } from './layers';
+import { activate, activation, avgPool, globalAvgPool, residualAdd, type ForwardContext } from './layers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -35,7 +35,7 @@ describe('activate', () => {
 
 describe('half-precision emulation of the remaining operations', () => {
   // ctx.round = round to IEEE half (the FP16 trick's rounding). Near 1 the half spacing is 2⁻¹⁰.
-  const half: ForwardContext = { training: false, bnStats: [], round: roundHalf, batchNorm: opsBatchNorm };
+  const half: ForwardContext = { training: false, bnStats: [], round: roundHalf, kernels: 'stock' };
   const exact: ForwardContext = { ...half, round: (x) => x };
   const t = (values: number[], shape: [number, number, number, number]) => tf.tensor4d(values, shape);
   const read = (x: tf.Tensor): number[] => Array.from(x.dataSync());

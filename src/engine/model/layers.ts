@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../config';
 import type { Rng } from '../rng';
 import type { ParamInfo } from '../tricks/types';
-import { batchNormFn, opsBatchNorm as tfOpsBatchNorm } from '../kernels/fusedBatchNorm';
+import { conv2d as convWith } from '../kernels/conv2d';
+import { fusedBatchNorm } from '../kernels/fusedBatchNorm';
+import type { KernelSet } from '../kernels/registry';
 import { runningAverageUpdate } from '../kernels/updates';
 
 /** BatchNorm running-average momentum (PyTorch's 0.1 = 1 − 0.9) and epsilon. */
@@ -37,24 +39,12 @@ export interface ForwardContext {
   bnStats: BnStats[];
   /** Precision emulation applied to weights and activations (identity at fp32). */
   round: (x: tf.Tensor) => tf.Tensor;
-  /** The BatchNorm implementation (tf ops, or a fused kernel). */
-  batchNorm: BatchNormFn;
+  /**
+   * The run's kernel set for the convolutions' filter gradients and training-mode BatchNorm:
+   * 'custom' = ours on WebGPU (kernels/), 'stock' = tfjs's kernels and tf ops.
+   */
+  kernels: KernelSet;
 }
-
-/**
- * y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² over N, H, W, then ReLU when `relu`; returns the
- * batch moments too (biased variance).
- */
-export type BatchNormFn = (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, relu?: boolean) => { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D };
-
-/**
- * Training-mode BatchNorm: our fused WebGPU kernels (one or two dispatches each way) when they
- * are on and the backend is webgpu, else the same arithmetic in tf ops (kernels/fusedBatchNorm.ts).
- */
-export const defaultBatchNorm: BatchNormFn = batchNormFn(BN_EPSILON);
-
-/** BatchNorm in plain tf ops (every backend). */
-export const opsBatchNorm: BatchNormFn = (x, gamma, beta, relu = false) => tfOpsBatchNorm(x, gamma, beta, BN_EPSILON, relu);
 
 /** Collects a model's parameters as they are created. */
 export class ParamStore {
@@ -114,7 +104,7 @@ export function conv2d(ctx: ForwardContext, x: tf.Tensor4D, w: tf.Variable, stri
   const pad = (k - 1) / 2;
   const padding: [[number, number], [number, number], [number, number], [number, number]] | 'valid' =
     pad === 0 ? 'valid' : [[0, 0], [pad, pad], [pad, pad], [0, 0]];
-  return ctx.round(tf.conv2d(x, ctx.round(w) as tf.Tensor4D, stride, padding as 'valid')) as tf.Tensor4D;
+  return ctx.round(convWith(x, ctx.round(w) as tf.Tensor4D, stride, padding, ctx.kernels)) as tf.Tensor4D;
 }
 
 /**
@@ -128,7 +118,7 @@ export function batchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, relu
     const y = tf.batchNorm(x, bn.runningMean, bn.runningVar, beta, gamma, BN_EPSILON) as tf.Tensor4D;
     return ctx.round(relu ? tf.relu(y) : y) as tf.Tensor4D;
   }
-  const { y, mean, variance } = ctx.batchNorm(x, gamma, beta, relu);
+  const { y, mean, variance } = fusedBatchNorm(x, gamma, beta, { epsilon: BN_EPSILON, training: true, relu, kernels: ctx.kernels });
   const [n, h, w] = x.shape;
   ctx.bnStats.push({ layer: bn, mean: tf.keep(mean), variance: tf.keep(variance), count: n * h * w });
   return ctx.round(y) as tf.Tensor4D;
@@ -185,11 +175,14 @@ export function dense(ctx: ForwardContext, x: tf.Tensor2D, p: { w: tf.Variable; 
   return ctx.round(tf.add(tf.matMul(x, ctx.round(p.w) as tf.Tensor2D), ctx.round(p.b))) as tf.Tensor2D;
 }
 
-/** Applies a batch's statistics to the running averages (unbiased variance, as PyTorch) and frees them. */
-export function updateRunningStats(stats: BnStats[]): void {
+/**
+ * Applies a batch's statistics to the running averages (unbiased variance, as PyTorch) with the
+ * run's kernel set, and frees them.
+ */
+export function updateRunningStats(stats: BnStats[], kernels: KernelSet): void {
   for (const s of stats) {
-    runningAverageUpdate(s.layer.runningMean, s.mean, BN_MOMENTUM);
-    runningAverageUpdate(s.layer.runningVar, s.variance, BN_MOMENTUM, s.count > 1 ? s.count / (s.count - 1) : 1);
+    runningAverageUpdate(s.layer.runningMean, s.mean, BN_MOMENTUM, 1, kernels);
+    runningAverageUpdate(s.layer.runningVar, s.variance, BN_MOMENTUM, s.count > 1 ? s.count / (s.count - 1) : 1, kernels);
     s.mean.dispose();
     s.variance.dispose();
   }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, type ModelConfig } from '../config';
 import { createRng } from '../rng';
 import { countParams, createModel, disposeModel } from './index';
-import { opsBatchNorm, type ForwardContext } from './layers';
+import type { ForwardContext } from './layers';
 
 const modelConfig = (patch: Partial<ModelConfig> = {}): ModelConfig => ({ ...makeConfig().model, ...patch });
 const params = (patch: Partial<ModelConfig> = {}): number => {
@@ -45,7 +45,7 @@ describe('CIFAR ResNet', () => {
   it('maps a batch to logits and keeps the tensor count flat', () => {
     const m = createModel(modelConfig({ depth: 8, widthMultiplier: 0.25 }), 10, createRng(2));
     const before = tf.memory().numTensors;
-    const ctx: ForwardContext = { training: false, bnStats: [], round: (x) => x, batchNorm: opsBatchNorm };
+    const ctx: ForwardContext = { training: false, bnStats: [], round: (x) => x, kernels: 'stock' };
     const logits = tf.tidy(() => m.forward(tf.randomNormal([2, 16, 16, 3]), ctx));
     expect(logits.shape).toEqual([2, 10]);
     expect(Array.from(logits.dataSync()).every(Number.isFinite)).toBe(true);

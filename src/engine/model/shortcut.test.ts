@@ -8,13 +8,13 @@ import { makeConfig, type ModelConfig } from '../config';
 import { createRng } from '../rng';
 import { shortcutForward, type Shortcut } from './cifarResnet';
 import { countParams, createModel, disposeModel } from './index';
-import { BN_EPSILON, conv2d, opsBatchNorm, type BnLayer, type ForwardContext } from './layers';
+import { BN_EPSILON, conv2d, type BnLayer, type ForwardContext } from './layers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const evalCtx = (): ForwardContext => ({ training: false, bnStats: [], round: (x) => x, batchNorm: opsBatchNorm });
+const evalCtx = (): ForwardContext => ({ training: false, bnStats: [], round: (x) => x, kernels: 'stock' });
 /** x[h][w][c] = 100c + 4h + w + 1 on a 4×4×C image: every value says where it came from. */
 const pixel = (h: number, w: number, c: number): number => 100 * c + 4 * h + w + 1;
 const input = (channels: number): tf.Tensor4D =>

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import { createRng } from '../rng';
 import { createModel, disposeModel, writeWeights } from './index';
-import { opsBatchNorm, type ForwardContext } from './layers';
+import type { ForwardContext } from './layers';
 import { errorMessage } from '../errorMessage';
 
 /** A loaded teacher: logits for an NHWC batch, and a way to free its weights. */
@@ -42,7 +42,7 @@ export function createTeacher(modelConfig: ModelConfig, weights: Float32Array[],
   return {
     logits: (x) =>
       tf.tidy(() => {
-        const ctx: ForwardContext = { training: false, bnStats: [], round: identity, batchNorm: opsBatchNorm };
+        const ctx: ForwardContext = { training: false, bnStats: [], round: identity, kernels: 'stock' };
         return model.forward(x, ctx);
       }),
     dispose: () => disposeModel(model),

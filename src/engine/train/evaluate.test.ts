@@ -8,7 +8,6 @@ import { channelStats } from '../data/batches';
 import { createInputPipeline } from '../data/inputPipeline';
 import { createSyntheticDataset } from '../data/synthetic';
 import { createModel, disposeModel } from '../model';
-import { opsBatchNorm } from '../model/layers';
 import { createRng } from '../rng';
 import { createTrickStreams } from '../tricks/resolve';
 import { fixedBatch } from '../../../test/support/testHarness';
@@ -52,7 +51,7 @@ describe('evaluateSplit', () => {
     const x = new Float32Array(val.images.length);
     for (let i = 0; i < x.length; i++) x[i] = (val.images[i] - mean[i % 3]) / std[i % 3];
     const logits = tf.tidy(() =>
-      model.forward(tf.tensor4d(x, [val.count, 32, 32, 3]), { training: false, bnStats: [], round: (t) => t, batchNorm: opsBatchNorm }).arraySync(),
+      model.forward(tf.tensor4d(x, [val.count, 32, 32, 3]), { training: false, bnStats: [], round: (t) => t, kernels: 'stock' }).arraySync(),
     );
     let loss = 0;
     let top1 = 0;

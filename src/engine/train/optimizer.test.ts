@@ -48,7 +48,7 @@ function fiveSteps(nesterov: boolean): { weight: number[][]; bias: number[][] } 
     { name: 'w', kind: 'conv', variable: tf.tidy(() => tf.variable(tf.tensor1d(THETA0))) },
     { name: 'b', kind: 'bias', variable: tf.tidy(() => tf.variable(tf.tensor1d(THETA0))) },
   ];
-  const sgd = createSgd(config, params, (p) => p.kind !== 'bias');
+  const sgd = createSgd(config, params, (p) => p.kind !== 'bias', 'stock');
   const c = tf.tensor1d(C);
   const weight: number[][] = [];
   const bias: number[][] = [];

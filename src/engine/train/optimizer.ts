@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimConfig } from '../config';
 import type { ParamInfo } from '../tricks/types';
+import type { KernelSet } from '../kernels/registry';
 import { sgdMomentumUpdate } from '../kernels/updates';
 
 export interface Sgd {
@@ -19,17 +20,20 @@ export interface Sgd {
   dispose(): void;
 }
 
-/** Creates the optimiser; `decays(p)` says whether parameter p gets weight decay. */
-export function createSgd(config: OptimConfig, params: ParamInfo[], decays: (p: ParamInfo) => boolean): Sgd {
+/**
+ * Creates the optimiser; `decays(p)` says whether parameter p gets weight decay; `kernels` is
+ * the run's kernel set (config.run.kernels).
+ */
+export function createSgd(config: OptimConfig, params: ParamInfo[], decays: (p: ParamInfo) => boolean, kernels: KernelSet): Sgd {
   const buffers = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
   const wd = params.map((p) => (decays(p) ? config.weightDecay : 0));
   const mu = config.momentum;
   return {
     buffers,
     apply(grads, lr, gate) {
-      // One fused dispatch pair per parameter on WebGPU (kernels/updates.ts), tf ops elsewhere.
+      // One fused dispatch pair per parameter with 'custom' on WebGPU (kernels/updates.ts), tf ops elsewhere.
       params.forEach((p, i) => {
-        sgdMomentumUpdate(p.variable, buffers[i], grads[i], { lr, momentum: mu, weightDecay: wd[i], nesterov: config.nesterov, gate });
+        sgdMomentumUpdate(p.variable, buffers[i], grads[i], { lr, momentum: mu, weightDecay: wd[i], nesterov: config.nesterov, gate, kernels });
       });
     },
     dispose() {

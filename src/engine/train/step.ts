@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
-import { defaultBatchNorm, updateRunningStats, type ForwardContext } from '../model/layers';
+import { updateRunningStats, type ForwardContext } from '../model/layers';
 import type { Model } from '../model/types';
 import { MIX_SWITCH_STREAM, resolveTricks, type ResolvedTricks, type TrickStreams } from '../tricks/resolve';
 import type { Batch, Numerics, TrickRuntime } from '../tricks/types';
@@ -70,14 +70,14 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
   for (const { t, p } of withParams) t.initialize?.(model.params, p);
   const decayHooks = withParams.filter(({ t }) => t.decays);
   const decays = (param: (typeof model.params)[number]): boolean => decayHooks.every(({ t, p }) => t.decays?.(param, p) ?? true);
-  const sgd: Sgd = createSgd(config.optim, model.params, decays);
+  // The run's kernel set, passed to every layer and update of this step (kernels/).
+  const kernels = config.run.kernels;
+  const sgd: Sgd = createSgd(config.optim, model.params, decays, kernels);
   const numericsTrick = withParams.find(({ t }) => t.numerics);
   const numerics: Numerics | null = numericsTrick?.t.numerics?.(numericsTrick.p) ?? null;
   const mixers = withParams.flatMap((a) => (a.t.mix ? [{ ...a, mix: a.t.mix }] : []));
   const switchRng = streams.get(MIX_SWITCH_STREAM);
   const round = numerics ? (x: tf.Tensor) => numerics.round(x) : identity;
-  // One BatchNorm: fused kernels where they run, tf ops elsewhere (kernels/fusedBatchNorm.ts).
-  const batchNorm = defaultBatchNorm;
   const skipped = tf.tidy(() => tf.variable(tf.scalar(0), false));
   const vars = model.params.map((p) => p.variable);
 
@@ -98,7 +98,7 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
       return out as Batch;
     },
     run(batch, lr) {
-      const ctx: ForwardContext = { training: true, bnStats: [], round, batchNorm };
+      const ctx: ForwardContext = { training: true, bnStats: [], round, kernels };
       let loss: tf.Scalar | null = null;
       let correct: tf.Scalar | null = null;
       const { value, grads } = tf.variableGrads(() => {
@@ -128,12 +128,12 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
         }
       });
       for (const v of vars) grads[v.name].dispose();
-      updateRunningStats(ctx.bnStats);
+      updateRunningStats(ctx.bnStats, kernels);
       return { loss: loss as unknown as tf.Scalar, correct: correct as unknown as tf.Scalar };
     },
     evaluate(x, labels) {
       return tf.tidy(() => {
-        const ctx: ForwardContext = { training: false, bnStats: [], round, batchNorm };
+        const ctx: ForwardContext = { training: false, bnStats: [], round, kernels };
         const logits = model.forward(x, ctx);
         const targets = tf.oneHot(labels, logits.shape[1]).toFloat() as tf.Tensor2D;
         return {

@@ -14,7 +14,6 @@ import { createInputPipeline, type InputPipeline } from '../data/inputPipeline';
 import { limitSplit, withValidationSplit } from '../data/split';
 import type { Dataset, ImageSplit } from '../data/types';
 import type { EpochMetrics, RunStatus, StepEvent, TrainEvent } from '../events';
-import { setCustomKernels } from '../kernels/registry';
 import { createModel, disposeModel, readWeights } from '../model';
 import { createTeacher, type Teacher } from '../model/teacher';
 import { APP_NAME, APP_VERSION, RESULTS_SCHEMA_VERSION, MAX_STEP_SAMPLES, toStepSample, type FinalMetrics, type RunResult, type StepSample } from '../results';
@@ -94,8 +93,6 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
   const t0 = performance.now() - 1000 * (resumed?.elapsedSeconds ?? 0);
   const data = prepareData(dataset, config);
   checkFitsData(config, data.train.count);
-  // Our WGSL kernels or tfjs's stock ones (run.kernels), on WebGPU only.
-  if (tf.getBackend() === 'webgpu') setCustomKernels(config.run.kernels === 'custom');
   const rng = createRng(config.run.seed);
   const model = createModel(config.model, data.numClasses, rng.fork('init'));
   // A missing or mismatched teacher fails the run with its message (status 'failed'). A teacher

@@ -6,11 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../config';
 import { testDataset, testEnvironment } from '../../../test/support/testRuns';
-import { useCustomKernels } from '../../../test/support/testEnv';
+import { useWebGPU } from '../../../test/support/testEnv';
 import { startTraining } from './trainer';
 import { evalBatchSizes } from './warmPipelines';
 
-useCustomKernels();
+useWebGPU();
 
 const cacheKeys = () => Object.keys((tf.backend() as unknown as { pipelineCache: object }).pipelineCache);
 

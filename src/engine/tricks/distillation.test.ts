@@ -4,7 +4,6 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel, disposeModel, readWeights } from '../model';
 import { createTeacher } from '../model/teacher';
-import { opsBatchNorm } from '../model/layers';
 import { createRng } from '../rng';
 import { softCrossEntropy } from '../train/losses';
 import { NO_TEACHER_MESSAGE } from './catalog';
@@ -62,7 +61,7 @@ describe('knowledge distillation', () => {
     const weights = await readWeights(source);
     const teacher = createTeacher(TEACHER_MODEL, weights, NUM_CLASSES);
     const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const expected = tf.tidy(() => source.forward(x, { training: false, bnStats: [], round: (t) => t, batchNorm: opsBatchNorm }));
+    const expected = tf.tidy(() => source.forward(x, { training: false, bnStats: [], round: (t) => t, kernels: 'stock' }));
     const got = teacher.logits(x);
     expect(Array.from(got.dataSync())).toEqual(Array.from(expected.dataSync()));
     tf.dispose([x, expected, got]);

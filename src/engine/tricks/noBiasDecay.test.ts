@@ -21,7 +21,7 @@ function zeroGradientStep(trickOn: boolean) {
   for (const p of model.params) if (p.kind === 'bn-beta') p.variable.assign(tf.tidy(() => tf.fill(p.variable.shape, 0.5)));
   const decays = (p: ParamInfo) => (isEnabled(noBiasDecay, config) ? (noBiasDecay.decays?.(p, trickParams(noBiasDecay, config)) ?? true) : true);
   const before = model.params.map((p) => p.variable.dataSync().slice());
-  const sgd = createSgd(config.optim, model.params, decays);
+  const sgd = createSgd(config.optim, model.params, decays, 'stock');
   const zeros = model.params.map((p) => tf.zerosLike(p.variable));
   sgd.apply(zeros, 0.1);
   const changed: Record<string, boolean> = {};
