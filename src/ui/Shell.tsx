@@ -9,6 +9,8 @@ import type { LabController } from '../lab/labController';
 import { App } from './App';
 import type { TrainingClient } from '../client/trainingClient';
 import type { ConfigFromLink } from './useConfigLink';
+// The tabs' own styles live in the lab's stylesheet; the page needs them before the lab is opened.
+import './lab/lab.css';
 
 export type View = 'single' | 'lab';
 

@@ -51,7 +51,7 @@ export function LiveSeriesLayer() {
           ) : null}
           {s.dots && !s.faded
             ? s.points.map((p) => (
-                <circle key={p.x} cx={xScale(p.x)} cy={yScale(p.y)} r={3.5} fill="#fff" stroke={s.color} strokeWidth={1.5}>
+                <circle key={p.x} cx={xScale(p.x)} cy={yScale(p.y)} r={3.5} style={{ fill: 'var(--surface)' }} stroke={s.color} strokeWidth={1.5}>
                   <title>{s.describe ? s.describe(p) : `${s.label}: ${p.y}`}</title>
                 </circle>
               ))
