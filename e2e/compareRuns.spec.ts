@@ -42,4 +42,10 @@ test('two tiny runs overlaid, then sent to the lab as a hand-made plan', async (
   await expect(page.getByTestId('lab-variant-0').getByRole('checkbox', { name: 'Label smoothing' })).toBeChecked();
   await expect(page.getByTestId('lab-variant-1').getByLabel('Entry 2 label')).toHaveValue('baseline');
   await expect(page.getByTestId('lab-planned-count')).toHaveText('4'); // 2 configs × 2 seeds
+
+  // Back on the single run, Clear takes every earlier run off the charts.
+  await page.getByTestId('tab-single').click();
+  await page.getByTestId('past-runs-clear').click();
+  await expect(runs).toHaveCount(0);
+  await expect(fadedLoss).toHaveCount(0);
 });
