@@ -13,7 +13,7 @@
  */
 import { createStore } from '../client/createStore';
 import { buildExport, type LabExport } from '../engine/lab/exportFormat';
-import { ImportError, parseImport } from '../engine/lab/importLab';
+import { ImportError, parseImport, type ImportedFile } from '../engine/lab/importLab';
 import { importNotice, sortImported } from '../engine/lab/importMerge';
 import type { Plan } from '../engine/lab/plan';
 import type { Predictions } from '../engine/lab/predict';
@@ -62,6 +62,8 @@ export interface LabController {
   remove(id: string): void;
   clearAll(): Promise<void>;
   importFiles(files: readonly { name: string; text: string }[]): void;
+  /** Adds a file's runs parsed elsewhere (off the main thread: see client/parseImportOffThread.ts). */
+  addImported(fileName: string, imported: ImportedFile): void;
   exportLab(): LabExport;
   predict(runId: string, sampleCount: number): Promise<Predictions>;
   /** Tells the controller the worker's status changed (dataset loaded, single run ended). */
@@ -259,15 +261,17 @@ export function createLabController(opts: LabControllerOptions): LabController {
     importFiles(files) {
       for (const file of files) {
         try {
-          const imported = parseImport(file.text, file.name);
-          const sorting = sortImported(imported.runs, runById);
-          commit({ ...state(), runs: [...state().runs, ...sorting.fresh] }, sorting.fresh.map((r) => r.id));
-          const notice = importNotice(file.name, sorting);
-          notify(notice.kind, notice.text);
+          controller.addImported(file.name, parseImport(file.text, file.name));
         } catch (err) {
           notify('error', err instanceof ImportError ? err.message : `${file.name} was not imported: ${errorMessage(err)}`);
         }
       }
+    },
+    addImported(fileName, imported) {
+      const sorting = sortImported(imported.runs, runById);
+      commit({ ...state(), runs: [...state().runs, ...sorting.fresh] }, sorting.fresh.map((r) => r.id));
+      const notice = importNotice(fileName, sorting);
+      notify(notice.kind, notice.text);
     },
     exportLab() {
       const env = opts.workerStatus();

@@ -4,7 +4,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPlan } from '../engine/lab/plan';
-import { fakeResult, tinyConfig } from '../../test/support/testRuns';
+import { fakeResult, labRun, tinyConfig } from '../../test/support/testRuns';
 import type { Checkpoint } from '../engine/train/checkpoint';
 import type { WorkerEvent, WorkerRequest } from '../worker/protocol';
 import { lazyLabStore } from './browserLab';
@@ -208,6 +208,19 @@ describe('lab controller: clearing deletes only what was asked for', () => {
     await lab.clearAll();
     await flush();
     expect((await store.loadRuns()).map((r) => r.id)).toEqual([old.id]);
+    store.close();
+  });
+
+  it('reads a big lab back in pages, every run once, in queue order', async () => {
+    const store = await openLabStore('trick-lab-paged');
+    const runs = Array.from({ length: 620 }, (_, i) => labRun(`r${String(i).padStart(4, '0')}`, tinyConfig, fakeResult(tinyConfig, 0.5)));
+    // Queue order is the reverse of the key order, so the pages' order is not the answer.
+    await store.saveRuns(runs, (r) => 619 - Number(r.id.slice(1)));
+    const back = await store.loadRuns();
+    expect(back).toHaveLength(620);
+    expect(new Set(back.map((r) => r.id)).size).toBe(620);
+    expect(back.slice(0, 2).map((r) => r.id)).toEqual(['r0619', 'r0618']);
+    expect(back.at(-1)?.id).toBe('r0000');
     store.close();
   });
 });

@@ -103,6 +103,9 @@ async function openDatabase(name: string): Promise<IDBPDatabase<LabDb>> {
   }
 }
 
+/** Runs read from IndexedDB per request when the lab loads. */
+const LOAD_PAGE = 250;
+
 /** A stored run without its queue position. */
 export const withoutOrder = ({ order: _order, ...run }: LabRun & { order: number }): LabRun => run;
 
@@ -111,7 +114,15 @@ export async function openLabStore(name = LAB_DB_NAME): Promise<LabStore> {
   const db = await openDatabase(name);
   return {
     async loadRuns() {
-      const all = await db.getAll('runs');
+      // Read in pages: one getAll of thousands of runs is one long task while the browser
+      // deserialises them; pages of LOAD_PAGE come back as separate tasks.
+      const all: (LabRun & { order: number })[] = [];
+      for (let after: string | null = null; ; ) {
+        const page: (LabRun & { order: number })[] = await db.getAll('runs', after === null ? undefined : IDBKeyRange.lowerBound(after, true), LOAD_PAGE);
+        all.push(...page);
+        if (page.length < LOAD_PAGE) break;
+        after = page[page.length - 1].id;
+      }
       return all.sort((a, b) => a.order - b.order).map(withoutOrder);
     },
     loadMeta: async () => (await db.get('meta', 'lab')) ?? null,

@@ -61,6 +61,11 @@ export function groupKey(config: ExperimentConfig, teacher?: TeacherRecord | nul
   return key;
 }
 
+/** Whether a run's group key is at hand without work (computed before, or cheap: a taught run is keyed afresh). */
+export function groupKeyCached(run: LabRun): boolean {
+  return run.teacher ? true : keys.has(run.config);
+}
+
 /** The group key of a run: its config and its teacher. */
 export const runGroupKey = (run: LabRun): string => groupKey(run.config, run.teacher);
 
@@ -91,32 +96,46 @@ export function groupRuns(runs: readonly LabRun[]): Map<string, LabRun[]> {
  * the first group.
  */
 export function summarise(runs: readonly LabRun[], referenceKey?: string | null): GroupSummary[] {
-  const byKey = groupRuns(runs);
+  const plan = summaryPlan(groupRuns(runs), referenceKey);
+  return [...plan.byKey].map(([key, group]) => summaryRow(plan, key, group));
+}
+
+/** What every row needs: the groups, the reference's key and its seeds' outcomes. */
+export interface SummaryPlan {
+  byKey: ReadonlyMap<string, readonly LabRun[]>;
+  refKey: string | null;
+  refOutcomes: ReturnType<typeof seedOutcomes> | null;
+}
+
+/** The reference of the rows (see summarise), for summaryRow; rows may then be built a slice at a time. */
+export function summaryPlan(byKey: ReadonlyMap<string, readonly LabRun[]>, referenceKey?: string | null): SummaryPlan {
   const marked = [...byKey].find(([, rs]) => rs.some((r) => r.reference))?.[0];
   const refKey = referenceKey && byKey.has(referenceKey) ? referenceKey : (marked ?? [...byKey.keys()][0] ?? null);
-  const refOutcomes = refKey ? seedOutcomes(byKey.get(refKey) ?? []) : null;
-  return [...byKey].map(([key, group]): GroupSummary => {
-    const done = group.filter((r) => r.status === 'finished' && r.result?.final);
-    const finals = done.map((r) => r.result!.final!);
-    const outcomes = seedOutcomes(group);
-    return {
-      key,
-      label: group[0].label,
-      tricks: Object.entries(group[0].config.tricks)
-        .filter(([, s]) => s.enabled)
-        .map(([id]) => id),
-      isReference: key === refKey,
-      counts: countSeeds(outcomes),
-      total: group.length,
-      seeds: [...outcomes.keys()].sort((a, b) => a - b),
-      finalTop1: stat(finals.map((f) => f.valTop1)),
-      peakTop1: stat(finals.map((f) => f.bestValTop1)),
-      finalTop5: stat(finals.map((f) => f.valTop5)),
-      delta: refOutcomes ? pairedDelta(refOutcomes, outcomes) : null,
-      wallSeconds: stat(done.map((r) => r.result!.timings.wallSeconds)),
-      imagesPerSecond: stat(done.map((r) => r.result!.timings.imagesPerSecond)),
-    };
-  });
+  return { byKey, refKey, refOutcomes: refKey ? seedOutcomes(byKey.get(refKey) ?? []) : null };
+}
+
+/** One config's row. */
+export function summaryRow(plan: SummaryPlan, key: string, group: readonly LabRun[]): GroupSummary {
+  const done = group.filter((r) => r.status === 'finished' && r.result?.final);
+  const finals = done.map((r) => r.result!.final!);
+  const outcomes = seedOutcomes(group);
+  return {
+    key,
+    label: group[0].label,
+    tricks: Object.entries(group[0].config.tricks)
+      .filter(([, s]) => s.enabled)
+      .map(([id]) => id),
+    isReference: key === plan.refKey,
+    counts: countSeeds(outcomes),
+    total: group.length,
+    seeds: [...outcomes.keys()].sort((a, b) => a - b),
+    finalTop1: stat(finals.map((f) => f.valTop1)),
+    peakTop1: stat(finals.map((f) => f.bestValTop1)),
+    finalTop5: stat(finals.map((f) => f.valTop5)),
+    delta: plan.refOutcomes ? pairedDelta(plan.refOutcomes, outcomes) : null,
+    wallSeconds: stat(done.map((r) => r.result!.timings.wallSeconds)),
+    imagesPerSecond: stat(done.map((r) => r.result!.timings.imagesPerSecond)),
+  };
 }
 
 export type SortColumn = 'label' | 'finalTop1' | 'peakTop1' | 'finalTop5' | 'delta' | 'wallSeconds' | 'imagesPerSecond';

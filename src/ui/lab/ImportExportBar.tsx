@@ -6,6 +6,8 @@
  */
 import { useState } from 'react';
 import { MAX_IMPORT_BYTES } from '../../engine/lab/importLab';
+import { parseImportOffThread } from '../../client/parseImportOffThread';
+import { errorMessage } from '../../engine/errorMessage';
 import type { LabController, Notice } from '../../lab/labController';
 import { downloadLabExport } from './downloads';
 
@@ -16,13 +18,19 @@ export interface ImportExportBarProps {
   busy: boolean;
 }
 
+/** Reads and checks each file off the main thread (a big export is seconds of parsing), then adds its runs. */
 async function readFiles(lab: LabController, files: readonly File[]): Promise<void> {
-  const readable: { name: string; text: string }[] = [];
   for (const f of files) {
-    if (f.size > MAX_IMPORT_BYTES) lab.notify('error', `${f.name} was not imported: it is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
-    else readable.push({ name: f.name, text: await f.text() });
+    if (f.size > MAX_IMPORT_BYTES) {
+      lab.notify('error', `${f.name} was not imported: it is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
+      continue;
+    }
+    try {
+      lab.addImported(f.name, await parseImportOffThread(await f.text(), f.name));
+    } catch (err) {
+      lab.notify('error', errorMessage(err));
+    }
   }
-  lab.importFiles(readable);
 }
 
 export function ImportExportBar({ lab, notices, runCount, busy }: ImportExportBarProps) {

@@ -8,6 +8,7 @@
 import type { StepEvent } from '../../engine/events';
 import { rateFor, throughputSample, trainImagesFor, type ThroughputSample } from '../../engine/lab/estimate';
 import { hasEnded, type LabRun } from '../../engine/lab/types';
+import { VirtualList } from './VirtualList';
 import type { LabController, LabState } from '../../lab/labController';
 import type { DatasetInfo } from '../../worker/protocol';
 import { formatDuration } from '../../data/format';
@@ -48,6 +49,8 @@ interface RowProps {
   lastStep: StepEvent | null;
   estimate: number | null;
   unsaved: boolean;
+  /** From VirtualList: the row's index and, in a long list, its measuring ref. */
+  measure: { 'data-index': number; ref?: (el: HTMLElement | null) => void };
 }
 
 function progressOf(run: LabRun, active: boolean, lastStep: StepEvent | null): number {
@@ -65,11 +68,11 @@ function UnsavedTag() {
   );
 }
 
-function RunRow({ run, index, last, lab, active, lastStep, estimate, unsaved }: RowProps) {
+function RunRow({ run, index, last, lab, active, lastStep, estimate, unsaved, measure }: RowProps) {
   const eta = active && lastStep ? etaSeconds(lastStep) : run.status === 'queued' ? estimate : null;
   const final = run.result?.final;
   return (
-    <li className={`lab-run lab-run-${run.status}`} data-testid="lab-run" data-status={run.status} data-run-id={run.id} data-checkpoint={run.checkpointEpoch ?? 0} data-epochs={run.epochs.length} data-unsaved={unsaved}>
+    <li {...measure} className={`lab-run lab-run-${run.status}`} data-testid="lab-run" data-status={run.status} data-run-id={run.id} data-checkpoint={run.checkpointEpoch ?? 0} data-epochs={run.epochs.length} data-unsaved={unsaved}>
       <div className="lab-run-head">
         <span className="lab-run-label">
           {run.label} <span className="field-hint">seed {run.config.run.seed}</span>
@@ -150,17 +153,41 @@ export function QueuePanel({ lab, runs, activeRunId, queueRunning, queueOwner, l
         </span>
       </div>
       {local.length === 0 ? <p className="field-hint">No runs yet: plan an ablation and queue it.</p> : null}
-      <ol className="lab-runs" data-testid="lab-runs">
-        {local.map((run, i) => (
-          <RunRow key={run.id} run={run} index={i} last={local.length - 1} lab={lab} active={run.id === activeRunId} lastStep={run.id === activeRunId ? lastStep : null} estimate={estimateOf(run)} unsaved={unsaved.has(run.id)} />
-        ))}
-      </ol>
+      <VirtualList
+        ordered
+        className="lab-runs"
+        testId="lab-runs"
+        count={local.length}
+        estimateHeight={64}
+        renderItem={(i, measure) => {
+          const run = local[i];
+          return (
+            <RunRow
+              key={run.id}
+              run={run}
+              index={i}
+              last={local.length - 1}
+              lab={lab}
+              active={run.id === activeRunId}
+              lastStep={run.id === activeRunId ? lastStep : null}
+              estimate={estimateOf(run)}
+              unsaved={unsaved.has(run.id)}
+              measure={measure}
+            />
+          );
+        }}
+      />
       {imported.length > 0 ? (
         <>
           <h3>Imported</h3>
-          <ul className="lab-runs" data-testid="lab-imported">
-            {imported.map((run) => (
-              <li key={run.id} className="lab-run" data-testid="lab-imported-run" data-status={run.status}>
+          <VirtualList
+            className="lab-runs"
+            testId="lab-imported"
+            count={imported.length}
+            renderItem={(i, measure) => {
+              const run = imported[i];
+              return (
+              <li key={run.id} {...measure} className="lab-run" data-testid="lab-imported-run" data-status={run.status}>
                 <span className="lab-run-label">
                   {run.label} <span className="field-hint">seed {run.config.run.seed}, {run.status}, from {run.origin}</span>
                 </span>{' '}
@@ -169,8 +196,9 @@ export function QueuePanel({ lab, runs, activeRunId, queueRunning, queueOwner, l
                   Remove
                 </button>
               </li>
-            ))}
-          </ul>
+              );
+            }}
+          />
         </>
       ) : null}
     </section>

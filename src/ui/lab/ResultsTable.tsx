@@ -106,11 +106,14 @@ export function ResultsTable({ rows, colors, onReference, charted, picked, onPic
         <label className="field lab-reference">
           Δ against{' '}
           <select value={reference?.key ?? ''} onChange={(e) => onReference(e.target.value || null)} data-testid="lab-reference">
-            {rows.map((r) => (
+            {/* The configs the charts draw (and the reference): a select of thousands helps nobody. */}
+            {rows
+              .filter((r) => r.isReference || charted.has(r.key))
+              .map((r) => (
               <option key={r.key} value={r.key}>
                 {r.label}
               </option>
-            ))}
+              ))}
           </select>
         </label>
         <button type="button" disabled={rows.length === 0} onClick={() => downloadText(resultsCsv(sorted), 'trick-lab-results.csv', 'text/csv')} data-testid="lab-download-csv">
