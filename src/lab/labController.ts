@@ -101,10 +101,17 @@ export function createLabController(opts: LabControllerOptions): LabController {
   const predictions = createPredictRequests((request) => port.postMessage(request), opts.newId);
 
   const channel = opts.channel ?? SILENT;
+  /** A run's place in the list, from an index rebuilt when the list changes. */
+  let positions: { runs: readonly LabRun[]; index: Map<string, number> } | null = null;
+  const positionOf = (id: string): number => {
+    const runs = state().runs;
+    if (positions?.runs !== runs) positions = { runs, index: new Map(runs.map((r, i) => [r.id, i])) };
+    return positions.index.get(id) ?? -1;
+  };
   const guard = createGuardedStore({
     store: announcingStore(opts.store, channel.post),
     runs: () => state().runs,
-    order: (run) => state().runs.findIndex((r) => r.id === run.id),
+    order: (run) => positionOf(run.id),
     meta: () => ({ plan: state().plan, referenceKey: state().referenceKey, teacherRunId: state().teacherRunId }),
     onChange(storage) {
       const recovered = state().storage.problem !== null && storage.problem === null;
@@ -118,11 +125,12 @@ export function createLabController(opts: LabControllerOptions): LabController {
       for (const { reason } of refused) notify('error', reason);
     },
   });
-  const runById = (id: string) => state().runs.find((r) => r.id === id);
+  const runById = (id: string): LabRun | undefined => state().runs[positionOf(id)];
   /** Shows `next` and writes the runs with these ids. */
   const commit = (next: LabState, save: readonly string[], throttled = false): Promise<boolean> => {
     set(next, throttled);
-    return guard.saveRuns(next.runs.filter((r) => save.includes(r.id)));
+    const ids = new Set(save);
+    return guard.saveRuns(next.runs.filter((r) => ids.has(r.id)));
   };
   const update = (id: string, patch: Partial<LabRun>) => commit(patchRun(state(), id, patch), [id]);
   const runner = createQueueRunner({
