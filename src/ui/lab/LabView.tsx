@@ -4,7 +4,7 @@
  * and backend come from the shared training client. While the lab is shown, the address bar
  * carries the plan (`#view=lab&share=…`), so the link reproduces the setup.
  */
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { chartedKeys } from '../../engine/lab/chartSelection';
 import { analyseFactorial } from '../../engine/lab/factorialEffects';
 import { expandPlan } from '../../engine/lab/plan';
@@ -47,10 +47,13 @@ function shareUrlFor(code: string | null): string {
 export function LabView({ lab, client, active }: LabViewProps) {
   const state = useLab(lab);
   const training = useTraining(client);
-  const { runs, plan } = state;
+  const { plan } = state;
+  // Store updates render synchronously; the lists and charts built from thousands of runs follow
+  // as deferred (interruptible) renders, so an import or a reload never holds the page.
+  const runs = useDeferredValue(state.runs);
   // Summaries are computed when the runs change, not while rendering (labSummary.ts).
   const summary = useMemo(() => createLabSummary(lab), [lab]);
-  const { rows, runsByKey } = useSyncExternalStore(summary.subscribe, summary.getSnapshot);
+  const { rows, runsByKey } = useDeferredValue(useSyncExternalStore(summary.subscribe, summary.getSnapshot));
   const teachers = useMemo(() => new Map(rows.flatMap((row) => [[row.key, describeTeachers(runsByKey.get(row.key) ?? [])] as const]).filter((e): e is readonly [string, string] => e[1] !== null)), [rows, runsByKey]);
   const colors = useMemo(() => new Map(rows.map((r, i) => [r.key, colorFor(i)])), [rows]);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
@@ -125,7 +128,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
             <PlannerPanel
               plan={plan}
               onChange={lab.setPlan}
-              runs={state.runs}
+              runs={runs}
               dataset={training.dataset}
               backend={training.backend}
               teacherRunId={state.teacherRunId}
@@ -137,7 +140,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
           <PanelBoundary name="The queue">
             <QueuePanel
               lab={lab}
-              runs={state.runs}
+              runs={runs}
               activeRunId={state.activeRunId}
               queueRunning={state.queueRunning}
               queueOwner={state.queueOwner}
