@@ -5,6 +5,7 @@
  * this version of the app).
  */
 import { expandPlan, type Plan } from '../engine/lab/plan';
+import { datasetMismatch } from '../engine/lab/planDataset';
 import { needsTeacher, teacherMismatch, teacherRecord, type TeacherRecord } from '../engine/lab/teacher';
 import type { LabRun } from '../engine/lab/types';
 import { validatePlan } from '../engine/lab/validatePlan';
@@ -63,8 +64,10 @@ export function queuedRuns(plan: Plan, ctx: { datasetId: DatasetInfo['id'] | nul
   });
 }
 
-/** Why the plan cannot be queued with the chosen teacher on `dataset`, or null. */
+/** Why the plan cannot be queued on `dataset` (another set than it records, or the chosen teacher's), or null. */
 export function queueProblem(plan: Plan, teacher: LabRun | null, dataset: DatasetInfo | null): string | null {
+  const mismatch = dataset ? datasetMismatch(plan.dataset, dataset) : null;
+  if (mismatch) return mismatch;
   if (plan.teacher || !dataset) return null;
   const students = expandPlan(plan).groups.filter((g) => needsTeacher(g.config));
   if (students.length === 0) return null;

@@ -19,6 +19,7 @@
 import type { ExperimentConfig, ModelConfig } from '../config';
 import { getTrickInfo, TRICK_CATALOG } from '../tricks/catalog';
 import { factorialDesign, type Resolution } from './factorialDesign';
+import type { PlanDataset } from './planDataset';
 import { modelName, needsTeacher } from './teacher';
 
 /** Bump when the shape changes; other versions are refused with a message. */
@@ -58,6 +59,8 @@ export interface Plan {
   seeds: number[];
   /** A teacher to train first for the configs that distil; absent or null: a finished run is chosen instead. */
   teacher?: PlanTeacher | null;
+  /** The dataset loaded when the plan was made; absent or null in plans that record none. */
+  dataset?: PlanDataset | null;
 }
 
 /**
@@ -113,6 +116,7 @@ export function createPlan(baseline: ExperimentConfig, patch: Partial<Omit<Plan,
     variants: patch.variants ?? [],
     seeds: patch.seeds ?? seedRange(baseline.run.seed, 2),
     teacher: patch.teacher ?? null,
+    ...(patch.dataset ? { dataset: patch.dataset } : {}),
   };
 }
 

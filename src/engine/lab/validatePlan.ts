@@ -7,6 +7,7 @@ import type { ExperimentConfig } from '../config';
 import { ConfigError, validateConfig } from '../validateConfig';
 import { TRICK_CATALOG } from '../tricks/catalog';
 import { FACTORIAL_LIMITS } from './factorialDesign';
+import { planDatasetProblem } from './planDataset';
 import { expandPlan, factorialResolution, PLAN_MODES, PLAN_SCHEMA_VERSION, type Plan, type PlanMode } from './plan';
 
 /** Most seeds per config, configs per plan and runs per plan (a plan is a to-do list, not a sweep). */
@@ -25,7 +26,7 @@ export class PlanError extends Error {
 
 const KEYS = ['schemaVersion', 'name', 'baseline', 'mode', 'tricks', 'variants', 'seeds'] as const;
 /** Keys a plan may leave out (plans written before they existed stay valid). */
-const OPTIONAL_KEYS = ['teacher'] as const;
+const OPTIONAL_KEYS = ['teacher', 'dataset'] as const;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
@@ -108,6 +109,8 @@ export function validatePlan(value: unknown): Plan {
     if (tricks.length < min || tricks.length > max) throw new PlanError('tricks', `a resolution ${resolution === 4 ? 'IV' : 'V'} factorial design takes ${min} to ${max} tricks (got ${tricks.length})`);
   }
   checkTeacher(value.teacher, value.baseline as ExperimentConfig);
+  const dataset = planDatasetProblem(value.dataset);
+  if (dataset) throw new PlanError(dataset.field, dataset.message);
   // Bounded before expanding: at most 50 configs (or 128 for a factorial), 20 seeds and a teacher.
   const runs = expandPlan(value as unknown as Plan).runs.length;
   if (runs > PLAN_LIMITS.runs) throw new PlanError('seeds', `the plan has ${runs} runs; at most ${PLAN_LIMITS.runs}`);

@@ -4,10 +4,11 @@
  * and backend come from the shared training client. While the lab is shown, the address bar
  * carries the plan (`#view=lab&share=…`), so the link reproduces the setup.
  */
-import { useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { chartedKeys } from '../../engine/lab/chartSelection';
 import { analyseFactorial } from '../../engine/lab/factorialEffects';
 import { expandPlan } from '../../engine/lab/plan';
+import { followDataset } from '../../engine/lab/planDataset';
 import { encodeSetup } from '../../engine/lab/shareLink';
 import { groupKey, runGroupKey } from '../../engine/lab/summary';
 import { hasEnded } from '../../engine/lab/types';
@@ -22,6 +23,7 @@ import { ComparisonCharts } from './ComparisonCharts';
 import { FactorialResults } from './FactorialPanel';
 import { ImportExportBar } from './ImportExportBar';
 import { InspectPanel } from './InspectPanel';
+import { LabDatasetPicker } from './LabDatasetPicker';
 import { colorFor } from './labColors';
 import { PlannerPanel } from './PlannerPanel';
 import { QueuePanel } from './QueuePanel';
@@ -48,6 +50,13 @@ export function LabView({ lab, client, active }: LabViewProps) {
   const state = useLab(lab);
   const training = useTraining(client);
   const { plan } = state;
+  // The plan records the loaded dataset and follows it when it changes, unless made for another.
+  const seenDataset = useRef(training.dataset);
+  useEffect(() => {
+    const recorded = followDataset(plan.dataset, seenDataset.current, training.dataset);
+    seenDataset.current = training.dataset;
+    if (recorded !== plan.dataset) lab.setPlan({ ...plan, dataset: recorded });
+  }, [lab, plan, training.dataset]);
   // Store updates render synchronously; the lists and charts built from thousands of runs follow
   // as deferred (interruptible) renders, so an import or a reload never holds the page.
   const runs = useDeferredValue(state.runs);
@@ -135,6 +144,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
               onTeacher={lab.setTeacher}
               onQueue={lab.enqueuePlan}
               shareUrl={shareUrl}
+              datasetPanel={<LabDatasetPicker client={client} training={training} plan={plan} onChange={lab.setPlan} busy={state.activeRunId !== null || ['starting', 'running', 'paused', 'stopping'].includes(training.phase)} />}
             />
           </PanelBoundary>
           <PanelBoundary name="The queue">

@@ -4,10 +4,11 @@
  * total time before anything starts (from this device's earlier runs when there are any), then
  * queues the plan. The plan is shared as a link or downloaded for `npm run ablate`.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { BackendInfo } from '../../engine/events';
 import { estimatePlan, throughputSample, trainImagesFor, type ThroughputSample } from '../../engine/lab/estimate';
 import { expandPlan, inapplicableTricks, PLAN_MODES, type Plan, type PlanMode } from '../../engine/lab/plan';
+import { datasetMismatch } from '../../engine/lab/planDataset';
 import { needsTeacher } from '../../engine/lab/teacher';
 import type { LabRun } from '../../engine/lab/types';
 import { PlanError, validatePlan } from '../../engine/lab/validatePlan';
@@ -32,6 +33,8 @@ export interface PlannerPanelProps {
   onQueue: () => void;
   /** The page's URL with the plan in its fragment. */
   shareUrl: string;
+  /** What the runs train on, and the picker of datasets (LabDatasetPicker). */
+  datasetPanel?: ReactNode;
 }
 
 const MODE_LABELS: Record<PlanMode, string> = {
@@ -54,7 +57,7 @@ function planProblem(plan: Plan): { field: string; message: string } | null {
 }
 
 export function PlannerPanel(props: PlannerPanelProps) {
-  const { plan, onChange, runs, dataset, backend, teacherRunId, onTeacher, onQueue, shareUrl } = props;
+  const { plan, onChange, runs, dataset, backend, teacherRunId, onTeacher, onQueue, shareUrl, datasetPanel } = props;
   const [copied, setCopied] = useState(false);
   const problem = useMemo(() => planProblem(plan), [plan]);
   const expanded = useMemo(() => (problem ? null : expandPlan(plan)), [plan, problem]);
@@ -64,7 +67,8 @@ export function PlannerPanel(props: PlannerPanelProps) {
     return estimatePlan(expanded.runs, (c) => trainImagesFor(c, dataset), samples, backend?.name);
   }, [expanded, dataset, samples, backend]);
   const distils = expanded?.groups.some((g) => needsTeacher(g.config)) ?? false;
-  const blocked = distils && teacherBlock(plan, runs, teacherRunId, dataset) !== null;
+  const otherData = dataset !== null && datasetMismatch(plan.dataset, dataset) !== null;
+  const blocked = otherData || (distils && teacherBlock(plan, runs, teacherRunId, dataset) !== null);
   const inapplicable = problem ? [] : inapplicableTricks(plan);
   const count = expanded?.runs.length ?? 0;
   const scales = [...plan.tricks, ...plan.variants.flatMap((v) => v.tricks)].includes('linearScaling');
@@ -75,6 +79,7 @@ export function PlannerPanel(props: PlannerPanelProps) {
   return (
     <section className="panel lab-planner" aria-label="Ablation planner">
       <h2>Plan an ablation</h2>
+      {datasetPanel}
       <SelectField label="Design" value={plan.mode} options={MODES} testId="lab-mode" onChange={(mode) => onChange({ ...plan, mode })} />
       <BaselineFields plan={plan} onChange={onChange} disabled={false} error={problem} />
       <TrickChooser plan={plan} onChange={onChange} disabled={false} />

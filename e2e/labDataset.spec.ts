@@ -1,0 +1,43 @@
+// The lab says what it trains on: the planner shows the loaded set (the embedded synthetic one at
+// first), follows a switch to CIFAR-10 and back, and a plan made for another set (a shared
+// link) is not queued until the user loads that set or plans for the loaded one.
+import { expect, test } from '@playwright/test';
+import { makeConfig } from '../src/engine/config';
+import { createPlan } from '../src/engine/lab/plan';
+import { encodeSetup } from '../src/engine/lab/shareLink';
+import { FIXTURE } from '../test/support/cifarSample';
+import { LabPage } from './pages/LabPage';
+
+const CPU = '?backend=cpu';
+const SYNTHETIC = 'synthetic (seed 1) (5,000 training, 1,000 test images)';
+
+test('the planner shows the dataset, follows a switch, and refuses a plan made for another', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 1000 } });
+  const lab = new LabPage(await context.newPage());
+  const id = (t: string) => lab.page.getByTestId(t);
+  await lab.open(CPU);
+  await expect(id('lab-dataset-name')).toHaveText(SYNTHETIC, { timeout: 30_000 });
+
+  // CIFAR-10 loaded on the single-run page (the same worker) is what the lab trains on next.
+  await id('dataset-file-input').setInputFiles(FIXTURE);
+  await expect(id('lab-dataset-name')).toHaveText(/^CIFAR-10 .*\(200 training, no test split\)$/, { timeout: 60_000 });
+  await expect(id('lab-dataset-mismatch')).toHaveCount(0);
+  // …and back to the synthetic set from the planner's own picker.
+  await id('lab-dataset-choice').selectOption('synthetic');
+  await expect(id('lab-dataset-name')).toHaveText(SYNTHETIC, { timeout: 30_000 });
+  await expect(id('lab-queue-plan')).toBeEnabled();
+
+  // A link to a plan made for full CIFAR-10: named, and not queued on the synthetic set.
+  const baseline = makeConfig({ model: { depth: 8, widthMultiplier: 0.25 }, data: { resolution: 16, trainLimit: 128 }, run: { epochs: 1 } });
+  const plan = createPlan(baseline, { tricks: ['labelSmoothing'], seeds: [1], dataset: { id: 'cifar10', name: 'CIFAR-10', trainCount: 50000, testCount: 10000 } });
+  await lab.page.close();
+  const shared = new LabPage(await context.newPage());
+  await shared.openShared(encodeSetup({ config: baseline, plan }), CPU);
+  const sid = (t: string) => shared.page.getByTestId(t);
+  await expect(sid('lab-dataset-mismatch')).toContainText('This plan was made for CIFAR-10 (50,000 training, 10,000 test images), but synthetic (seed 1)', { timeout: 30_000 });
+  await expect(sid('lab-queue-plan')).toBeDisabled();
+  await sid('lab-dataset-adopt').click();
+  await expect(sid('lab-dataset-mismatch')).toHaveCount(0);
+  await expect(sid('lab-queue-plan')).toBeEnabled();
+  await context.close();
+});
