@@ -20,6 +20,7 @@ import { estimatePlan, trainImagesFor } from '../engine/lab/estimate';
 import { planNotes } from '../engine/lab/planNotes';
 import type { Plan } from '../engine/lab/plan';
 import { parseImport } from '../engine/lab/importLab';
+import { describeDataset, otherDatasetNote } from '../engine/lab/planDataset';
 import { validatePlan } from '../engine/lab/validatePlan';
 import { checkpointFiles } from '../node/checkpointFiles';
 import { runAblation, runsToDo } from '../node/runAblation';
@@ -85,12 +86,15 @@ async function main(): Promise<number> {
   const plan = await loadPlan(values.plan);
   if (values.backend) plan.baseline.run.backend = validatePlan({ ...plan, baseline: { ...plan.baseline, run: { ...plan.baseline.run, backend: values.backend } } }).baseline.run.backend;
   const shard = resolveShard(values.shard, values.shards, process.env);
-  const dataset = await loadDataset(values.data, plan.baseline.data.dataset);
+  // The set the plan records (made in the lab) says which data it wants; older plans, the baseline's.
+  if (plan.dataset && plan.dataset.id !== 'synthetic' && !values.data) throw new Error(`the plan was made for ${describeDataset(plan.dataset)}: pass --data with its path`);
+  const dataset = await loadDataset(values.data, plan.dataset?.id ?? plan.baseline.data.dataset);
   const todo = runsToDo(plan, shard);
   const sizes = { trainCount: dataset.train.count, testCount: dataset.test?.count ?? 0 };
   const estimate = estimatePlan(todo, (c) => trainImagesFor(c, sizes), []);
   console.log(`plan "${plan.name}" (${plan.mode}): ${todo.length} run${todo.length === 1 ? '' : 's'}${shard ? ` (part ${shard.index} of ${shard.count})` : ''}, about ${formatDuration(estimate.totalSeconds)} (${estimate.note})`);
-  for (const note of planNotes(plan)) console.log(`note: ${note}`);
+  const otherData = otherDatasetNote(plan.dataset, { id: dataset.id, name: dataset.name, ...sizes });
+  for (const note of [...(otherData ? [otherData] : []), ...planNotes(plan)]) console.log(`note: ${note}`);
   for (const r of todo) console.log(`  ${r.key.padEnd(8)} ${r.label} (seed ${r.seed})${r.teacherKey ? `, taught by ${r.teacherKey}` : ''}${r.exported ? '' : ' (a teacher of another part: trained here, not written)'}`);
   if (values['dry-run']) return 0;
 

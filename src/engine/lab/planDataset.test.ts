@@ -5,7 +5,7 @@ import { tinyConfig } from '../../../test/support/testRuns';
 import { buildExport } from './exportFormat';
 import { ImportError, parseImport } from './importLab';
 import { createPlan } from './plan';
-import { datasetMismatch, describeDataset, followDataset, planDatasetOf, sameDataset, type PlanDataset } from './planDataset';
+import { datasetMismatch, describeDataset, followDataset, otherDatasetNote, planDatasetOf, sameDataset, type PlanDataset } from './planDataset';
 import { PlanError, validatePlan } from './validatePlan';
 
 const synthetic: PlanDataset = { id: 'synthetic', name: 'Synthetic', trainCount: 5000, testCount: 1000 };
@@ -47,6 +47,14 @@ describe('the dataset a plan records', () => {
     expect(datasetMismatch(cifar10, cifar10Hub)).toBeNull();
     expect(datasetMismatch(cifar10, synthetic)).toBe(
       'This plan was made for CIFAR-10 (50,000 training, 10,000 test images), but Synthetic (5,000 training, 1,000 test images) is loaded. Load CIFAR-10 in the planner, or plan for the loaded set.',
+    );
+  });
+
+  it('notes, for the Node runner, a set other than the recorded one', () => {
+    expect(otherDatasetNote(undefined, synthetic)).toBeNull();
+    expect(otherDatasetNote(cifar10Hub, cifar10)).toBeNull();
+    expect(otherDatasetNote(cifar10, { ...cifar10, trainCount: 200, testCount: 0 })).toBe(
+      'the plan was made for CIFAR-10 (50,000 training, 10,000 test images); these runs train on CIFAR-10 (200 training, no test split)',
     );
   });
 

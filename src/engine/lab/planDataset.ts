@@ -37,6 +37,12 @@ export function datasetMismatch(recorded: PlanDataset | null | undefined, loaded
   return `This plan was made for ${describeDataset(recorded)}, but ${describeDataset(loaded)} is loaded. Load ${recorded.name} in the planner, or plan for the loaded set.`;
 }
 
+/** For `npm run ablate`, which trains on the set it is given: a note when that is not the recorded one. */
+export function otherDatasetNote(recorded: PlanDataset | null | undefined, loaded: PlanDataset): string | null {
+  if (!recorded || sameDataset(recorded, loaded)) return null;
+  return `the plan was made for ${describeDataset(recorded)}; these runs train on ${describeDataset(loaded)}`;
+}
+
 /**
  * The recorded dataset after the loaded one changed from `previous` to `loaded`: a plan with
  * none, or with the one that was loaded, follows the new set; a plan made for another set (from
