@@ -1,7 +1,7 @@
 // The lab says what it trains on: the planner shows the loaded set (the embedded synthetic one at
 // first), follows a switch to CIFAR-10 (a file, then an archive kept in the browser's store) and
-// back, and a plan made for another set (a shared
-// link) is not queued until the user loads that set or plans for the loaded one.
+// back, and a plan made for another set (a shared link) is not queued until the user loads that
+// set or plans for the loaded one.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { makeConfig } from '../src/engine/config';
