@@ -28,6 +28,7 @@ import { RunEstimate } from './RunEstimate';
 import { readThroughput, recordThroughput } from './runThroughput';
 import { throughputSample } from '../engine/lab/estimate';
 import { useTraining } from './useTraining';
+import { baselineSummary } from './baselineSummary';
 import { addPastRun, pastRunOf, type PastRun } from './pastRuns';
 import { PastRunsPanel } from './PastRunsPanel';
 import type { Plan } from '../engine/lab/plan';
@@ -116,34 +117,19 @@ export function App({ client, backend, active = true, initialConfig = null, link
           The settings in this link could not be read: {linkProblem} The default settings are shown instead.
         </p>
       ) : null}
+      {/* The experiment first (as TensorFlow Playground puts its controls beside the picture): the
+          tricks on the left, the run and its charts beside them; the baseline they are applied to
+          below, in a section that folds away. */}
       <main className="layout">
-        {/* One fieldset disables every setting during a run, so Start re-renders none of the panels. */}
-        <fieldset className="sidebar" disabled={live} aria-label="Settings">
-          <PanelBoundary name="The dataset chooser">
-            <MemoDatasetChooser dataset={dataset} loading={state.datasetLoading} error={state.datasetError} progress={state.datasetProgress} disabled={live} onUseSynthetic={loadSynthetic} onFiles={loadFiles} />
-          </PanelBoundary>
-          <PanelBoundary name="The dataset downloader">
-            <MemoDatasetDownloader origin={location.origin} disabled={live || state.datasetLoading} loaders={loaders} storedVersion={dataset} />
-          </PanelBoundary>
-          <PanelBoundary name="The recipes panel">
-            <MemoPresetPicker config={config} onLoad={setConfig} disabled={live} />
-          </PanelBoundary>
-          <PanelBoundary name="The config file input">
-            <ConfigFileInput onLoad={setConfig} disabled={live} />
-          </PanelBoundary>
-          <PanelBoundary name="The run settings">
-            <MemoConfigForm config={config} onChange={setConfig} error={runConfigError} disabled={false} />
-          </PanelBoundary>
-          <PanelBoundary name="The model levers">
-            <MemoLeversPanel config={config} onChange={setConfig} disabled={false} omit={LEVERS_IN_CONFIG_FORM} />
-          </PanelBoundary>
+        {/* Each fieldset disables its settings during a run, so Start re-renders none of the panels. */}
+        <fieldset className="tricks-column" disabled={live} aria-label="Tricks">
           {/* The trick toggles, generated from src/engine/tricks/catalog.ts. */}
           <PanelBoundary name="The tricks panel">
             <MemoTrickPanel config={config} onChange={setConfig} disabled={false} />
           </PanelBoundary>
         </fieldset>
         <div className="content">
-          <section className="panel" aria-label="Run">
+          <section className="panel run-panel" aria-label="Run">
             <RunControls
               phase={phase}
               canStart={!live && !!dataset && !!state.backend && !state.datasetLoading}
@@ -176,16 +162,42 @@ export function App({ client, backend, active = true, initialConfig = null, link
             ) : null}
           </section>
           <ChartsPanel lrPoints={lrPoints} showPosition={live || phase === 'done'} steps={chartSteps} epochs={chartEpochs} totalEpochs={planConfig.run.epochs} pastRuns={chartRuns} />
-          <PanelBoundary name="The earlier runs">
-            <PastRunsPanel runs={pastRuns} onChange={setPastRuns} onSendToLab={onSendToLab} />
-          </PanelBoundary>
           {result?.final ? (
             <p className="final" data-testid="final-metrics">
               Final validation top-1: <strong>{(100 * result.final.valTop1).toFixed(1)}%</strong> (peak {(100 * result.final.bestValTop1).toFixed(1)}%, chosen on the test set, optimistic), top-5{' '}
               {(100 * result.final.valTop5).toFixed(1)}%, in {result.timings.wallSeconds.toFixed(1)} s.
             </p>
           ) : null}
+          <PanelBoundary name="The earlier runs">
+            <PastRunsPanel runs={pastRuns} onChange={setPastRuns} onSendToLab={onSendToLab} />
+          </PanelBoundary>
         </div>
+        {/* Open at first (its fields are where a new setup starts); one click folds it away. */}
+        <details className="baseline" open data-testid="baseline">
+          <summary>
+            <span className="baseline-title">Baseline</span> <span className="field-hint" data-testid="baseline-summary">{baselineSummary(config, dataset?.name ?? null)}</span>
+          </summary>
+          <fieldset className="baseline-grid" disabled={live} aria-label="Baseline settings">
+            <PanelBoundary name="The dataset chooser">
+              <MemoDatasetChooser dataset={dataset} loading={state.datasetLoading} error={state.datasetError} progress={state.datasetProgress} disabled={live} onUseSynthetic={loadSynthetic} onFiles={loadFiles} />
+            </PanelBoundary>
+            <PanelBoundary name="The dataset downloader">
+              <MemoDatasetDownloader origin={location.origin} disabled={live || state.datasetLoading} loaders={loaders} storedVersion={dataset} />
+            </PanelBoundary>
+            <PanelBoundary name="The run settings">
+              <MemoConfigForm config={config} onChange={setConfig} error={runConfigError} disabled={false} />
+            </PanelBoundary>
+            <PanelBoundary name="The model levers">
+              <MemoLeversPanel config={config} onChange={setConfig} disabled={false} omit={LEVERS_IN_CONFIG_FORM} />
+            </PanelBoundary>
+            <PanelBoundary name="The recipes panel">
+              <MemoPresetPicker config={config} onLoad={setConfig} disabled={live} />
+            </PanelBoundary>
+            <PanelBoundary name="The config file input">
+              <ConfigFileInput onLoad={setConfig} disabled={live} />
+            </PanelBoundary>
+          </fieldset>
+        </details>
       </main>
     </div>
   );

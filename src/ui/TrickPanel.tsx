@@ -1,7 +1,7 @@
 /**
  * The Bag-of-Tricks toggles (He et al. 2019), generated from the registry: one checkbox per
- * trick (its accessible name is the trick's name as in the paper, its explanation the tooltip,
- * a link to its section of the protocol) and its declared parameters as number inputs. The panel
+ * trick (its accessible name is the trick's name as in the paper, its one-line explanation shown
+ * under it and read as its description, a link to its section of the protocol) and its declared parameters as number inputs. The panel
  * needs no change when a trick is added to src/engine/tricks/catalog.ts.
  */
 import type { ExperimentConfig, TrickSetting } from '../engine/config';
@@ -31,18 +31,25 @@ export function TrickPanel({ config, onChange, disabled, tricks = TRICK_CATALOG 
           const reason = trick.notApplicable?.(config) ?? null;
           return (
             <li key={trick.id} className="trick" data-testid={`trick-${trick.id}`}>
-              <label title={`${trick.explanation} (${trick.reference})`}>
-                <input
-                  type="checkbox"
-                  checked={setting.enabled}
-                  onChange={(e) => setSetting(trick, { ...setting, enabled: e.target.checked })}
-                  data-testid={`trick-${trick.id}-toggle`}
-                />{' '}
-                {trick.name}
-              </label>{' '}
-              <a className="trick-protocol field-hint" href={protocolHref(trick.id)} target="_blank" rel="noopener" data-testid={`trick-${trick.id}-protocol`}>
-                how it is applied
-              </a>
+              <div className="trick-head">
+                <label title={`${trick.explanation} (${trick.reference})`}>
+                  <input
+                    type="checkbox"
+                    checked={setting.enabled}
+                    onChange={(e) => setSetting(trick, { ...setting, enabled: e.target.checked })}
+                    aria-describedby={`trick-${trick.id}-explanation`}
+                    data-testid={`trick-${trick.id}-toggle`}
+                  />{' '}
+                  {trick.name}
+                </label>
+                <a className="trick-protocol field-hint" href={protocolHref(trick.id)} target="_blank" rel="noopener" title="How it is applied" data-testid={`trick-${trick.id}-protocol`}>
+                  protocol
+                </a>
+              </div>
+              {/* One line under the name; the whole of it as its tooltip and while the trick has keyboard focus. */}
+              <p className="trick-explanation field-hint" title={trick.explanation} id={`trick-${trick.id}-explanation`} data-testid={`trick-${trick.id}-explanation`}>
+                {trick.explanation}
+              </p>
               {reason ? <span className="field-hint"> not applicable: {reason}</span> : null}
               {setting.enabled && trick.params.length > 0 ? (
                 <div className="trick-params">

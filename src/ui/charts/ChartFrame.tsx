@@ -34,6 +34,6 @@ export function ChartFrame({ title, testId, points, empty, children, footer }: C
 }
 
 /** Shared look. */
-export const CHART_HEIGHT = 190;
+export const CHART_HEIGHT = 220;
 export const AXIS_STYLE = { fontSize: 11 };
 export const MARGIN = { top: 8, right: 16, bottom: 4, left: 4 };
