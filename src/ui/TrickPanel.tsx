@@ -30,7 +30,7 @@ export function TrickPanel({ config, onChange, disabled, tricks = TRICK_CATALOG 
           const setting = settingOf(trick);
           const reason = trick.notApplicable?.(config) ?? null;
           return (
-            <li key={trick.id} className="trick" data-testid={`trick-${trick.id}`}>
+            <li key={trick.id} className={setting.enabled ? 'trick trick-on' : 'trick'} data-testid={`trick-${trick.id}`}>
               <div className="trick-head">
                 <label title={`${trick.explanation} (${trick.reference})`}>
                   <input
@@ -46,7 +46,7 @@ export function TrickPanel({ config, onChange, disabled, tricks = TRICK_CATALOG 
                   protocol
                 </a>
               </div>
-              {/* One line under the name; the whole of it as its tooltip and while the trick has keyboard focus. */}
+              {/* One line under the name (the whole of it as its tooltip), all of it while the trick is on. */}
               <p className="trick-explanation field-hint" title={trick.explanation} id={`trick-${trick.id}-explanation`} data-testid={`trick-${trick.id}-explanation`}>
                 {trick.explanation}
               </p>
