@@ -88,13 +88,18 @@ function world() {
 const statuses = (lab: LabController) => lab.getSnapshot().runs.map((r) => r.status);
 const lastNotice = (lab: LabController) => lab.getSnapshot().notices.at(-1)?.text;
 
+/** Plans the baseline over `seeds` in `lab` (owner or follower) and queues it. */
+async function queueSeeds(lab: LabController, seeds: number[]): Promise<void> {
+  lab.setPlan(createPlan(tinyConfig, { tricks: [], seeds }));
+  lab.enqueuePlan();
+  await flush();
+}
+
 describe('one lab, many tabs', () => {
   it('the second tab follows the owner live, trains nothing and leaves the running run alone', async () => {
     const w = world();
     const a = await w.tab();
-    a.lab.setPlan(createPlan(tinyConfig, { tricks: [], seeds: [1, 2] }));
-    a.lab.enqueuePlan();
-    await flush();
+    await queueSeeds(a.lab, [1, 2]);
     const b = await w.tab();
     expect(a.lab.getSnapshot().queueOwner).toBe('here');
     expect(b.lab.getSnapshot().queueOwner).toBe('elsewhere');
@@ -117,9 +122,7 @@ describe('one lab, many tabs', () => {
   it("refuses a stale tab's Cancel and Move up of a finished run, and shows it finished", async () => {
     const w = world();
     const a = await w.tab();
-    a.lab.setPlan(createPlan(tinyConfig, { tricks: [], seeds: [1, 2, 3] }));
-    a.lab.enqueuePlan();
-    await flush();
+    await queueSeeds(a.lab, [1, 2, 3]);
     const b = await w.tab();
     b.setDeaf(true);
     await a.finish('run1', 0.25);
@@ -139,9 +142,7 @@ describe('one lab, many tabs', () => {
   it('closing the owner offers Take over; the new owner interrupts the orphan, which resumes once', async () => {
     const w = world();
     const a = await w.tab();
-    a.lab.setPlan(createPlan(tinyConfig, { tricks: [], seeds: [1, 2] }));
-    a.lab.enqueuePlan();
-    await flush();
+    await queueSeeds(a.lab, [1, 2]);
     const b = await w.tab();
     const c = await w.tab();
     await b.lab.takeOver(); // refused while A owns the queue
@@ -175,9 +176,7 @@ describe('one lab, many tabs', () => {
     const w = world();
     const a = await w.tab();
     const b = await w.tab();
-    b.lab.setPlan(createPlan(tinyConfig, { tricks: [], seeds: [1, 2] }));
-    b.lab.enqueuePlan();
-    await flush();
+    await queueSeeds(b.lab, [1, 2]);
     expect(statuses(a.lab)).toEqual(['running', 'queued']);
     expect(a.starts().map((s) => s.runId)).toEqual(['run1']);
     expect(b.lab.getSnapshot()).toMatchObject({ activeRunId: 'run1', queueRunning: true });
@@ -193,9 +192,7 @@ describe('one lab, many tabs', () => {
   it('a resume whose checkpoint was deleted says the run restarted from the beginning', async () => {
     const w = world();
     const a = await w.tab();
-    a.lab.setPlan(createPlan(tinyConfig, { tricks: [], seeds: [1] }));
-    a.lab.enqueuePlan();
-    await flush();
+    await queueSeeds(a.lab, [1]);
     await a.lab.cancel('run1');
     a.deliver({ type: 'interrupted', runId: 'run1', message: 'lost', checkpointEpoch: 1, resuming: false });
     await flush();
