@@ -12,7 +12,11 @@ import { errorMessage } from './errorMessage';
 const ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
 interface GpuLike {
-  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null>;
+  requestAdapter(): Promise<{
+    info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+    /** Where browsers before GPUAdapterInfo.isFallbackAdapter (Chrome 136) put it. */
+    isFallbackAdapter?: boolean;
+  } | null>;
 }
 
 function navigatorGpu(): GpuLike | undefined {
@@ -27,7 +31,12 @@ async function tryWebGPU(): Promise<string | null> {
   const adapter = await gpu.requestAdapter();
   if (!adapter) return 'WebGPU is present but no GPU adapter was found';
   const info = adapter.info ?? {};
-  lastAdapter = { vendor: info.vendor ?? '', architecture: info.architecture ?? '', description: info.description ?? '' };
+  lastAdapter = {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    description: info.description ?? '',
+    isFallbackAdapter: info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false,
+  };
   await import('@tensorflow/tfjs-backend-webgpu');
   const ok = await tf.setBackend('webgpu');
   return ok ? null : 'the tfjs WebGPU backend failed to initialise';

@@ -8,7 +8,12 @@ export interface BackendInfo {
   name: 'webgpu' | 'webgl' | 'cpu';
   /** Why a preferred backend was not used (e.g. 'navigator.gpu is missing'), or null. */
   fallbackReason: string | null;
-  adapter: { vendor: string; architecture: string; description: string } | null;
+  /**
+   * The WebGPU adapter; `isFallbackAdapter` is the adapter's own word that it is a software
+   * implementation (GPUAdapterInfo.isFallbackAdapter, or GPUAdapter.isFallbackAdapter in older
+   * browsers); absent in results written before it was recorded.
+   */
+  adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter?: boolean } | null;
 }
 
 /** Every `logEvery` steps: the mean loss since the last event (one GPU read-back). */

@@ -38,7 +38,7 @@ export function BackendPanel({ backend, imagesPerSecond }: BackendPanelProps) {
       </div>
       <div>
         <dt>Adapter</dt>
-        <dd data-testid="adapter-info" title={adapter?.description || undefined}>
+        <dd data-testid="adapter-info" data-fallback-adapter={adapter ? String(adapter.isFallbackAdapter === true) : undefined} title={adapter?.description || undefined}>
           {adapter ? (
             <>
               <span data-testid="adapter-vendor">{adapter.vendor || '?'}</span> / <span data-testid="adapter-architecture">{adapter.architecture || '?'}</span>
@@ -48,6 +48,7 @@ export function BackendPanel({ backend, imagesPerSecond }: BackendPanelProps) {
                   (<span data-testid="adapter-description">{adapter.description}</span>)
                 </>
               ) : null}
+              {adapter.isFallbackAdapter ? <span className="adapter-software"> (software)</span> : null}
             </>
           ) : (
             '–'

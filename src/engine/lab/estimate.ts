@@ -7,6 +7,7 @@
  */
 import { DEFAULT_CONFIG, type ExperimentConfig, type ModelConfig } from '../config';
 import type { RunResult } from '../results';
+import type { BackendInfo } from '../events';
 import type { PlannedRun } from './plan';
 
 /** Assumed when nothing was measured: images/s for ResNet-20 at 32×32 (batch 128) on WebGPU. */
@@ -128,12 +129,16 @@ export function trainImagesFor(config: ExperimentConfig, sizes: { trainCount: nu
   return config.data.trainLimit === null ? available : Math.min(available, config.data.trainLimit);
 }
 
-/** A training backend without a GPU: the CPU, or a software WebGPU adapter (SwiftShader, llvmpipe). */
-export function isSoftwareBackend(backend: { name: string; adapter: { vendor: string; architecture: string; description: string } | null } | null): boolean {
+/**
+ * A training backend without a GPU: the CPU, or a software WebGPU adapter — one that says so
+ * (isFallbackAdapter) or, where the browser does not say, one named like SwiftShader or llvmpipe.
+ */
+export function isSoftwareBackend(backend: { name: string; adapter: BackendInfo['adapter'] } | null): boolean {
   if (!backend) return false;
   if (backend.name === 'cpu') return true;
   const a = backend.adapter;
-  return a !== null && /swiftshader|llvmpipe|lavapipe|software|basic render/i.test(`${a.vendor} ${a.architecture} ${a.description}`);
+  if (a === null) return false;
+  return a.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|basic render/i.test(`${a.vendor} ${a.architecture} ${a.description}`);
 }
 
 /** How long one run should take on this device, said before Start. */

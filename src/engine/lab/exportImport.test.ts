@@ -53,6 +53,24 @@ const mutated = (edit: (e: Record<string, unknown>) => void): string => {
   return JSON.stringify(copy);
 };
 
+describe('the adapter record', () => {
+  it('imports with or without isFallbackAdapter, and refuses a non-boolean one', () => {
+    const withAdapter = (adapter: Record<string, unknown>) =>
+      mutated((e) => {
+        for (const run of e.runs as { result: { environment: { backend: { name: string; adapter: unknown } } } }[]) {
+          run.result.environment.backend = { ...run.result.environment.backend, name: 'webgpu', adapter };
+        }
+      });
+    const base = { vendor: 'google', architecture: 'swiftshader', description: '' };
+    for (const adapter of [base, { ...base, isFallbackAdapter: true }]) {
+      const content = withAdapter(adapter);
+      expect(validateExport(JSON.parse(content))).toBe(true);
+      expect(parseImport(content, 'a.json').runs[0].result?.environment.backend.adapter).toEqual(adapter);
+    }
+    expect(refusal(withAdapter({ ...base, isFallbackAdapter: 'yes' }))).toMatch(/isFallbackAdapter: must be true or false/);
+  });
+});
+
 describe('lab export', () => {
   it('validates against docs/lab-export.schema.json, diverged run included', () => {
     expect(results.map((r) => r.status)).toEqual(['finished', 'finished', 'diverged']);

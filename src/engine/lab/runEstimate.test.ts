@@ -38,6 +38,9 @@ describe('isSoftwareBackend', () => {
     expect(isSoftwareBackend({ name: 'webgpu', adapter: { vendor: 'google', architecture: 'swiftshader', description: '' } })).toBe(true);
     expect(isSoftwareBackend({ name: 'webgpu', adapter: { vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } })).toBe(true);
     expect(isSoftwareBackend({ name: 'webgpu', adapter: { vendor: 'nvidia', architecture: 'ampere', description: '' } })).toBe(false);
+    expect(isSoftwareBackend({ name: 'webgpu', adapter: { vendor: 'nvidia', architecture: 'ampere', description: '', isFallbackAdapter: false } })).toBe(false);
+    // The adapter's own word wins over a name that says nothing (Chrome may blank the names).
+    expect(isSoftwareBackend({ name: 'webgpu', adapter: { vendor: '', architecture: '', description: '', isFallbackAdapter: true } })).toBe(true);
     expect(isSoftwareBackend({ name: 'webgl', adapter: null })).toBe(false);
     expect(isSoftwareBackend(null)).toBe(false);
   });
