@@ -10,28 +10,15 @@ import { createHash } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { CACHE_NAME } from '../src/data/datasetStore';
 import { HUB_DATASETS } from '../src/data/hubSource';
-import { loadAnyCifarFromFiles } from '../src/engine/data/cifar';
 import { packDataset } from '../src/engine/data/packedDataset';
-import type { Dataset, ImageSplit } from '../src/engine/data/types';
-import { cifarSample } from '../test/support/cifarSample';
-import { hubParquetOf } from '../test/support/hfParquet';
-import { hubRoutes, type HubFile } from '../test/support/hubServer';
+import type { Dataset } from '../src/engine/data/types';
+import { HUB_TEST_FILE as TEST, HUB_TRAIN_FILE as TRAIN, hubCifar10Fixture } from '../test/support/hubFixture';
+import { hubRoutes } from '../test/support/hubServer';
 import { startTestServer } from '../test/support/testServer';
 import { BASE_URL } from './pages/TrickLabPage';
 
 const CIFAR10 = HUB_DATASETS[0];
-const TRAIN = 'train-00000-of-00001.parquet';
-const TEST = 'test-00000-of-00001.parquet';
-
-/** Rows [from, to) of a split. */
-const rows = (s: ImageSplit, from: number, to: number): ImageSplit => ({ images: s.images.slice(from * 3072, to * 3072), labels: s.labels.slice(from, to), count: to - from });
-const real = loadAnyCifarFromFiles([{ name: 'sample.tar.gz', bytes: cifarSample().bytes }]).train;
-const train = rows(real, 0, 150);
-const heldOut = rows(real, 150, 200);
-const files: HubFile[] = [
-  { name: TRAIN, bytes: hubParquetOf(train, { rowGroupSize: 64 }) },
-  { name: TEST, bytes: hubParquetOf(heldOut) },
-];
+const { train, test: heldOut, files } = hubCifar10Fixture(150, 50);
 
 async function open(page: Page): Promise<void> {
   await page.goto(`${BASE_URL}/?backend=cpu`);

@@ -1,7 +1,9 @@
 /**
  * Test-only: the routes with which testServer.ts answers like the Hugging Face Hub for one
  * dataset: the tree listing with each file's SHA-256 as its LFS oid, and each file's resolve URL
- * as a 302 to a storage path that serves the bytes, CORS headers on both (or on neither).
+ * as a 302 to a storage path that serves the bytes, CORS headers on both (or on neither). The
+ * redirect names a path on the same server, or, given `storageOrigin`, an absolute address on
+ * that host (the Hub's own points at another host, its storage).
  */
 import { createHash } from 'node:crypto';
 import type { HubDataset } from '../../src/data/hubSource';
@@ -16,7 +18,7 @@ export interface HubFile {
 export function hubRoutes(
   dataset: HubDataset,
   files: HubFile[],
-  options: { cors?: boolean; publish?: (file: HubFile) => HubFile; chunkBytes?: number; delayMs?: number } = {},
+  options: { cors?: boolean; publish?: (file: HubFile) => HubFile; chunkBytes?: number; delayMs?: number; storageOrigin?: string } = {},
 ): Record<string, Route> {
   const cors = options.cors ?? true;
   const tree = files.map((f) => {
@@ -29,7 +31,7 @@ export function hubRoutes(
   };
   for (const f of files) {
     const storage = `/storage/${dataset.repo}/${f.name}`;
-    routes[`/datasets/${dataset.repo}/resolve/main/${dataset.folder}/${f.name}`] = { body: new Uint8Array(0), redirect: storage, cors };
+    routes[`/datasets/${dataset.repo}/resolve/main/${dataset.folder}/${f.name}`] = { body: new Uint8Array(0), redirect: `${options.storageOrigin ?? ''}${storage}`, cors };
     routes[storage] = { body: f.bytes, contentType: 'application/octet-stream', cors, chunkBytes: options.chunkBytes, delayMs: options.delayMs };
   }
   return routes;
