@@ -15,10 +15,12 @@ describe('kernel registry', () => {
     const names = registry.customKernelNames();
     expect(names.sort()).toEqual([
       'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D',
-      'TrickLabConv2DBackpropFilter', 'TrickLabRunningAverage', 'TrickLabSgdMomentum',
+      'TrickLabConv2DBackpropFilter', 'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad',
+      'TrickLabRunningAverage', 'TrickLabSgdMomentum',
     ]);
     for (const name of names) expect(tf.getKernel(name, 'webgpu'), name).toBeDefined();
     expect(tf.getGradient(registry.CONV2D_KERNEL)).toBeDefined();
+    expect(tf.getGradient(registry.CROSS_ENTROPY_KERNEL)).toBeDefined();
     // tfjs's own kernels are still what tf.conv2d and its gradient run.
     for (const stock of [tf.Conv2D, tf.Conv2DBackpropFilter]) {
       const config = tf.getKernel(stock, 'webgpu');

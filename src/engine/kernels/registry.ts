@@ -1,7 +1,8 @@
 /**
  * Our WebGPU kernels, registered once with tfjs's kernel registry under their own names (no fork
  * of tfjs, and no stock kernel replaced): a split-K Conv2DBackpropFilter, the BatchNorm
- * statistics, apply and gradient, and the SGD-momentum and running-average updates. Which set a
+ * statistics, apply and gradient, the SGD-momentum and running-average updates, and the loss head
+ * (soft-target cross-entropy, its gradient, the correct count). Which set a
  * run uses is its own `kernels` choice, passed down to each call (`usesCustomKernels`); tfjs's
  * stock kernels stay registered as they are, so two runs with different choices cannot affect
  * each other. `tf.profile` lists ours by name like any other kernel.
@@ -10,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import { batchNormApply, batchNormGrad, batchNormStats } from './batchNormPrograms';
 import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFilter';
+import { countCorrectRows, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
 import { runningAverageStep, sgdMomentumStep } from './updatePrograms';
 import type { WebGPUBackend } from './program';
 
@@ -26,6 +28,9 @@ export const BN_APPLY_KERNEL = 'TrickLabBatchNormApply';
 export const BN_GRAD_KERNEL = 'TrickLabBatchNormGrad';
 export const SGD_KERNEL = 'TrickLabSgdMomentum';
 export const RUNNING_AVERAGE_KERNEL = 'TrickLabRunningAverage';
+export const CROSS_ENTROPY_KERNEL = 'TrickLabCrossEntropy';
+export const CROSS_ENTROPY_GRAD_KERNEL = 'TrickLabCrossEntropyGrad';
+export const COUNT_CORRECT_KERNEL = 'TrickLabCountCorrect';
 
 /** Whether a call made with `kernels` runs ours: the 'custom' set on the webgpu backend. */
 export function usesCustomKernels(kernels: KernelSet): boolean {
@@ -108,6 +113,24 @@ function kernelConfigs(): KernelConfig[] {
       kernelFunc: asKernel(({ inputs, backend, attrs }) =>
         runningAverageStep(backend, inputs.running, inputs.stat, attrs.momentum as number, attrs.scale as number)),
     },
+    {
+      // inputs {logits [N, K], targets [N, K]}; output [1]: the mean soft-target cross-entropy.
+      kernelName: CROSS_ENTROPY_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend }) => crossEntropyLoss(backend, inputs.logits, inputs.targets)),
+    },
+    {
+      // inputs {logits, targets, dy [1]}; output ∂loss/∂logits [N, K] (the loss's registered gradient).
+      kernelName: CROSS_ENTROPY_GRAD_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend }) => crossEntropyGrad(backend, inputs.logits, inputs.targets, inputs.dy)),
+    },
+    {
+      // inputs {logits, targets}; output [1]: rows whose top logit is the targets' top class.
+      kernelName: COUNT_CORRECT_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend }) => countCorrectRows(backend, inputs.logits, inputs.targets)),
+    },
   ];
 }
 
@@ -135,6 +158,21 @@ const conv2dGradient: tf.GradConfig = {
   },
 };
 
+/** The cross-entropy's gradient for the logits (the targets are data: tfjs never asks for theirs). */
+const crossEntropyGradient: tf.GradConfig = {
+  kernelName: CROSS_ENTROPY_KERNEL,
+  inputsToSave: ['logits', 'targets'],
+  gradFunc: (dy, saved) => {
+    const [logits, targets] = saved;
+    return {
+      logits: () => tf.engine().runKernel(CROSS_ENTROPY_GRAD_KERNEL, { logits, targets, dy: dy as tf.Tensor }) as tf.Tensor,
+      targets: () => {
+        throw new Error(`${CROSS_ENTROPY_KERNEL}: no gradient for the targets`);
+      },
+    };
+  },
+};
+
 /** Names of our kernels, for reports and tests. */
 export function customKernelNames(): string[] {
   return kernelConfigs().map((c) => c.kernelName);
@@ -144,3 +182,4 @@ export function customKernelNames(): string[] {
 // no backend yet, and a second copy of the module (hot reload) finds them already there.
 for (const c of kernelConfigs()) if (!tf.getKernel(c.kernelName, BACKEND)) tf.registerKernel(c);
 if (!tf.getGradient(CONV2D_KERNEL)) tf.registerGradient(conv2dGradient);
+if (!tf.getGradient(CROSS_ENTROPY_KERNEL)) tf.registerGradient(crossEntropyGradient);

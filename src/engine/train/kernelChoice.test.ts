@@ -49,7 +49,10 @@ function build(kernels: KernelSet) {
 }
 
 const ours = (names: Set<string>) => [...names].filter((n) => n.startsWith('TrickLab')).sort();
-const OURS = ['TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D', 'TrickLabConv2DBackpropFilter', 'TrickLabRunningAverage', 'TrickLabSgdMomentum'];
+const OURS = [
+  'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D', 'TrickLabConv2DBackpropFilter',
+  'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad', 'TrickLabRunningAverage', 'TrickLabSgdMomentum',
+];
 
 describe('kernel set per run', () => {
   it("a 'stock' step built and run after a 'custom' one runs tfjs's kernels, and the other way round", async () => {

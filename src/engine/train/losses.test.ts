@@ -34,10 +34,10 @@ describe('accuracy counts', () => {
   it('training accuracy compares the argmax of logits and of (soft) targets', () => {
     const logits = tf.tensor2d(LOGITS);
     const oneHot = tf.oneHot(tf.tensor1d(LABELS, 'int32'), 7).toFloat() as tf.Tensor2D;
-    expect(countCorrect(logits, oneHot).dataSync()[0]).toBe(2);
+    expect(countCorrect(logits, oneHot, 'stock').dataSync()[0]).toBe(2);
     // A mixed target counts for its larger part: row 0 as 0.6·class 1 + 0.4·class 2 is a hit.
     const mixed = tf.tensor2d([[0, 0.6, 0.4, 0, 0, 0, 0]]);
-    expect(countCorrect(tf.tensor2d([LOGITS[0]]), mixed).dataSync()[0]).toBe(1);
+    expect(countCorrect(tf.tensor2d([LOGITS[0]]), mixed, 'stock').dataSync()[0]).toBe(1);
     tf.dispose([logits, oneHot, mixed]);
   });
 
@@ -51,7 +51,7 @@ describe('accuracy counts', () => {
       [1, 0],
     ]);
     const expected = (-(0.5 * Math.log(1 / 4) + 0.5 * Math.log(3 / 4)) - Math.log(2 / 3)) / 2;
-    expect(softCrossEntropy(z, t).dataSync()[0]).toBeCloseTo(expected, 6);
+    expect(softCrossEntropy(z, t, 'stock').dataSync()[0]).toBeCloseTo(expected, 6);
     tf.dispose([z, t]);
   });
 });

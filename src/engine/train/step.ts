@@ -103,10 +103,10 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
       let correct: tf.Scalar | null = null;
       const { value, grads } = tf.variableGrads(() => {
         const logits = model.forward(batch.x, ctx);
-        let l = softCrossEntropy(logits, batch.targets);
+        let l = softCrossEntropy(logits, batch.targets, kernels);
         for (const { t, p, rt } of withParams) if (t.loss) l = t.loss({ logits, targets: batch.targets, x: batch.x, base: l }, p, rt);
         loss = tf.keep(l);
-        correct = tf.keep(countCorrect(logits, batch.targets));
+        correct = tf.keep(countCorrect(logits, batch.targets, kernels));
         return numerics ? (tf.mul(l, numerics.scale) as tf.Scalar) : l;
       }, vars);
       // Without loss scaling `value` is the kept loss itself: dispose it only when it is the scaled copy.
@@ -137,7 +137,7 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
         const logits = model.forward(x, ctx);
         const targets = tf.oneHot(labels, logits.shape[1]).toFloat() as tf.Tensor2D;
         return {
-          lossSum: tf.mul(softCrossEntropy(logits, targets), labels.shape[0]) as tf.Scalar,
+          lossSum: tf.mul(softCrossEntropy(logits, targets, kernels), labels.shape[0]) as tf.Scalar,
           top1: countTopK(logits, labels, 1),
           top5: countTopK(logits, labels, 5),
         };

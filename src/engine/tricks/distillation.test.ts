@@ -35,7 +35,7 @@ describe('knowledge distillation', () => {
     const logits = tf.tensor2d([z]);
     const targets = tf.tensor2d([p]);
     const teacherLogits = tf.tensor2d([r]);
-    const base = softCrossEntropy(logits, targets);
+    const base = softCrossEntropy(logits, targets, 'stock');
     const runtime = { config: tinyConfig(), numClasses: 3, rng: createRng(1), teacher: () => teacherLogits.clone() };
     const loss = distillation.loss?.({ logits, targets, x: tf.zeros([1, 1, 1, 3]) as tf.Tensor4D, base }, { temperature: 2 }, runtime) as tf.Scalar;
     expect(loss.dataSync()[0]).toBeCloseTo(expected, 5);
