@@ -1,18 +1,33 @@
 /**
  * WGSL programs for training-mode BatchNorm (Ioffe & Szegedy 2015) over NHWC activations seen
  * as a matrix [R = N·H·W rows, C channels], with an optional fused ReLU. Stock tfjs spends ~20
- * small dispatches per BN layer (moments, batchNorm, ReLU, and their gradients); here the
- * forward pass is 4 dispatches and the backward 5, each a reduction or one elementwise sweep:
+ * small dispatches per BN layer (moments, batchNorm, ReLU, and their gradients); here each
+ * direction is 4 dispatches, each a reduction or one sweep:
  *
- *   forward:  partial (Σ(x−s), Σ(x−s)²) per row slice → mean, variance → y = γ·x̂ + β [, ReLU]
- *   backward: partial (Σg, Σg·x̂) per row slice → Σg = dβ, Σg·x̂ = dγ, both as [2, C] →
+ *   forward:  partial (Σ(x−s), Σ(x−s)²) per row slice → mean → variance → y = γ·x̂ + β [, ReLU]
+ *   backward: partial (Σg, Σg·x̂) per row slice → dβ = Σg → dγ = Σg·x̂ →
  *             dx = γ/σ · (g − dβ/R − x̂·dγ/R),   g = dy (masked by y > 0 when ReLU is fused)
  *
  * x̂ = (x − μ)/σ, σ = √(var + ε); the variance is the biased batch variance used to normalise.
  * The first pass subtracts a per-channel shift s = x[0, c] before squaring, so E[(x−s)²] −
  * E[x−s]² does not cancel catastrophically when |μ| ≫ σ (shifted-data variance, Chan et al. 1983).
  *
- * Longer than most files (about 320 lines) on purpose: the forward and backward passes share their
+ * Why four and not fewer: a tfjs program writes one output, and the running averages and the
+ * optimiser want μ, σ², dβ and dγ as tensors of their own, so each of those is one small
+ * "finalize" pass over the row slices' partial sums. The dx pass needs Σg and Σg·x̂ too; rather
+ * than a fifth pass writing them (or binding dβ and dγ: with x, dy, μ, σ², γ and β that is nine
+ * storage buffers, one over WebGPU's limit of eight) each dx workgroup sums the partials of its own
+ * channels first, on the same grid as the partial pass. A "last workgroup finalizes" pass would
+ * save more, but WGSL's atomics are relaxed and have no device-scope fence, so the last workgroup
+ * is not guaranteed to see the others' partial sums.
+ *
+ * One pipeline per program, whatever the layer: every shape number (rows, channels, channel block,
+ * slices) and the ReLU flag are uniforms, all inputs are bound as 1-D views, outputs have fixed
+ * ranks and the grid is 1-D, so tfjs's pipeline key (shader key + ranks + broadcast pattern +
+ * dispatch flatness) never varies with the layer. A ResNet compiles 5 BN pipelines, not ~6 per
+ * distinct channel count. Only THREADS (the workgroup size and its shared arrays) is baked in.
+ *
+ * Longer than most files (about 330 lines) on purpose: the forward and backward passes share their
  * reduction layout and shift, and split apart they would each have to restate it.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
@@ -28,7 +43,7 @@ const FINALIZE_THREADS = 64;
 export interface ReducePlan {
   /** Channels per workgroup (power of two, 4…64); the other THREADS/cb lanes split rows. */
   cb: number;
-  /** Number of row slices (workgroups along y); the finalize pass sums them. */
+  /** Number of row slices; the finalize passes sum them. */
   splits: number;
   rowsPerSplit: number;
 }
@@ -38,6 +53,8 @@ export interface ReducePlan {
  * 16 channels: R = 131,072) that is 256 workgroups of 256 threads, enough loads in flight to
  * stream the 8 MB activation at a useful fraction of a large GPU's bandwidth. On a CPU adapter
  * (SwiftShader) `maxSplits` is small: there every workgroup is expensive to start.
+ * The channel block is a uniform (not baked into the shader), so it can follow C freely: C ≤ 64
+ * channels are one block, and a warp's loads cover whole rows.
  */
 export function planReduce(R: number, C: number, maxSplits = 256): ReducePlan {
   const cb = Math.min(64, Math.max(4, nextPow2(C)));
@@ -47,9 +64,63 @@ export function planReduce(R: number, C: number, maxSplits = 256): ReducePlan {
   return { cb, splits: ceilDiv(R, rowsPerSplit), rowsPerSplit };
 }
 
-/** Per-channel inputs of the BN shaders, in binding order (β only where it is read). */
-function perChannelNames(withBeta: boolean): string[] {
-  return withBeta ? ['mean', 'variance', 'gamma', 'beta'] : ['mean', 'variance', 'gamma'];
+/** The per-channel inputs every pass after the first reads, in binding order. */
+const PER_CHANNEL = ['mean', 'variance', 'gamma', 'beta'];
+
+/** Uniform fields of the sliced passes (partial sums and dx): the layer's shape and plan. */
+const SLICED_UNIFORMS = `${intFields('R', 'C', 'rowsPerSplit', 'cb', 'blocks', 'splits', 'relu')} epsilon : f32,`;
+
+/**
+ * WGSL shared by the sliced passes: workgroup w of the 1-D grid takes channel block w % blocks
+ * and row slice w / blocks; thread t takes channel c = block·cb + t % cb and every lanes-th row
+ * of the slice from its lane t / cb.
+ */
+const SLICE_SETUP = `
+  let t = i32(localIndex);
+  let w = ${LINEAR_WORKGROUP_ID};
+  let cb = uniforms.cb;
+  let lanes = ${THREADS} / cb;
+  let c = (w % uniforms.blocks) * cb + t % cb;
+  let lane = t / cb;
+  let split = w / uniforms.blocks;
+  let rowStart = split * uniforms.rowsPerSplit;
+  let rowEnd = min(uniforms.R, rowStart + uniforms.rowsPerSplit);
+  let inRange = c < uniforms.C && split < uniforms.splits;`;
+
+/**
+ * WGSL: sums sum1/sum2 over the lanes of each channel (a tree in workgroup memory); afterwards
+ * sum1[t % cb], sum2[t % cb] hold the channel's totals. The loop bound comes from uniforms only,
+ * so the barriers sit in uniform control flow.
+ */
+const LANE_TREE = `
+  for (var stride = ${THREADS} / uniforms.cb / 2; stride > 0; stride = stride / 2) {
+    if (lane < stride) {
+      sum1[t] = sum1[t] + sum1[t + stride * cb];
+      sum2[t] = sum2[t] + sum2[t + stride * cb];
+    }
+    workgroupBarrier();
+  }`;
+
+const SHARED_SUMS = `
+  var<workgroup> sum1 : array<f32, ${THREADS}>;
+  var<workgroup> sum2 : array<f32, ${THREADS}>;`;
+
+/** WGSL: x̂ and g (dy, zeroed where the fused ReLU's output was 0) at element i of channel c. */
+const MASKED_GRAD = `
+  let xHat = (x[i] - mu) * invStd;
+  var g = dy[i];
+  if (uniforms.relu != 0 && fma(g0, xHat, b0) <= 0.0) { g = 0.0; }`;
+
+const CHANNEL_SETUP = `
+  let mu = mean[c];
+  let invStd = inverseSqrt(variance[c] + uniforms.epsilon);
+  let g0 = gamma[c];
+  let b0 = beta[c];`;
+
+/** Launch geometry of a sliced pass: one workgroup per (channel block, row slice), as a 1-D grid. */
+function slicedGrid(C: number, plan: ReducePlan): { blocks: number; dispatch: [number, number, number] } {
+  const blocks = ceilDiv(C, plan.cb);
+  return { blocks, dispatch: [blocks * plan.splits, 1, 1] };
 }
 
 /**
@@ -58,61 +129,38 @@ function perChannelNames(withBeta: boolean): string[] {
  */
 class PartialSumsProgram implements WebGPUProgram {
   variableNames: string[];
-  uniforms = `${intFields('R', 'C', 'rowsPerSplit')} epsilon : f32,`;
+  uniforms = SLICED_UNIFORMS;
   outputShape: number[];
   shaderKey: string;
-  dispatchLayout = { x: [2], y: [0], z: [1] };
+  dispatchLayout = { x: [0, 1, 2] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [THREADS, 1, 1];
 
-  constructor(
-    C: number,
-    private readonly plan: ReducePlan,
-    private readonly mode: 'stats' | 'grad',
-    private readonly relu: boolean,
-  ) {
-    // Every binding must be read by the shader ('auto' layouts drop unused ones): β only
-    // matters for the ReLU mask.
-    this.variableNames = mode === 'stats' ? ['x'] : ['x', 'dy', ...perChannelNames(relu)];
+  constructor(C: number, plan: ReducePlan, private readonly mode: 'stats' | 'grad') {
+    this.variableNames = mode === 'stats' ? ['x'] : ['x', 'dy', ...PER_CHANNEL];
     this.outputShape = [plan.splits, 2, C];
-    this.dispatch = [ceilDiv(C, plan.cb), plan.splits, 1];
-    this.shaderKey = `tlBatchNormPartial_${mode}_${relu}_${plan.cb}`;
+    this.dispatch = slicedGrid(C, plan).dispatch;
+    this.shaderKey = `tlBatchNormPartial_${mode}`;
   }
 
   getUserCode(): string {
-    const cb = this.plan.cb;
-    const lanes = THREADS / cb;
-    const setup = this.mode === 'stats'
-      ? 'let shift = x[c];'
-      : `let mu = mean[c];
-         let invStd = inverseSqrt(variance[c] + uniforms.epsilon);
-         let g0 = gamma[c];
-         ${this.relu ? 'let b0 = beta[c];' : ''}`;
     const body = this.mode === 'stats'
       ? `let d = x[i] - shift;
          s1 = s1 + d;
          s2 = fma(d, d, s2);`
-      : `let xHat = (x[i] - mu) * invStd;
-         var g = dy[i];
-         ${this.relu ? 'if (fma(g0, xHat, b0) <= 0.0) { g = 0.0; }' : ''}
+      : `${MASKED_GRAD}
          s1 = s1 + g;
          s2 = fma(g, xHat, s2);`;
     return `
-      var<workgroup> sum1 : array<f32, ${THREADS}>;
-      var<workgroup> sum2 : array<f32, ${THREADS}>;
+      ${SHARED_SUMS}
 
-      fn main() {
-        let t = i32(localIndex);
-        let c = i32(workgroupId.x) * ${cb} + t % ${cb};
-        let lane = t / ${cb};
-        let split = i32(workgroupId.y);
-        let rowStart = split * uniforms.rowsPerSplit;
-        let rowEnd = min(uniforms.R, rowStart + uniforms.rowsPerSplit);
+      fn main(index : i32) {
+        ${SLICE_SETUP}
         var s1 = 0.0;
         var s2 = 0.0;
-        if (c < uniforms.C) {
-          ${setup}
-          for (var r = rowStart + lane; r < rowEnd; r = r + ${lanes}) {
+        if (inRange) {
+          ${this.mode === 'stats' ? 'let shift = x[c];' : CHANNEL_SETUP}
+          for (var r = rowStart + lane; r < rowEnd; r = r + lanes) {
             let i = r * uniforms.C + c;
             ${body}
           }
@@ -120,14 +168,8 @@ class PartialSumsProgram implements WebGPUProgram {
         sum1[t] = s1;
         sum2[t] = s2;
         workgroupBarrier();
-        for (var stride = ${lanes / 2}; stride > 0; stride = stride / 2) {
-          if (lane < stride) {
-            sum1[t] = sum1[t] + sum1[t + stride * ${cb}];
-            sum2[t] = sum2[t] + sum2[t + stride * ${cb}];
-          }
-          workgroupBarrier();
-        }
-        if (lane == 0 && c < uniforms.C) {
+        ${LANE_TREE}
+        if (lane == 0 && inRange) {
           result[(split * 2) * uniforms.C + c] = sum1[t];
           result[(split * 2 + 1) * uniforms.C + c] = sum2[t];
         }
@@ -136,66 +178,47 @@ class PartialSumsProgram implements WebGPUProgram {
   }
 }
 
-/**
- * What pass 2 produces from the [S, 2, C] partials: 'mean' and 'variance' → [C] (the mean
- * reads x to add the shift back; the variance does not depend on it), 'row0'/'row1' → [C] (Σ over slices of one row), 'rows' → [2, C] (both).
- */
-type FinalizeMode = 'mean' | 'variance' | 'row0' | 'row1' | 'rows';
+/** What a finalize pass makes of the [S, 2, C] partials (a uniform: one pipeline for all four). */
+const FINALIZE = { row0: 0, row1: 1, mean: 2, variance: 3 } as const;
+type FinalizeMode = keyof typeof FINALIZE;
 
 /**
- * Pass 2: one 64-thread workgroup per output value; the threads split the S slices and combine
- * their sums in a tree (a serial loop over up to 256 slices would be 256 dependent loads).
+ * Pass 2: [C] from the partials: 'row0'/'row1' sum one row over the slices (dβ, dγ), 'mean' adds
+ * the shift x[0, c] back, 'variance' is E[(x−s)²] − E[x−s]². One 64-thread workgroup per channel;
+ * the threads split the S slices and combine their sums in a tree (a serial loop over up to 256
+ * slices would be 256 dependent loads). x is bound in every mode, so all four share one layout.
  */
 class FinalizeProgram implements WebGPUProgram {
-  variableNames: string[];
-  uniforms = intFields('R', 'C', 'splits', 'count');
+  variableNames = ['partial', 'x'];
+  uniforms = intFields('R', 'C', 'splits', 'mode');
+  /** [1, C], not [C]: a rank apart from x's 1-D view, so the pipeline key never depends on R. */
   outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
+  shaderKey = 'tlBatchNormFinalize';
+  dispatchLayout = { x: [0, 1] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [FINALIZE_THREADS, 1, 1];
 
-  constructor(
-    readonly C: number,
-    private readonly mode: FinalizeMode,
-  ) {
-    this.variableNames = mode === 'mean' ? ['partial', 'x'] : ['partial'];
-    this.outputShape = mode === 'rows' ? [2, C] : [C];
-    this.dispatchLayout = { x: this.outputShape.map((_, i) => i) };
-    this.dispatch = [this.count, 1, 1];
-    this.shaderKey = `tlBatchNormFinalize_${mode}`;
-  }
-
-  /** Output values (= workgroups). */
-  get count(): number {
-    return this.mode === 'rows' ? 2 * this.C : this.C;
+  constructor(C: number) {
+    this.outputShape = [1, C];
+    this.dispatch = [C, 1, 1];
   }
 
   getUserCode(): string {
-    // Which partial row each of the two running sums reads ('' = unused).
-    const [rowA, rowB] = { mean: ['0', ''], variance: ['0', '1'], row0: ['0', ''], row1: ['1', ''], rows: ['row', ''] }[this.mode];
-    const finish = {
-      mean: 'x[c] + a / f32(uniforms.R)',
-      variance: 'max(b / f32(uniforms.R) - (a / f32(uniforms.R)) * (a / f32(uniforms.R)), 0.0)',
-      row0: 'a',
-      row1: 'a',
-      rows: 'a',
-    }[this.mode];
     const n = FINALIZE_THREADS;
     return `
       var<workgroup> sumA : array<f32, ${n}>;
       var<workgroup> sumB : array<f32, ${n}>;
 
       fn main(index : i32) {
-        let o = ${LINEAR_WORKGROUP_ID};
+        let c = ${LINEAR_WORKGROUP_ID};
         let lane = i32(localIndex);
-        let row = o / uniforms.C;
-        let c = o - row * uniforms.C;
         var a = 0.0;
         var b = 0.0;
-        for (var p = lane; p < uniforms.splits; p = p + ${n}) {
-          a = a + partial[(p * 2 + ${rowA}) * uniforms.C + c];
-          ${rowB ? `b = b + partial[(p * 2 + ${rowB}) * uniforms.C + c];` : ''}
+        if (c < uniforms.C) {
+          for (var p = lane; p < uniforms.splits; p = p + ${n}) {
+            a = a + partial[(p * 2) * uniforms.C + c];
+            b = b + partial[(p * 2 + 1) * uniforms.C + c];
+          }
         }
         sumA[lane] = a;
         sumB[lane] = b;
@@ -207,81 +230,139 @@ class FinalizeProgram implements WebGPUProgram {
           }
           workgroupBarrier();
         }
-        if (lane == 0 && o < uniforms.count) {
-          let a = sumA[0];
-          let b = sumB[0];
-          result[o] = ${finish};
+        if (lane == 0 && c < uniforms.C) {
+          let invR = 1.0 / f32(uniforms.R);
+          let m = sumA[0] * invR;
+          var v = sumA[0];
+          switch (uniforms.mode) {
+            case ${FINALIZE.row1}: { v = sumB[0]; }
+            case ${FINALIZE.mean}: { v = x[c] + m; }
+            case ${FINALIZE.variance}: { v = max(sumB[0] * invR - m * m, 0.0); }
+            default: {}
+          }
+          result[c] = v;
         }
       }
     `;
   }
 }
 
-/** Runs pass 2 in `mode` over `partial` (and x for the shift). */
-function finalize(backend: WebGPUBackend, mode: FinalizeMode, partial: TensorInfo, xRows: TensorInfo, R: number, C: number, splits: number): TensorInfo {
-  const program = new FinalizeProgram(C, mode);
-  const inputs = mode === 'mean' ? [partial, xRows] : [partial];
-  return runProgram(backend, program, inputs, ints(R, C, splits, program.count));
-}
-
-/** Elementwise: y = γ·x̂ + β [, ReLU] (forward) or dx (backward), one thread per element. */
-class ElementwiseProgram implements WebGPUProgram {
-  variableNames: string[];
-  uniforms = 'C : i32, R : i32, epsilon : f32,';
+/** Forward sweep: y = γ·x̂ + β [, ReLU], one thread per element. */
+class ApplyProgram implements WebGPUProgram {
+  variableNames = ['x', ...PER_CHANNEL];
+  uniforms = `${intFields('C', 'relu')} epsilon : f32,`;
+  /** [R, C] over x's 1-D view: ranks differ, so the key never depends on the shape. */
   outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
+  shaderKey = 'tlBatchNormApply';
+  dispatchLayout = { x: [0, 1] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [THREADS, 1, 1];
   size = true;
 
-  constructor(
-    shape: number[],
-    private readonly mode: 'apply' | 'gradInput',
-    private readonly relu: boolean,
-  ) {
-    this.variableNames = mode === 'apply' ? ['x', ...perChannelNames(true)] : ['x', 'dy', ...perChannelNames(relu), 'sums'];
-    this.outputShape = shape;
-    this.dispatchLayout = { x: shape.map((_, i) => i) };
-    const count = shape.reduce((a, b) => a * b, 1);
-    this.dispatch = [ceilDiv(count, THREADS), 1, 1];
-    this.shaderKey = `tlBatchNorm_${mode}_${relu}`;
+  constructor(R: number, C: number) {
+    this.outputShape = [R, C];
+    this.dispatch = [ceilDiv(R * C, THREADS), 1, 1];
   }
 
   getUserCode(): string {
-    const body = this.mode === 'apply'
-      ? `let yv = fma(gamma[c] * invStd, x[index] - mean[c], beta[c]);
-         result[index] = ${this.relu ? 'max(yv, 0.0)' : 'yv'};`
-      : `let xHat = (x[index] - mean[c]) * invStd;
-         var g = dy[index];
-         ${this.relu ? 'if (fma(gamma[c], xHat, beta[c]) <= 0.0) { g = 0.0; }' : ''}
-         let invR = 1.0 / f32(uniforms.R);
-         result[index] = gamma[c] * invStd * (g - sums[c] * invR - xHat * sums[uniforms.C + c] * invR);`;
     return `
       fn main(index : i32) {
         if (index >= uniforms.size) { return; }
         let c = index % uniforms.C;
         let invStd = inverseSqrt(variance[c] + uniforms.epsilon);
-        ${body}
+        let yv = fma(gamma[c] * invStd, x[index] - mean[c], beta[c]);
+        result[index] = select(yv, max(yv, 0.0), uniforms.relu != 0);
       }
     `;
   }
 }
 
-/** x viewed as [R, C] (no copy: same buffer, another shape). */
-function asRows(x: TensorInfo): { view: TensorInfo; R: number; C: number } {
-  const C = x.shape[x.shape.length - 1];
-  const R = x.shape.reduce((a, b) => a * b, 1) / C;
-  return { view: { dataId: x.dataId, shape: [R, C], dtype: x.dtype }, R, C };
+/**
+ * Backward sweep: dx on the partial pass's grid. Each workgroup first sums the [S, 2, C]
+ * partials of its own channels (S·2 loads per channel, from cache: the partials are a few kB),
+ * then writes dx for its row slice.
+ */
+class GradInputProgram implements WebGPUProgram {
+  variableNames = ['x', 'dy', ...PER_CHANNEL, 'partial'];
+  uniforms = SLICED_UNIFORMS;
+  outputShape: number[];
+  shaderKey = 'tlBatchNormGradInput';
+  dispatchLayout = { x: [0, 1] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [THREADS, 1, 1];
+
+  constructor(R: number, C: number, plan: ReducePlan) {
+    this.outputShape = [R, C];
+    this.dispatch = slicedGrid(C, plan).dispatch;
+  }
+
+  getUserCode(): string {
+    return `
+      ${SHARED_SUMS}
+
+      fn main(index : i32) {
+        ${SLICE_SETUP}
+        var s1 = 0.0;
+        var s2 = 0.0;
+        if (inRange) {
+          for (var p = lane; p < uniforms.splits; p = p + lanes) {
+            s1 = s1 + partial[(p * 2) * uniforms.C + c];
+            s2 = s2 + partial[(p * 2 + 1) * uniforms.C + c];
+          }
+        }
+        sum1[t] = s1;
+        sum2[t] = s2;
+        workgroupBarrier();
+        ${LANE_TREE}
+        if (inRange) {
+          ${CHANNEL_SETUP}
+          let invR = 1.0 / f32(uniforms.R);
+          let meanG = sum1[t % cb] * invR;
+          let meanGxHat = sum2[t % cb] * invR;
+          let scale = g0 * invStd;
+          for (var r = rowStart + lane; r < rowEnd; r = r + lanes) {
+            let i = r * uniforms.C + c;
+            ${MASKED_GRAD}
+            result[i] = scale * (g - meanG - xHat * meanGxHat);
+          }
+        }
+      }
+    `;
+  }
 }
+
+/** x viewed as a flat [R·C] vector (no copy: same buffer, another shape), with R and C. */
+function flatRows(x: TensorInfo): { view: TensorInfo; R: number; C: number } {
+  const C = x.shape[x.shape.length - 1];
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  return { view: { dataId: x.dataId, shape: [size], dtype: x.dtype }, R: size / C, C };
+}
+
+/** `t` with another shape of the same size (the buffer is shared). */
+const reshaped = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
 
 const withEps = (u: Uniform[], epsilon: number): Uniform[] => [...u, { type: 'float32', data: [epsilon] }];
 
+function planFor(backend: WebGPUBackend, R: number, C: number): ReducePlan {
+  return planReduce(R, C, isCpuAdapter(backend) ? CPU_SPLITS : 256);
+}
+
+/** Uniforms of the sliced passes, in SLICED_UNIFORMS order. */
+function slicedUniforms(R: number, C: number, plan: ReducePlan, relu: boolean, epsilon: number): Uniform[] {
+  return withEps(ints(R, C, plan.rowsPerSplit, plan.cb, slicedGrid(C, plan).blocks, plan.splits, relu ? 1 : 0), epsilon);
+}
+
+/** Runs a finalize pass in `mode` over `partial` (x for the shift); returns a [C] tensor. */
+function finalize(backend: WebGPUBackend, mode: FinalizeMode, partial: TensorInfo, xFlat: TensorInfo, R: number, C: number, splits: number): TensorInfo {
+  const partialFlat = reshaped(partial, [splits * 2 * C]);
+  return reshaped(runProgram(backend, new FinalizeProgram(C), [partialFlat, xFlat], ints(R, C, splits, FINALIZE[mode])), [C]);
+}
+
 /** Batch mean and biased variance over all axes but the last, as [C] tensors: 3 dispatches. */
 export function batchNormStats(backend: WebGPUBackend, x: TensorInfo): [TensorInfo, TensorInfo] {
-  const { view, R, C } = asRows(x);
-  const plan = planReduce(R, C, isCpuAdapter(backend) ? CPU_SPLITS : 256);
-  const partial = runProgram(backend, new PartialSumsProgram(C, plan, 'stats', false), [view], withEps(ints(R, C, plan.rowsPerSplit), 0));
+  const { view, R, C } = flatRows(x);
+  const plan = planFor(backend, R, C);
+  const partial = runProgram(backend, new PartialSumsProgram(C, plan, 'stats'), [view], slicedUniforms(R, C, plan, false, 0));
   const mean = finalize(backend, 'mean', partial, view, R, C, plan.splits);
   const variance = finalize(backend, 'variance', partial, view, R, C, plan.splits);
   backend.disposeData(partial.dataId);
@@ -295,15 +376,14 @@ export function batchNormApply(
   epsilon: number,
   relu: boolean,
 ): TensorInfo {
-  const { R, C } = asRows(inputs.x);
-  const program = new ElementwiseProgram(inputs.x.shape, 'apply', relu);
-  return runProgram(backend, program, [inputs.x, inputs.mean, inputs.variance, inputs.gamma, inputs.beta], withEps(ints(C, R), epsilon));
+  const { view, R, C } = flatRows(inputs.x);
+  const y = runProgram(backend, new ApplyProgram(R, C), [view, inputs.mean, inputs.variance, inputs.gamma, inputs.beta], withEps(ints(C, relu ? 1 : 0), epsilon));
+  return reshaped(y, inputs.x.shape);
 }
 
 /**
- * Training-mode BN gradient [dx, dγ, dβ]: 5 dispatches. dγ and dβ are summed as [C] tensors
- * of their own (a slice of the [2, C] sums would cost a copy dispatch each just the same); the
- * dx pass reads the [2, C] sums because a shader may bind at most 8 storage buffers.
+ * Training-mode BN gradient [dx, dγ, dβ]: 4 dispatches (partial sums, dβ, dγ, dx). dγ and dβ are
+ * summed as [C] tensors of their own; the dx pass sums the partials again for its channels.
  */
 export function batchNormGrad(
   backend: WebGPUBackend,
@@ -311,16 +391,16 @@ export function batchNormGrad(
   epsilon: number,
   relu: boolean,
 ): [TensorInfo, TensorInfo, TensorInfo] {
-  const { view, R, C } = asRows(inputs.x);
-  const dyView = asRows(inputs.dy).view;
-  const plan = planReduce(R, C, isCpuAdapter(backend) ? CPU_SPLITS : 256);
-  const perChannel = relu ? [inputs.mean, inputs.variance, inputs.gamma, inputs.beta] : [inputs.mean, inputs.variance, inputs.gamma];
-  const partial = runProgram(backend, new PartialSumsProgram(C, plan, 'grad', relu), [view, dyView, ...perChannel], withEps(ints(R, C, plan.rowsPerSplit), epsilon));
-  const sums = finalize(backend, 'rows', partial, view, R, C, plan.splits);
+  const { view, R, C } = flatRows(inputs.x);
+  const dyView = flatRows(inputs.dy).view;
+  const plan = planFor(backend, R, C);
+  const perChannel = [inputs.mean, inputs.variance, inputs.gamma, inputs.beta];
+  const uniforms = slicedUniforms(R, C, plan, relu, epsilon);
+  const partial = runProgram(backend, new PartialSumsProgram(C, plan, 'grad'), [view, dyView, ...perChannel], uniforms);
   const dBeta = finalize(backend, 'row0', partial, view, R, C, plan.splits);
   const dGamma = finalize(backend, 'row1', partial, view, R, C, plan.splits);
+  const partialFlat = reshaped(partial, [plan.splits * 2 * C]);
+  const dx = runProgram(backend, new GradInputProgram(R, C, plan), [view, dyView, ...perChannel, partialFlat], uniforms);
   backend.disposeData(partial.dataId);
-  const dx = runProgram(backend, new ElementwiseProgram(inputs.x.shape, 'gradInput', relu), [inputs.x, inputs.dy, ...perChannel, sums], withEps(ints(C, R), epsilon));
-  backend.disposeData(sums.dataId);
-  return [dx, dGamma, dBeta];
+  return [reshaped(dx, inputs.x.shape), dGamma, dBeta];
 }

@@ -11,7 +11,7 @@
  *
  * Why: the stock WGSL gives each weight one thread that loops over batch×H×W, so a 3×3×16×16
  * filter gets 2,304 threads each doing 131,072 sequential steps at batch 128 (93 % of a
- * ResNet-20 step on an H200). Here each workgroup computes a BM×BN tile of dW over one slice
+ * ResNet-20 step on an H200). Here each workgroup computes a bm×bn tile of dW over one slice
  * of K, staging A and B through workgroup memory in BK-deep panels (the classic shared-memory
  * GEMM, e.g. Volkov & Demmel 2008; the im2col-free "implicit GEMM" of cuDNN, Chetlur et al.
  * 2014), and the S slices' partial tiles are summed by a second, small pass (split-K).
@@ -21,20 +21,33 @@ import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, nextPow2, 
 
 /** Threads per workgroup (16 × 16), the WebGPU default limit. */
 const THREADS = 256;
-/** Rows of dW per tile. */
-const BM = 64;
 /** Depth of one K panel staged in workgroup memory. */
 const BK = 16;
+/**
+ * Each thread's register tile: TM rows × TN columns of dW, strided over the tile. It is the one
+ * tile number baked into the shader (unrolled accumulators must be constants); the tile's width
+ * bn is a uniform and its height follows as BM = TM·THREADS·TN/bn, so one pipeline serves every
+ * layer. 2 × 2 costs one shared-memory load per FMA at every width: the former per-width tiles
+ * (4 × 1 at 16 columns, 4 × 4 at 64) needed 1.25 and 0.5, and a pipeline each.
+ */
+const TM = 2;
+const TN = 2;
+/** Tile widths allowed: 8 (BM = 128 rows) … 64 (BM = 16); the shared arrays fit the largest of each. */
+const MIN_BN = 8;
+const MAX_BN = 64;
+const MAX_BM = (TM * THREADS * TN) / MIN_BN;
 /** Most K slices (the reduce pass reads them all). */
 const MAX_SPLITS = 256;
 /** Reduce pass: outputs per workgroup × lanes splitting the slices = THREADS. */
 const REDUCE_OUTPUTS = 16;
 const REDUCE_LANES = THREADS / REDUCE_OUTPUTS;
 
-/** How one call is split: tile width and the number of K slices. */
+/** How one call is split: tile width and height and the number of K slices. */
 export interface SplitKPlan {
-  /** Columns (output channels) per tile: 4, 8, 16, 32 or 64. */
+  /** Columns (output channels) per tile: 8, 16, 32 or 64. */
   bn: number;
+  /** Rows (filter taps × input channels) per tile: TM·THREADS·TN / bn. */
+  bm: number;
   /** Number of K slices (1 = no reduce pass). */
   splits: number;
   /** K steps per slice, a multiple of BK. */
@@ -46,68 +59,63 @@ export const GPU_WORKGROUPS = 2048;
 export const CPU_WORKGROUPS = 4;
 
 /**
- * Picks the tile width and split count: about `targetWorkgroups` workgroups, slices of at
- * least 128 K steps (8 panels), at most 256 slices and at most 16 M floats of partial sums.
+ * Picks the tile and split count: the narrowest tile width (8…64) that covers the output
+ * channels, about `targetWorkgroups` workgroups, slices of at least 128 K steps (8 panels), at
+ * most 256 slices and at most 16 M floats of partial sums.
  */
 export function planSplitK(M: number, N: number, K: number, targetWorkgroups = GPU_WORKGROUPS): SplitKPlan {
-  const bn = Math.min(64, Math.max(4, nextPow2(N)));
-  const tiles = ceilDiv(M, BM) * ceilDiv(N, bn);
+  const bn = Math.min(MAX_BN, Math.max(MIN_BN, nextPow2(N)));
+  const bm = (TM * THREADS * TN) / bn;
+  const tiles = ceilDiv(M, bm) * ceilDiv(N, bn);
   const byOccupancy = ceilDiv(targetWorkgroups, tiles);
   const byDepth = ceilDiv(K, 128);
   const byMemory = Math.max(1, Math.floor((16 << 20) / (M * N)));
   let splits = Math.max(1, Math.min(byOccupancy, byDepth, MAX_SPLITS, byMemory));
   const kPerSplit = ceilDiv(ceilDiv(K, splits), BK) * BK;
   splits = ceilDiv(K, kPerSplit);
-  return { bn, splits, kPerSplit };
+  return { bn, bm, splits, kPerSplit };
 }
 
-/** The GEMM pass: partial dW tiles, output [S, M, N]. */
+/**
+ * The GEMM pass: partial dW tiles, output [S, M·N]. Inputs are bound as 1-D views and the grid
+ * is 1-D (workgroup w → column tile, row tile, slice), so tfjs's pipeline key is the same for
+ * every layer shape.
+ */
 class FilterGradPartialProgram implements WebGPUProgram {
   variableNames = ['x', 'dy'];
-  uniforms = intFields('M', 'N', 'K', 'kPerSplit', 'inH', 'inW', 'inC', 'outH', 'outW', 'outHW', 'filterW', 'strideH', 'strideW', 'padTop', 'padLeft');
+  uniforms = intFields('M', 'N', 'K', 'kPerSplit', 'inH', 'inW', 'inC', 'outH', 'outW', 'outHW', 'filterW', 'strideH', 'strideW', 'padTop', 'padLeft', 'bn', 'tilesN', 'tilesM');
   outputShape: number[];
-  shaderKey: string;
-  dispatchLayout = { x: [2], y: [1], z: [0] };
+  shaderKey = 'tlConv2DBackpropFilterPartial';
+  dispatchLayout = { x: [0, 1] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [THREADS, 1, 1];
 
-  constructor(
-    M: number,
-    N: number,
-    private readonly plan: SplitKPlan,
-  ) {
-    this.outputShape = [plan.splits, M, N];
-    this.dispatch = [ceilDiv(N, plan.bn), ceilDiv(M, BM), plan.splits];
-    this.shaderKey = `tlConv2DBackpropFilterPartial_${BM}_${plan.bn}_${BK}`;
+  constructor(M: number, N: number, plan: SplitKPlan) {
+    this.outputShape = [plan.splits, M * N];
+    this.dispatch = [ceilDiv(N, plan.bn) * ceilDiv(M, plan.bm) * plan.splits, 1, 1];
   }
 
   getUserCode(): string {
-    const bn = this.plan.bn;
-    // Thread grid over the tile: TX columns × TY rows of threads, each owning TM × TN outputs
-    // at rows ty + TY·i and columns tx + TX·j (strided, so shared-memory reads do not conflict).
-    const TX = Math.min(16, bn);
-    const TY = THREADS / TX;
-    const TN = bn / TX;
-    const TM = BM / TY;
-    const aLoads = (BK * BM) / THREADS;
-    const bLoads = Math.max(1, (BK * bn) / THREADS);
+    // Thread grid over the tile: TX = bn/TN columns × TY = THREADS/TX rows of threads, each
+    // owning TM × TN outputs at rows ty + TY·i and columns tx + TX·j (strided, so shared-memory
+    // reads do not conflict).
     const accDecl = Array.from({ length: TM * TN }, (_, i) => `var acc${i} = 0.0;`).join(' ');
     const fmas: string[] = [];
-    for (let i = 0; i < TM; i++) fmas.push(`let a${i} = tileA[kk * ${BM} + ty + ${TY * i}];`);
+    for (let i = 0; i < TM; i++) fmas.push(`let a${i} = tileA[kk * bm + ty + TY * ${i}];`);
     for (let j = 0; j < TN; j++) {
-      fmas.push(`let b${j} = tileB[kk * ${bn} + tx + ${TX * j}];`);
+      fmas.push(`let b${j} = tileB[kk * bn + tx + TX * ${j}];`);
       for (let i = 0; i < TM; i++) fmas.push(`acc${i * TN + j} = fma(a${i}, b${j}, acc${i * TN + j});`);
     }
     const stores: string[] = [];
     for (let i = 0; i < TM; i++) {
       for (let j = 0; j < TN; j++) {
-        stores.push(`{ let m = tileM + ty + ${TY * i}; let n = tileN + tx + ${TX * j};
+        stores.push(`{ let m = tileM + ty + TY * ${i}; let n = tileN + tx + TX * ${j};
           if (m < uniforms.M && n < uniforms.N) { result[(split * uniforms.M + m) * uniforms.N + n] = acc${i * TN + j}; } }`);
       }
     }
     return `
-      var<workgroup> tileA : array<f32, ${BK * BM}>; // [k][m]
-      var<workgroup> tileB : array<f32, ${BK * bn}>; // [k][n]
+      var<workgroup> tileA : array<f32, ${BK * MAX_BM}>; // [k][m], BK × bm used
+      var<workgroup> tileB : array<f32, ${BK * MAX_BN}>; // [k][n], BK × bn used
 
       // k = (b·outH + oh)·outW + ow  →  (b, oh, ow).
       fn decompose(k : i32) -> vec3<i32> {
@@ -125,30 +133,40 @@ class FilterGradPartialProgram implements WebGPUProgram {
         return q;
       }
 
-      fn main() {
+      fn main(index : i32) {
         let t = i32(localIndex);
-        let tileN = i32(workgroupId.x) * ${bn};
-        let tileM = i32(workgroupId.y) * ${BM};
-        let split = i32(workgroupId.z);
+        let bn = uniforms.bn;
+        let bm = ${TM * THREADS * TN} / bn;
+        let TX = bn / ${TN};
+        let TY = ${THREADS} / TX;
+        let w = ${LINEAR_WORKGROUP_ID};
+        let tileN = (w % uniforms.tilesN) * bn;
+        let tileM = ((w / uniforms.tilesN) % uniforms.tilesM) * bm;
+        let split = w / (uniforms.tilesN * uniforms.tilesM);
         let kStart = split * uniforms.kPerSplit;
         let kEnd = min(uniforms.K, kStart + uniforms.kPerSplit);
 
-        // A loader: each thread owns one row m of the tile for the whole loop.
-        let aRow = t % ${BM};
-        let aK0 = t / ${BM};
+        // A loader: each thread owns one row m of the tile for the whole loop, and loads
+        // bm·BK/THREADS values of it per panel, THREADS/bm k steps apart.
+        let aRow = t % bm;
+        let aK0 = t / bm;
+        let aStep = ${THREADS} / bm;
+        let aLoads = bm * ${BK} / ${THREADS};
         let m = tileM + aRow;
         let mOk = m < uniforms.M;
         let ci = m % uniforms.inC;
         let khw = m / uniforms.inC;
         let kh = khw / uniforms.filterW;
         let kw = khw - kh * uniforms.filterW;
-        // B loader: each thread owns one column n.
-        let bCol = t % ${bn};
-        let bK0 = t / ${bn};
+        // B loader: each thread owns one column n (at bn = 8 half the threads load nothing).
+        let bCol = t % bn;
+        let bK0 = t / bn;
+        let bStep = ${THREADS} / bn;
+        let bLoads = max(1, bn * ${BK} / ${THREADS});
         let n = tileN + bCol;
         let nOk = n < uniforms.N;
-        let tx = t % ${TX};
-        let ty = t / ${TX};
+        let tx = t % TX;
+        let ty = t / TX;
         ${accDecl}
 
         // (batch, oh, ow) of this thread's next A column k, stepped without integer division.
@@ -158,8 +176,8 @@ class FilterGradPartialProgram implements WebGPUProgram {
         // exposes workgroup_id through a private variable, which WGSL deems non-uniform.
         for (var step = 0; step < uniforms.kPerSplit / ${BK}; step = step + 1) {
           let k0 = kStart + step * ${BK};
-          for (var j = 0; j < ${aLoads}; j = j + 1) {
-            let kl = aK0 + j * ${THREADS / BM};
+          for (var j = 0; j < aLoads; j = j + 1) {
+            let kl = aK0 + j * aStep;
             let k = k0 + kl;
             var v = 0.0;
             if (mOk && k < kEnd) {
@@ -169,20 +187,20 @@ class FilterGradPartialProgram implements WebGPUProgram {
                 v = x[((pos.x * uniforms.inH + ih) * uniforms.inW + iw) * uniforms.inC + ci];
               }
             }
-            tileA[kl * ${BM} + aRow] = v;
-            pos = advance(pos, ${THREADS / BM});
+            tileA[kl * bm + aRow] = v;
+            pos = advance(pos, aStep);
           }
           panel = advance(panel, ${BK});
           pos = panel;
-          for (var j = 0; j < ${bLoads}; j = j + 1) {
-            let kl = bK0 + j * ${Math.max(1, THREADS / bn)};
+          for (var j = 0; j < bLoads; j = j + 1) {
+            let kl = bK0 + j * bStep;
             let k = k0 + kl;
             var v = 0.0;
             if (nOk && k < kEnd) {
               v = dy[k * uniforms.N + n];
             }
             if (kl < ${BK}) {
-              tileB[kl * ${bn} + bCol] = v;
+              tileB[kl * bn + bCol] = v;
             }
           }
           workgroupBarrier();
@@ -197,20 +215,21 @@ class FilterGradPartialProgram implements WebGPUProgram {
   }
 }
 
-/** The reduce pass: sums S partial tiles; 16 lanes per output value, 16 outputs per workgroup. */
+/**
+ * The reduce pass: sums S partial tiles; 16 lanes per output value, 16 outputs per workgroup.
+ * Output [1, count] over a 1-D input, so one pipeline serves every shape.
+ */
 export class SplitKReduceProgram implements WebGPUProgram {
   variableNames = ['partial'];
   uniforms = intFields('splits', 'count');
   outputShape: number[];
   shaderKey = 'tlSplitKReduce';
-  dispatchLayout: { x: number[] };
+  dispatchLayout = { x: [0, 1] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [THREADS, 1, 1];
 
-  constructor(outputShape: number[]) {
-    this.outputShape = outputShape;
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    const count = outputShape.reduce((a, b) => a * b, 1);
+  constructor(count: number) {
+    this.outputShape = [1, count];
     this.dispatch = [ceilDiv(count, REDUCE_OUTPUTS), 1, 1];
   }
 
@@ -258,15 +277,22 @@ export function conv2dBackpropFilterGemm(backend: WebGPUBackend, x: TensorInfo, 
   const outHW = convInfo.outHeight * convInfo.outWidth;
   const K = convInfo.batchSize * outHW;
   const plan = planSplitK(M, N, K, isCpuAdapter(backend) ? CPU_WORKGROUPS : GPU_WORKGROUPS);
+  const tilesN = ceilDiv(N, plan.bn);
+  const tilesM = ceilDiv(M, plan.bm);
   const uniforms = ints(
     M, N, K, plan.kPerSplit,
     convInfo.inHeight, convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth, outHW, convInfo.filterWidth,
-    convInfo.strideHeight, convInfo.strideWidth, convInfo.padInfo.top, convInfo.padInfo.left,
+    convInfo.strideHeight, convInfo.strideWidth, convInfo.padInfo.top, convInfo.padInfo.left, plan.bn, tilesN, tilesM,
   );
-  const partial = runProgram(backend, new FilterGradPartialProgram(M, N, plan), [x, dy], uniforms);
+  const partial = runProgram(backend, new FilterGradPartialProgram(M, N, plan), [flat(x), flat(dy)], uniforms);
   const filterShape = [convInfo.filterHeight, convInfo.filterWidth, convInfo.inChannels, convInfo.outChannels];
   if (plan.splits === 1) return { dataId: partial.dataId, shape: filterShape, dtype: partial.dtype };
-  const out = runProgram(backend, new SplitKReduceProgram(filterShape), [partial], ints(plan.splits, M * N));
+  const out = runProgram(backend, new SplitKReduceProgram(M * N), [flat(partial)], ints(plan.splits, M * N));
   backend.disposeData(partial.dataId);
-  return out;
+  return { dataId: out.dataId, shape: filterShape, dtype: out.dtype };
+}
+
+/** `t` as a 1-D view of its buffer (no copy). */
+function flat(t: TensorInfo): TensorInfo {
+  return { dataId: t.dataId, shape: [t.shape.reduce((a, b) => a * b, 1)], dtype: t.dtype };
 }

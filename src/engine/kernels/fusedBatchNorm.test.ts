@@ -3,7 +3,8 @@
  * CPU backend, where it is plain tf ops (moments, batchNorm, relu) differentiated by tfjs.
  * Forward y, batch mean and biased variance, and the gradients for x, γ and β of a weighted
  * sum of y, with and without the fused ReLU, on odd shapes, batch 1, channel counts not a
- * multiple of 4, and activations with |mean| ≫ std (the variance must not cancel).
+ * multiple of 4 or over one 64-channel block, and activations with |mean| ≫ std (the variance
+ * must not cancel).
  * Error bound: |ours − cpu| ≤ 1e-4 + 1e-4·|cpu| (fp32 sums over at most 4,608 rows; the largest
  * error seen on SwiftShader is 1.2e-5).
  */
@@ -29,6 +30,7 @@ const CASES: Case[] = [
   { name: '[3,4,4,16], ReLU', shape: [3, 4, 4, 16], relu: true, offset: -0.3, scale: 1 },
   { name: '[2,9,9,5] mean 100 ≫ std 0.5', shape: [2, 9, 9, 5], relu: false, offset: 100, scale: 0.5 },
   { name: '[16,16,16,4] many rows (sliced reduction), ReLU', shape: [16, 16, 16, 4], relu: true, offset: 1, scale: 1 },
+  { name: '[3,6,6,80] two channel blocks (64 + 16), no ReLU', shape: [3, 6, 6, 80], relu: false, offset: -1, scale: 3 },
   { name: '[8,24,24,64] 72 row slices (> 64 finalize lanes), ReLU', shape: [8, 24, 24, 64], relu: true, offset: 0.2, scale: 1 },
 ];
 
@@ -44,8 +46,8 @@ describe('fusedBatchNorm', () => {
   });
 
   const rng = createRng(7);
-  // The last two shapes also with SwiftShader's few row slices; all with a GPU's many.
-  const runs = [...CASES.map((c) => [c, 'gpu'] as const), ...CASES.slice(-2).map((c) => [c, 'cpu'] as const)];
+  // The last three shapes also with SwiftShader's few row slices; all with a GPU's many.
+  const runs = [...CASES.map((c) => [c, 'gpu'] as const), ...CASES.slice(-3).map((c) => [c, 'cpu'] as const)];
   for (const [c, adapter] of runs) {
     it(`${c.name} (${adapter} split): y, mean, variance and dx, dγ, dβ match tf ops`, async () => {
       setAdapterClass(adapter);

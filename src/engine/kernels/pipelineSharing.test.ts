@@ -1,0 +1,91 @@
+/**
+ * Our kernels compile one pipeline per program, not one per layer shape: a small two-width
+ * network (conv → BN+ReLU → stride-2 conv → BN, both gradients) trained one step at several
+ * channel counts, batch sizes and image sizes dispatches the same set of pipelines of ours
+ * (tfjs caches a pipeline per key: shader key, input ranks, broadcast pattern, dispatch shape),
+ * with a GPU's work split and with SwiftShader's.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { conv2d } from './conv2d';
+import { fusedBatchNorm } from './fusedBatchNorm';
+import { setAdapterClass } from './program';
+import { createRng, randomValues, useWebGPU } from '../../../test/support/testEnv';
+
+useWebGPU();
+
+/** Shader-key prefixes of the programs this test is about (BN and filter gradient). */
+const OURS = /^tl(BatchNorm|Conv2DBackpropFilter|SplitKReduce)/;
+
+interface Net {
+  batch: number;
+  size: number;
+  widths: [number, number];
+}
+
+type Recorder = (program: { shaderKey: string }, ...rest: unknown[]) => unknown;
+
+/** The pipeline keys of ours that one forward + backward pass of `net` dispatches. */
+function ourPipelineKeys(net: Net): Set<string> {
+  const rng = createRng(net.widths[0] * 100 + net.widths[1]);
+  const [w1, w2] = net.widths;
+  const backend = tf.backend() as unknown as { recordAndSubmit: Recorder };
+  const original = backend.recordAndSubmit;
+  const keys = new Set<string>();
+  backend.recordAndSubmit = function (this: unknown, program, ...rest) {
+    if (OURS.test(program.shaderKey)) keys.add(program.shaderKey);
+    return original.call(this, program, ...rest);
+  };
+  try {
+    tf.tidy(() => {
+      const x = tf.tensor4d(randomValues(rng, net.batch * net.size * net.size * 3), [net.batch, net.size, net.size, 3]);
+      const f1 = tf.tensor4d(randomValues(rng, 9 * 3 * w1, 0.3), [3, 3, 3, w1]);
+      const f2 = tf.tensor4d(randomValues(rng, 9 * w1 * w2, 0.3), [3, 3, w1, w2]);
+      const ones = (n: number) => tf.ones([n]) as tf.Tensor1D;
+      const zeros = (n: number) => tf.zeros([n]) as tf.Tensor1D;
+      const bn = { epsilon: 1e-5, training: true, kernels: 'custom' as const };
+      const loss = (a: tf.Tensor, b: tf.Tensor, g1: tf.Tensor, g2: tf.Tensor) => {
+        const h = fusedBatchNorm(conv2d(x, a as tf.Tensor4D, 1, 'same', 'custom'), g1 as tf.Tensor1D, zeros(w1), { ...bn, relu: true }).y;
+        const y = fusedBatchNorm(conv2d(h, b as tf.Tensor4D, 2, 'same', 'custom'), g2 as tf.Tensor1D, zeros(w2), bn).y;
+        return tf.sum(tf.square(y));
+      };
+      tf.grads(loss)([f1, f2, ones(w1), ones(w2)]);
+    });
+  } finally {
+    backend.recordAndSubmit = original;
+  }
+  return keys;
+}
+
+// Channel counts 2…80 (one and two BN channel blocks, filter tiles 8…64 wide), batch 1…6,
+// images 5…12 pixels (odd sizes, 1×1 ... 6×6 after the stride-2 conv).
+const NETS: Net[] = [
+  { batch: 4, size: 8, widths: [4, 8] },
+  { batch: 2, size: 9, widths: [6, 12] },
+  { batch: 6, size: 12, widths: [16, 40] },
+  { batch: 1, size: 5, widths: [70, 2] },
+  { batch: 3, size: 7, widths: [33, 80] },
+];
+
+describe('pipeline sharing', () => {
+  afterEach(() => setAdapterClass('auto'));
+
+  for (const adapter of ['gpu', 'cpu'] as const) {
+    it(`dispatches the same ${adapter === 'gpu' ? "GPU-split" : 'SwiftShader-split'} pipelines of ours for every channel count and shape`, () => {
+      setAdapterClass(adapter);
+      const first = ourPipelineKeys(NETS[0]);
+      // Partial sums (statistics, gradient), finalize, apply, dx; filter gradient and its reduce.
+      expect([...first].map((k) => k.split('_')[0]).sort()).toEqual([
+        'tlBatchNormApply', 'tlBatchNormFinalize', 'tlBatchNormGradInput', 'tlBatchNormPartial', 'tlBatchNormPartial',
+        'tlConv2DBackpropFilterPartial', 'tlSplitKReduce',
+      ]);
+      const all = new Set(first);
+      for (const net of NETS.slice(1)) {
+        const keys = ourPipelineKeys(net);
+        keys.forEach((k) => all.add(k));
+        // No new key for ours: the cache holds one pipeline per program, whatever the widths.
+        expect([...all], `widths ${net.widths.join(', ')}`).toHaveLength(first.size);
+      }
+    });
+  }
+});
