@@ -2,7 +2,8 @@
 // click the CIFAR-10 (Hugging Face) download and watch it arrive, toggle two tricks, shrink the
 // run with "Use a small setup", Start and see the curves fill, Start again with one trick off
 // and see both runs on the charts (the first faded and labelled), then reload: the dataset
-// comes back from the browser's store with no request to the Hub.
+// comes back from the browser's store with no request to the Hub, and the runs are still on
+// the charts (kept in the browser) until cleared.
 // The Hub is a local server that answers like it (test/support/hubServer.ts: tree listing with
 // SHA-256, resolve URL → 302 → storage, CORS), holding 200 real CIFAR images as the Hub's two
 // Parquet files; every request the page makes to https://huggingface.co is answered by it, and
@@ -87,7 +88,10 @@ test('download CIFAR-10 in one click, compare two runs of two tricks, reload wit
       await expect(faded.locator('title')).toHaveText(chart === 'loss-chart' ? first : `${first} (validation)`);
     }
 
-    // Reload: the dataset comes from the browser's store, with no request to the Hub.
+    await runs.nth(0).getByRole('checkbox', { name: 'keep' }).check();
+
+    // Reload: the dataset comes from the browser's store, with no request to the Hub, and both
+    // runs are still on the charts (now both earlier runs), the first still kept.
     const before = hub.requests.length;
     hubRequests.length = 0;
     await page.reload();
@@ -96,6 +100,21 @@ test('download CIFAR-10 in one click, compare two runs of two tricks, reload wit
     await expect(page.getByTestId('dataset-note')).toHaveText("CIFAR-10 (Hugging Face) was read from this browser's storage (no download).");
     expect(hub.requests.length).toBe(before);
     expect(hubRequests).toEqual([]);
+    await expect(runs).toHaveCount(2);
+    await expect(runs.nth(0)).toContainText(first);
+    await expect(runs.nth(0).getByRole('checkbox', { name: 'keep' })).toBeChecked();
+    await expect(runs.nth(1)).toContainText('+ Label smoothing');
+    const fadedLoss = app.chart('loss-chart').locator('[data-series^="past-"]');
+    await expect(fadedLoss.locator('title')).toHaveText([first, '+ Label smoothing']);
+    await expect(app.chart('accuracy-chart').locator('[data-series^="past-"]')).toHaveCount(2);
+    // Clear empties the browser's copy too: the next visit shows none.
+    await page.getByTestId('past-runs-clear').click();
+    await expect(runs).toHaveCount(0);
+    await page.reload();
+    await expect(app.datasetName).toHaveText('CIFAR-10', { timeout: 60_000 });
+    await expect(app.chart('loss-chart')).toBeVisible();
+    await expect(runs).toHaveCount(0);
+    await expect(fadedLoss).toHaveCount(0);
     console.log(`first five minutes on ${await app.backendName.textContent()}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     context.off('request', onRequest);

@@ -31,6 +31,7 @@ import { useTraining } from './useTraining';
 import { baselineSummary } from './baselineSummary';
 import { addPastRun, pastRunOf, type PastRun } from './pastRuns';
 import { PastRunsPanel } from './PastRunsPanel';
+import { readPastRuns, writePastRuns } from './pastRunStore';
 import type { Plan } from '../engine/lab/plan';
 
 // The settings panels skip re-rendering on progress ticks (their props do not change).
@@ -70,8 +71,10 @@ export function App({ client, backend, active = true, initialConfig = null, link
     recorded.current = result;
     setSamples(recordThroughput(sample));
   }, [result]);
-  // Each finished run stays on the charts, faded, for the next ones to be compared against.
-  const [pastRuns, setPastRuns] = useState<PastRun[]>([]);
+  // Each finished run stays on the charts, faded, for the next ones to be compared against; the
+  // list is kept in this browser, so a reload keeps them (pastRunStore.ts).
+  const [pastRuns, setPastRuns] = useState<PastRun[]>(() => readPastRuns());
+  useEffect(() => void writePastRuns(pastRuns), [pastRuns]);
   const runId = state.runId;
   // Adjusted while rendering when a new result arrives (React's pattern for state derived from a prop change).
   const [seenResult, setSeenResult] = useState(result);

@@ -1,6 +1,7 @@
 /**
  * The finished runs kept on the charts (pastRuns.ts): each with its colour, label and final
- * top-1, a Keep box (a newer run never pushes it out) and a Show box; Clear empties the list;
+ * top-1, a Keep box (a newer run never pushes it out) and a Show box; Clear empties the list
+ * (and the copy kept in the browser, pastRunStore.ts);
  * "Compare in the lab" sends them to the lab as a hand-made plan, saying where the runs differed
  * in more than their tricks.
  */
@@ -21,7 +22,7 @@ export function PastRunsPanel({ runs, onChange, onSendToLab }: PastRunsPanelProp
   return (
     <section className="panel past-runs" aria-label="Earlier runs" data-testid="past-runs">
       <h2>Earlier runs on the charts</h2>
-      <p className="field-hint">The last {MAX_PAST_RUNS} finished runs stay on the loss and accuracy charts, faded; keep one to hold it there.</p>
+      <p className="field-hint">The last {MAX_PAST_RUNS} finished runs stay on the loss and accuracy charts, faded, and are kept in this browser until cleared; keep one to hold it there.</p>
       <ul>
         {runs.map((r) => (
           <li key={r.id} data-testid="past-run" data-run={r.id}>
