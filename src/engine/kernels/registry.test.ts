@@ -16,7 +16,7 @@ describe('kernel registry', () => {
     expect(names.sort()).toEqual([
       'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D',
       'TrickLabConv2DBackpropFilter', 'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad',
-      'TrickLabRunningAverage', 'TrickLabSgdMomentum',
+      'TrickLabRunningAverage', 'TrickLabRunningAverageArena', 'TrickLabSgdArena', 'TrickLabSgdMomentum',
     ]);
     for (const name of names) expect(tf.getKernel(name, 'webgpu'), name).toBeDefined();
     expect(tf.getGradient(registry.CONV2D_KERNEL)).toBeDefined();

@@ -1,8 +1,9 @@
 /**
  * Our WebGPU kernels, registered once with tfjs's kernel registry under their own names (no fork
  * of tfjs, and no stock kernel replaced): a split-K Conv2DBackpropFilter, the BatchNorm
- * statistics, apply and gradient, the SGD-momentum and running-average updates, and the loss head
- * (soft-target cross-entropy, its gradient, the correct count). Which set a
+ * statistics, apply and gradient, the SGD-momentum and running-average updates (per tensor, and
+ * over a flat arena of all of them: those two update their `state` input in place), and the loss
+ * head (soft-target cross-entropy, its gradient, the correct count). Which set a
  * run uses is its own `kernels` choice, passed down to each call (`usesCustomKernels`); tfjs's
  * stock kernels stay registered as they are, so two runs with different choices cannot affect
  * each other. `tf.profile` lists ours by name like any other kernel.
@@ -12,7 +13,7 @@ import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, ty
 import { batchNormApply, batchNormGrad, batchNormStats } from './batchNormPrograms';
 import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFilter';
 import { countCorrectRows, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
-import { runningAverageStep, sgdMomentumStep } from './updatePrograms';
+import { runningAverageArenaStep, runningAverageStep, sgdArenaStep, sgdMomentumStep } from './updatePrograms';
 import type { WebGPUBackend } from './program';
 
 const BACKEND = 'webgpu';
@@ -31,6 +32,8 @@ export const RUNNING_AVERAGE_KERNEL = 'TrickLabRunningAverage';
 export const CROSS_ENTROPY_KERNEL = 'TrickLabCrossEntropy';
 export const CROSS_ENTROPY_GRAD_KERNEL = 'TrickLabCrossEntropyGrad';
 export const COUNT_CORRECT_KERNEL = 'TrickLabCountCorrect';
+export const SGD_ARENA_KERNEL = 'TrickLabSgdArena';
+export const RUNNING_AVERAGE_ARENA_KERNEL = 'TrickLabRunningAverageArena';
 
 /** Whether a call made with `kernels` runs ours: the 'custom' set on the webgpu backend. */
 export function usesCustomKernels(kernels: KernelSet): boolean {
@@ -44,6 +47,16 @@ interface KernelArgs {
 }
 
 const asKernel = (f: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelFunc => f as unknown as KernelFunc;
+
+/**
+ * The output of a kernel that wrote its input `state` in place: the same buffer under a second
+ * handle (as tfjs's Identity), with any CPU copy of the old values dropped.
+ */
+function updatedInPlace(backend: WebGPUBackend, state: TensorInfo): TensorInfo {
+  (backend.tensorMap.get(state.dataId) as { values: unknown }).values = null;
+  backend.incRef(state.dataId);
+  return { dataId: state.dataId, shape: state.shape, dtype: state.dtype };
+}
 
 /** Our kernels. */
 function kernelConfigs(): KernelConfig[] {
@@ -130,6 +143,30 @@ function kernelConfigs(): KernelConfig[] {
       kernelName: COUNT_CORRECT_KERNEL,
       backendName: BACKEND,
       kernelFunc: asKernel(({ inputs, backend }) => countCorrectRows(backend, inputs.logits, inputs.targets)),
+    },
+    {
+      // inputs {state: [w (N); buf (N)], g (N), gate?}; attrs {lr, momentum, weightDecay, nesterov,
+      // decayEnd}; updates state in place (decay on elements < decayEnd) and returns it.
+      kernelName: SGD_ARENA_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend, attrs }) => {
+        const hyper = {
+          lr: attrs.lr as number, momentum: attrs.momentum as number, weightDecay: attrs.weightDecay as number,
+          nesterov: attrs.nesterov as boolean, decayEnd: attrs.decayEnd as number,
+        };
+        sgdArenaStep(backend, inputs.state, inputs.g, inputs.gate, hyper);
+        return updatedInPlace(backend, inputs.state);
+      }),
+    },
+    {
+      // inputs {state: [running (M); stat (M)], coef (M)}; attrs {momentum}; running ← (1 − momentum)·running
+      // + coef·stat in place; returns state.
+      kernelName: RUNNING_AVERAGE_ARENA_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend, attrs }) => {
+        runningAverageArenaStep(backend, inputs.state, inputs.coef, attrs.momentum as number);
+        return updatedInPlace(backend, inputs.state);
+      }),
     },
   ];
 }

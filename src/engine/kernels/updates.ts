@@ -2,11 +2,14 @@
  * Parameter updates the training step makes every step, as one call each whatever the backend:
  * SGD with (Nesterov) momentum and L2 weight decay as PyTorch's torch.optim.SGD, and BatchNorm
  * running averages. With the 'custom' kernel set on WebGPU they are 2 and 1 dispatches per tensor
- * (updatePrograms.ts); elsewhere the same arithmetic in tf ops. Both assign the variables in
- * place and leave no tensors behind.
+ * (updatePrograms.ts), and a step's running averages together 1 (runningAverageUpdates, over a
+ * flat arena; the optimiser's SGD arena is sgdArena.ts); elsewhere the same arithmetic in tf
+ * ops. All assign the variables and leave no tensors behind.
  */
 import * as tf from '@tensorflow/tfjs';
-import { RUNNING_AVERAGE_KERNEL, SGD_KERNEL, usesCustomKernels, type KernelSet } from './registry';
+import { arenaFits, emptyArena, gather, scatter } from './arena';
+import type { WebGPUBackend } from './program';
+import { RUNNING_AVERAGE_ARENA_KERNEL, RUNNING_AVERAGE_KERNEL, SGD_KERNEL, usesCustomKernels, type KernelSet } from './registry';
 
 /**
  * The update kernels index elements flatly; given 1-D views (a reshape is free on WebGPU: the
@@ -66,4 +69,41 @@ export function runningAverageUpdate(running: tf.Variable, stat: tf.Tensor, mome
     : tf.tidy(() => tf.add(tf.mul(running, 1 - momentum), tf.mul(stat, momentum * scale)));
   running.assign(next);
   next.dispose();
+}
+
+/** One running statistic and the batch's value for it. */
+export interface RunningAverageInput {
+  running: tf.Variable;
+  stat: tf.Tensor;
+  /** Factor on the batch statistic (R/(R − 1) for an unbiased variance, else 1). */
+  scale: number;
+}
+
+/**
+ * runningAverageUpdate for many statistics with one momentum: with 'custom' on WebGPU one
+ * dispatch for all of them (copied into a flat arena [running; stat] and back, arena.ts),
+ * elsewhere one update each.
+ */
+export function runningAverageUpdates(inputs: readonly RunningAverageInput[], momentum: number, kernels: KernelSet): void {
+  const m = inputs.reduce((s, u) => s + u.running.size, 0);
+  const backend = tf.backend() as unknown as WebGPUBackend;
+  if (!usesCustomKernels(kernels) || m === 0 || !arenaFits(backend, 2 * m)) {
+    for (const u of inputs) runningAverageUpdate(u.running, u.stat, momentum, u.scale, kernels);
+    return;
+  }
+  const offsets: number[] = [];
+  const coef = new Float32Array(m);
+  let at = 0;
+  for (const u of inputs) {
+    if (u.stat.size !== u.running.size) throw new Error(`running average: ${u.stat.size} batch values for ${u.running.size} running ones`);
+    offsets.push(at);
+    coef.fill(momentum * u.scale, at, at + u.running.size);
+    at += u.running.size;
+  }
+  const state = emptyArena(backend, 2 * m);
+  const coefT = tf.tensor1d(coef);
+  gather(backend, state, inputs.flatMap((u, i) => [{ tensor: u.running, offset: offsets[i] }, { tensor: u.stat, offset: m + offsets[i] }]));
+  tf.dispose(tf.engine().runKernel(RUNNING_AVERAGE_ARENA_KERNEL, { state, coef: coefT }, { momentum }) as tf.Tensor);
+  scatter(backend, state, inputs.map((u, i) => ({ tensor: u.running, offset: offsets[i] })));
+  tf.dispose([state, coefT]);
 }

@@ -10,7 +10,7 @@ import type { ParamInfo } from '../tricks/types';
 import { conv2d as convWith } from '../kernels/conv2d';
 import { fusedBatchNorm } from '../kernels/fusedBatchNorm';
 import type { KernelSet } from '../kernels/registry';
-import { runningAverageUpdate } from '../kernels/updates';
+import { runningAverageUpdates } from '../kernels/updates';
 
 /** BatchNorm running-average momentum (PyTorch's 0.1 = 1 − 0.9) and epsilon. */
 export const BN_MOMENTUM = 0.1;
@@ -180,11 +180,14 @@ export function dense(ctx: ForwardContext, x: tf.Tensor2D, p: { w: tf.Variable; 
  * run's kernel set, and frees them.
  */
 export function updateRunningStats(stats: BnStats[], kernels: KernelSet): void {
-  for (const s of stats) {
-    runningAverageUpdate(s.layer.runningMean, s.mean, BN_MOMENTUM, 1, kernels);
-    runningAverageUpdate(s.layer.runningVar, s.variance, BN_MOMENTUM, s.count > 1 ? s.count / (s.count - 1) : 1, kernels);
-    s.mean.dispose();
-    s.variance.dispose();
-  }
+  runningAverageUpdates(
+    stats.flatMap((s) => [
+      { running: s.layer.runningMean, stat: s.mean, scale: 1 },
+      { running: s.layer.runningVar, stat: s.variance, scale: s.count > 1 ? s.count / (s.count - 1) : 1 },
+    ]),
+    BN_MOMENTUM,
+    kernels,
+  );
+  for (const s of stats) tf.dispose([s.mean, s.variance]);
   stats.length = 0;
 }

@@ -2,12 +2,16 @@
  * SGD with (Nesterov) momentum and L2 weight decay, as PyTorch's torch.optim.SGD: the decay
  * term wd·w is added to the gradient, buf ← μ·buf + g, and the step is g + μ·buf (Nesterov) or
  * buf. Weight decay applies per parameter group ('no bias decay' removes biases and BN γ, β).
+ * With the 'custom' kernel set on WebGPU the whole step is one dispatch over a flat arena of
+ * all parameters (kernels/sgdArena.ts); elsewhere one update per parameter (kernels/updates.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimConfig } from '../config';
 import type { ParamInfo } from '../tricks/types';
 import type { KernelSet } from '../kernels/registry';
 import { sgdMomentumUpdate } from '../kernels/updates';
+import { createSgdArena } from '../kernels/sgdArena';
+import { usesCustomKernels } from '../kernels/registry';
 
 export interface Sgd {
   /**
@@ -28,15 +32,21 @@ export function createSgd(config: OptimConfig, params: ParamInfo[], decays: (p: 
   const buffers = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
   const wd = params.map((p) => (decays(p) ? config.weightDecay : 0));
   const mu = config.momentum;
+  const arena = createSgdArena(params.map((p, i) => ({ weight: p.variable, buffer: buffers[i], decayed: wd[i] !== 0 })));
   return {
     buffers,
     apply(grads, lr, gate) {
-      // One fused dispatch pair per parameter with 'custom' on WebGPU (kernels/updates.ts), tf ops elsewhere.
+      if (usesCustomKernels(kernels) && arena.usable()) {
+        arena.step(grads, { lr, momentum: mu, weightDecay: config.weightDecay, nesterov: config.nesterov, gate });
+        return;
+      }
+      // Per parameter: tf ops, or (an arena too big for one binding) a dispatch pair each.
       params.forEach((p, i) => {
         sgdMomentumUpdate(p.variable, buffers[i], grads[i], { lr, momentum: mu, weightDecay: wd[i], nesterov: config.nesterov, gate, kernels });
       });
     },
     dispose() {
+      arena.dispose();
       for (const b of buffers) b.dispose();
     },
   };
