@@ -3,6 +3,7 @@ import { makeConfig, type ExperimentConfig } from '../engine/config';
 import { expandPlan } from '../engine/lab/plan';
 import { validatePlan } from '../engine/lab/validatePlan';
 import { fakeResult } from '../../test/support/testRuns';
+import { PALETTE } from './colors';
 import { addPastRun, MAX_PAST_RUNS, pastRunOf, planFromRuns, runLabel, tricksOn, updatePastRun, type PastRun } from './pastRuns';
 
 const withTricks = (ids: string[], patch: Parameters<typeof makeConfig>[0] = {}): ExperimentConfig => {
@@ -26,12 +27,16 @@ describe('labels and series of a finished run', () => {
     expect(r.tricks).toEqual(['cosine']);
   });
 
-  it('gives each kept run a colour no other kept run has', () => {
+  it('gives each config a colour no other kept config has, and a config its kept colour', () => {
     const a = run('a', []);
-    const b = run('b', [], [a]);
-    const c = run('c', [], [b]);
-    expect(b.color).not.toBe(a.color);
-    expect(c.color).toBe(a.color); // a is no longer kept, so its colour is free again
+    const b = run('b', ['cosine'], [a]);
+    const c = run('c', ['mixup'], [b]);
+    expect(a.color).toBe(PALETTE[0]);
+    expect(b.color).toBe(PALETTE[1]);
+    expect(c.color).toBe(PALETTE[0]); // a is no longer kept, so its colour is free again
+    // The same config again (another seed) is drawn in its colour, in charts and list alike.
+    expect(run('d', ['cosine'], [a, b], { run: { seed: 7 } }).color).toBe(b.color);
+    expect(run('e', ['cosine'], [a, b], { run: { epochs: 3 } }).color).toBe(PALETTE[2]);
   });
 });
 

@@ -6,11 +6,12 @@
  */
 import type { ExperimentConfig } from '../engine/config';
 import { createPlan, type Plan } from '../engine/lab/plan';
+import { groupKey } from '../engine/lab/summary';
 import type { RunResult } from '../engine/results';
 import { TRICK_CATALOG } from '../engine/tricks/catalog';
 import { isEnabled } from '../engine/tricks/types';
 import type { SeriesPoint } from './charts/LiveSeries';
-import { colorFor } from './lab/labColors';
+import { assignColors, colorFor } from './colors';
 
 /** At most this many finished runs stay on the charts. */
 export const MAX_PAST_RUNS = 5;
@@ -44,18 +45,21 @@ export function runLabel(tricks: readonly string[]): string {
   return `+ ${tricks.map((id) => TRICK_CATALOG.find((t) => t.id === id)?.name ?? id).join(' + ')}`;
 }
 
-/** A finished run as it is kept; its colour is the first of the palette no kept run uses. */
+/**
+ * A finished run as it is kept. Its colour is its config's (colors.ts): the colour of a kept run
+ * with the same config (the seed aside), else the first of the palette no kept run uses.
+ */
 export function pastRunOf(id: string, result: RunResult, kept: readonly PastRun[]): PastRun {
   const tricks = tricksOn(result.config);
-  const used = new Set(kept.map((r) => r.color));
-  let i = 0;
-  while (used.has(colorFor(i)) && i < MAX_PAST_RUNS) i++;
+  const key = groupKey(result.config);
+  const keptColors = new Map(kept.map((r) => [groupKey(r.config), r.color]));
+  const color = assignColors([...keptColors.keys(), key], keptColors).get(key) ?? colorFor(0);
   return {
     id,
     label: runLabel(tricks),
     tricks,
     config: result.config,
-    color: colorFor(i),
+    color,
     loss: result.steps.filter((s) => Number.isFinite(s.loss)).map((s) => ({ x: s.step, y: s.loss })),
     val: result.epochs.map((e) => ({ x: e.epoch, y: 100 * e.valTop1 })),
     pinned: false,

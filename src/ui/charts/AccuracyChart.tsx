@@ -5,6 +5,7 @@
  */
 import { useMemo } from 'react';
 import { CartesianGrid, LineChart, ResponsiveContainer, XAxis, YAxis, type AxisDomain } from 'recharts';
+import { LIVE_COLORS } from '../colors';
 import { AXIS_STYLE, CHART_HEIGHT, ChartFrame, MARGIN } from './ChartFrame';
 import { CHART_FRAMES } from './chartFrames';
 import { LiveSeriesContext, LiveSeriesLayer, SeriesLegend, type Series, type SeriesPoint } from './LiveSeries';
@@ -18,8 +19,8 @@ export interface AccuracyChartProps {
 
 const Y_DOMAIN: AxisDomain = [0, 100];
 const Y_TICKS = [0, 25, 50, 75, 100];
-const TRAIN = { id: 'train', label: 'train', color: '#16a34a' };
-const VAL = { id: 'val', label: 'validation (top-1)', color: '#ea580c' };
+const TRAIN = { id: 'train', label: 'train', color: LIVE_COLORS.train };
+const VAL = { id: 'val', label: 'validation (top-1)', color: LIVE_COLORS.val };
 const LEGEND = <SeriesLegend series={[TRAIN, VAL]} />;
 const describe = (label: string) => (p: SeriesPoint) => `${label}, epoch ${p.x}: ${p.y.toFixed(1)}%`;
 

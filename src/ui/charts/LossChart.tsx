@@ -7,6 +7,7 @@
  */
 import { useMemo, useState } from 'react';
 import { CartesianGrid, LineChart, ResponsiveContainer, XAxis, YAxis, type AxisDomain } from 'recharts';
+import { LIVE_COLORS } from '../colors';
 import { AXIS_STYLE, CHART_HEIGHT, ChartFrame, MARGIN } from './ChartFrame';
 import { CHART_FRAMES } from './chartFrames';
 import { LiveSeriesContext, LiveSeriesLayer, type Series } from './LiveSeries';
@@ -51,7 +52,7 @@ export function LossChart({ points, totalSteps, overlays = NO_OVERLAYS }: LossCh
   const series = useMemo<Series[]>(
     () => [
       ...overlays.map((o) => ({ ...o, points: o.points.filter((p) => !log || p.y > 0) })),
-      { id: 'loss', label: 'training loss', color: '#9333ea', points: drawn.map((p) => ({ x: p.step, y: p.loss })) },
+      { id: 'loss', label: 'training loss', color: LIVE_COLORS.loss, points: drawn.map((p) => ({ x: p.step, y: p.loss })) },
     ],
     [drawn, overlays, log],
   );

@@ -6,6 +6,7 @@
  */
 import { createContext, useContext, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, usePlotArea, useXAxisScale, type AxisDomain } from 'recharts';
+import { LIVE_COLORS } from '../colors';
 import { AXIS_STYLE, CHART_HEIGHT, ChartFrame, MARGIN } from './ChartFrame';
 import { CHART_FRAMES } from './chartFrames';
 
@@ -29,7 +30,7 @@ function StepMarker() {
   if (step === null || !xScale || !plot) return null;
   const x = xScale(step);
   if (x === undefined) return null;
-  return <line x1={x} x2={x} y1={plot.y} y2={plot.y + plot.height} stroke="#dc2626" strokeWidth={2} data-testid="lr-marker" data-step={step} />;
+  return <line x1={x} x2={x} y1={plot.y} y2={plot.y + plot.height} stroke={LIVE_COLORS.marker} strokeWidth={2} data-testid="lr-marker" data-step={step} />;
 }
 
 export function LrChart({ points, currentStep }: LrChartProps) {
@@ -41,7 +42,7 @@ export function LrChart({ points, currentStep }: LrChartProps) {
           <XAxis dataKey="step" type="number" domain={X_DOMAIN} tick={AXIS_STYLE} allowDecimals={false} />
           <YAxis tick={AXIS_STYLE} tickFormatter={formatLr} width={48} />
           <Tooltip formatter={formatValue} labelFormatter={formatLabel} />
-          <Line type="linear" dataKey="lr" stroke="#2563eb" dot={false} isAnimationActive={false} />
+          <Line type="linear" dataKey="lr" stroke={LIVE_COLORS.lr} dot={false} isAnimationActive={false} />
           <StepMarker />
         </LineChart>
       </ResponsiveContainer>

@@ -72,7 +72,7 @@ export function CompareChart({ title, testId, xLabel, series, hidden, onToggle, 
         {series.map((s) => (
           <li key={s.key}>
             <button type="button" className="lab-legend-item" aria-pressed={!hidden.has(s.key)} onClick={() => onToggle(s.key)}>
-              <span className="swatch" style={{ background: hidden.has(s.key) ? '#d1d5db' : s.color }} /> {s.label}
+              <span className="swatch" style={{ background: hidden.has(s.key) ? 'var(--border-strong)' : s.color }} /> {s.label}
             </button>
           </li>
         ))}

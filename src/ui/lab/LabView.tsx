@@ -24,7 +24,7 @@ import { FactorialResults } from './FactorialPanel';
 import { ImportExportBar } from './ImportExportBar';
 import { InspectPanel } from './InspectPanel';
 import { LabDatasetPicker } from './LabDatasetPicker';
-import { colorFor } from './labColors';
+import { colorFor, createColorMemory } from '../colors';
 import { PlannerPanel } from './PlannerPanel';
 import { QueuePanel } from './QueuePanel';
 import { ResultsTable } from './ResultsTable';
@@ -64,7 +64,6 @@ export function LabView({ lab, client, active }: LabViewProps) {
   const summary = useMemo(() => createLabSummary(lab), [lab]);
   const { rows, runsByKey } = useDeferredValue(useSyncExternalStore(summary.subscribe, summary.getSnapshot));
   const teachers = useMemo(() => new Map(rows.flatMap((row) => [[row.key, describeTeachers(runsByKey.get(row.key) ?? [])] as const]).filter((e): e is readonly [string, string] => e[1] !== null)), [rows, runsByKey]);
-  const colors = useMemo(() => new Map(rows.map((r, i) => [r.key, colorFor(i)])), [rows]);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const activeKey = useMemo(() => {
     const active = state.activeRunId ? runs.find((r) => r.id === state.activeRunId) : undefined;
@@ -85,12 +84,9 @@ export function LabView({ lab, client, active }: LabViewProps) {
       return null;
     }
   }, [plan, runsByKey]);
-  const groups = useMemo(
-    () => rows.filter((row) => charted.has(row.key)).map((row) => ({ key: row.key, label: row.label, color: colors.get(row.key) ?? '#000', runs: runsByKey.get(row.key) ?? [] })),
-    [rows, charted, colors, runsByKey],
-  );
 
-  const scheduleConfigs = useMemo(() => {
+  // The configs still to train (queued, else the plan's), for the schedule chart.
+  const plannedConfigs = useMemo(() => {
     const pending = runs.filter((r) => r.source === 'local' && !hasEnded(r) && r.status !== 'cancelled');
     let configs = pending.map((r) => ({ label: r.label, config: r.config, teacher: r.teacher ?? null }));
     if (configs.length === 0) {
@@ -100,13 +96,22 @@ export function LabView({ lab, client, active }: LabViewProps) {
         configs = [];
       }
     }
-    const seen = new Map<string, { key: string; label: string; color: string; config: (typeof configs)[number]['config'] }>();
+    const seen = new Map<string, { key: string; label: string; config: (typeof configs)[number]['config'] }>();
     for (const c of configs) {
       const key = groupKey(c.config, c.teacher);
-      if (!seen.has(key)) seen.set(key, { key, label: c.label, config: c.config, color: colors.get(key) ?? colorFor(rows.length + seen.size) });
+      if (!seen.has(key)) seen.set(key, { key, label: c.label, config: c.config });
     }
     return [...seen.values()];
-  }, [runs, plan, colors, rows.length]);
+  }, [runs, plan]);
+  // One colour per config in every chart and the table (colors.ts): the table's configs first,
+  // then the planned ones; a config keeps its colour as others come and go.
+  const [colorMemory] = useState(createColorMemory);
+  const colors = useMemo(() => colorMemory.assign([...rows.map((r) => r.key), ...plannedConfigs.map((c) => c.key)]), [colorMemory, rows, plannedConfigs]);
+  const groups = useMemo(
+    () => rows.filter((row) => charted.has(row.key)).map((row) => ({ key: row.key, label: row.label, color: colors.get(row.key) ?? colorFor(0), runs: runsByKey.get(row.key) ?? [] })),
+    [rows, charted, colors, runsByKey],
+  );
+  const scheduleConfigs = useMemo(() => plannedConfigs.map((c) => ({ ...c, color: colors.get(c.key) ?? colorFor(0) })), [plannedConfigs, colors]);
 
   // Runs that exist only in this tab (every run when storage never opened).
   const unsaved = useMemo(() => new Set(state.storage.inMemory ? state.runs.map((r) => r.id) : state.storage.unsavedRuns), [state.storage, state.runs]);

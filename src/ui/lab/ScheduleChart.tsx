@@ -8,6 +8,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Too
 import type { ExperimentConfig } from '../../engine/config';
 import { buildLrSchedule } from '../../engine/train/schedule';
 import type { DatasetInfo } from '../../worker/protocol';
+import { LIVE_COLORS } from '../colors';
 import { AXIS_STYLE, CHART_HEIGHT, ChartFrame, MARGIN } from '../charts/ChartFrame';
 import { plannedStepsPerEpoch, sampleSchedule } from '../runPlan';
 
@@ -66,7 +67,7 @@ export function ScheduleChart({ configs, dataset, live }: ScheduleChartProps) {
           {lines.map((l) => (
             <Line key={l.key} data={l.points} dataKey="lr" name={l.label} stroke={l.color} dot={false} isAnimationActive={false} />
           ))}
-          {live ? <ReferenceLine x={live.step} stroke={liveColor ?? '#dc2626'} strokeWidth={2} strokeDasharray="4 2" ifOverflow="extendDomain" /> : null}
+          {live ? <ReferenceLine x={live.step} stroke={liveColor ?? LIVE_COLORS.marker} strokeWidth={2} strokeDasharray="4 2" ifOverflow="extendDomain" /> : null}
         </LineChart>
       </ResponsiveContainer>
     </ChartFrame>
