@@ -1,6 +1,7 @@
-// The first screen: at 1440×900 and 1280×720 the single-run page shows its first trick toggle and
-// its three charts without scrolling (the baseline sits below them); screenshots of both tabs at
-// both sizes go to test-results/ for a look.
+// The first screen: at 1440×900 and 1280×720 the single-run page shows its trick toggles and its
+// three charts without scrolling (the baseline sits below them), and the lab shows its dataset,
+// design, every trick toggle, the plan's size and time, Queue and its accuracy and loss charts
+// (the baseline folded); screenshots of both tabs at both sizes go to test-results/ for a look.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { TrickLabPage } from './pages/TrickLabPage';
 
@@ -52,8 +53,37 @@ for (const size of SIZES) {
     await baseline.locator('summary').click();
     await expect(page.getByLabel('Epochs')).toBeVisible();
 
+    const trickCount = await toggles.count();
+    expect(trickCount).toBeGreaterThanOrEqual(10);
     await page.getByTestId('tab-lab').click();
     await expect(page.getByTestId('lab-view')).toHaveAttribute('data-loaded', 'true', { timeout: 30_000 });
+    await expect(page.getByTestId('lab-chart-accuracy').locator('svg').first()).toBeVisible({ timeout: 30_000 });
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
     await page.screenshot({ path: `test-results/first-screen-lab-${size.width}x${size.height}.png` });
+    // The lab's first screen: the page's header, what it trains on, the design, every trick
+    // toggle, the plan's size and time, Queue, and the accuracy and loss comparison charts.
+    await expect(page.getByRole('heading', { name: 'Trick Lab', level: 1 })).toBeVisible();
+    await expectInFirstScreen(page, page.getByRole('heading', { name: 'Trick Lab', level: 1 }), 'The page header');
+    await expectInFirstScreen(page, page.getByTestId('lab-dataset-name'), 'The dataset line');
+    await expectInFirstScreen(page, page.getByTestId('lab-mode'), 'The design choice');
+    const labToggles = page.getByRole('list', { name: 'Tricks to ablate' }).getByRole('checkbox');
+    expect(await labToggles.count()).toBe(trickCount);
+    for (const toggle of await labToggles.all()) await expectInFirstScreen(page, toggle, `The trick toggle ${await toggle.getAttribute('data-testid')}`);
+    await expectInFirstScreen(page, page.getByTestId('lab-estimate'), 'The plan\'s time estimate');
+    await expectInFirstScreen(page, page.getByTestId('lab-planned-count'), 'The plan\'s size');
+    await expectInFirstScreen(page, page.getByTestId('lab-queue-plan'), 'Queue');
+    for (const chart of ['lab-chart-accuracy', 'lab-chart-loss'] as const) {
+      await expectInFirstScreen(page, page.getByTestId(chart), `The ${chart}`);
+      const plot = await page.getByTestId(chart).locator('svg.recharts-surface').first().boundingBox();
+      expect(plot?.width ?? 0, `${chart} width`).toBeGreaterThanOrEqual(280);
+      expect(plot?.height ?? 0, `${chart} height`).toBeGreaterThanOrEqual(200);
+    }
+    // The baseline is folded under its summary line and opens with its fields.
+    const labBaseline = page.getByTestId('lab-baseline-section');
+    await expect(labBaseline).not.toHaveAttribute('open');
+    await expect(page.getByTestId('lab-baseline-summary')).toHaveText(/^ResNet-\d+ ×[\d.]+ · \d+ px · \d+ epochs? · batch \d+ · SGD lr [\d.e-]+/);
+    await expect(page.getByTestId('lab-epochs')).toBeHidden();
+    await labBaseline.locator('summary').click();
+    await expect(page.getByTestId('lab-epochs')).toBeVisible();
   });
 }

@@ -58,10 +58,18 @@ export class LabPage {
     await expect(this.page.getByTestId('lab-view')).toHaveAttribute('data-loaded', 'true', { timeout: 30_000 });
   }
 
-  /** Sets the baseline to the tiny model and data. */
+  /** Unfolds the planner's Baseline section (folded at first, under its summary line). */
+  async openBaseline(): Promise<void> {
+    const section = this.page.getByTestId('lab-baseline-section');
+    if ((await section.getAttribute('open')) === null) await section.locator('summary').click();
+    await expect(this.page.getByTestId('lab-depth')).toBeVisible();
+  }
+
+  /** Sets the baseline to the tiny model and data (opening the Baseline section). */
   async configureTiny(run: Partial<LabTiny> = {}): Promise<void> {
     const r = { ...LAB_TINY, ...run };
     const id = (t: string) => this.page.getByTestId(t);
+    await this.openBaseline();
     await id('lab-depth').selectOption('8');
     await id('lab-width').selectOption('0.25');
     await id('lab-resolution').selectOption('16');

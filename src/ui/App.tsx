@@ -7,7 +7,6 @@ import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useSta
 import type { BackendName, ExperimentConfig } from '../engine/config';
 import { makeConfig } from '../engine/config';
 import { SYNTHETIC_DEFAULT } from '../engine/data/synthetic';
-import { BackendPanel, FallbackBanner } from './BackendPanel';
 import { ChartsPanel } from './ChartsPanel';
 import { ConfigFileInput } from './ConfigFileInput';
 import { ConfigForm } from './ConfigForm';
@@ -104,17 +103,10 @@ export function App({ client, backend, active = true, initialConfig = null, link
   const download = () => {
     if (result) downloadJson(result, `trick-lab-${result.config.name}-${state.runId ?? 'run'}.json`);
   };
-  const imagesPerSecond = lastStep?.imagesPerSecond ?? lastEpoch?.imagesPerSecond ?? null;
   const runConfigError = state.runError?.field ? state.runError : null;
 
   return (
     <div className="app">
-      <header className="app-header">
-        <h1>Trick Lab</h1>
-        <p className="tagline">Train CIFAR ResNets in your browser on WebGPU and see what each trick of “Bag of Tricks” (He et al. 2019) is worth.</p>
-        <BackendPanel backend={state.backend} initError={state.initError} imagesPerSecond={imagesPerSecond} />
-      </header>
-      <FallbackBanner backend={state.backend} initError={state.initError} />
       {linkProblem ? (
         <p className="error" role="alert" data-testid="config-link-error">
           The settings in this link could not be read: {linkProblem} The default settings are shown instead.

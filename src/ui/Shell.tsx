@@ -7,6 +7,7 @@ import { lazy, Suspense, useState } from 'react';
 import type { BackendName } from '../engine/config';
 import type { LabController } from '../lab/labController';
 import { App } from './App';
+import { PageHeader } from './PageHeader';
 import type { TrainingClient } from '../client/trainingClient';
 import type { ConfigFromLink } from './useConfigLink';
 // The tabs' own styles live in the lab's stylesheet; the page needs them before the lab is opened.
@@ -38,16 +39,20 @@ export function Shell({ client, lab, backend, initialView, configLink }: ShellPr
     // The lab writes its own fragment (with the plan); the single run writes its config (App).
     if (next === 'single') history.replaceState(history.state, '', `${location.pathname}${location.search}`);
   };
+  const tabs = (
+    <nav className="shell-tabs" role="tablist" aria-label="Views">
+      <button type="button" role="tab" aria-selected={view === 'single'} onClick={() => choose('single')} data-testid="tab-single">
+        Single run
+      </button>
+      <button type="button" role="tab" aria-selected={view === 'lab'} onClick={() => choose('lab')} data-testid="tab-lab">
+        Ablation lab
+      </button>
+    </nav>
+  );
   return (
     <>
-      <nav className="shell-tabs" role="tablist" aria-label="Views">
-        <button type="button" role="tab" aria-selected={view === 'single'} onClick={() => choose('single')} data-testid="tab-single">
-          Single run
-        </button>
-        <button type="button" role="tab" aria-selected={view === 'lab'} onClick={() => choose('lab')} data-testid="tab-lab">
-          Ablation lab
-        </button>
-      </nav>
+      {/* One header for both tabs: the name, the tabs, the backend and its banner. */}
+      <PageHeader client={client} lab={lab} view={view} tabs={tabs} />
       <div role="tabpanel" hidden={view !== 'single'}>
         <App
           client={client}

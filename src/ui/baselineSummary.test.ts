@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../engine/config';
-import { baselineSummary } from './baselineSummary';
+import { baselineParts, baselineSummary } from './baselineSummary';
 
 describe('baselineSummary', () => {
   it('names the network, input size, length, batch, learning rate and dataset', () => {
@@ -11,5 +11,11 @@ describe('baselineSummary', () => {
   it('says when no dataset is loaded and names the ImageNet-style families', () => {
     const config = makeConfig({ model: { family: 'resnet18', widthMultiplier: 1 }, data: { resolution: 32 }, run: { epochs: 30 }, optim: { batchSize: 128, lr: 0.1 } });
     expect(baselineSummary(config, null)).toBe('ResNet-18 ×1 · 32 px · 30 epochs · batch 128 · SGD lr 0.1 · no dataset loaded');
+  });
+
+  it('names the training images when they are limited (the lab leaves the dataset to its own line)', () => {
+    const config = makeConfig({ model: { family: 'cifar-resnet', depth: 20, widthMultiplier: 0.5 }, data: { resolution: 32, trainLimit: 2000 }, run: { epochs: 5 }, optim: { batchSize: 128, lr: 0.1 } });
+    expect(baselineParts(config).join(' · ')).toBe('ResNet-20 ×0.5 · 32 px · 5 epochs · batch 128 · SGD lr 0.1 · 2,000 training images');
+    expect(baselineSummary(config, 'synthetic')).toBe('ResNet-20 ×0.5 · 32 px · 5 epochs · batch 128 · SGD lr 0.1 · 2,000 training images · synthetic');
   });
 });

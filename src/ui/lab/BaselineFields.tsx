@@ -1,7 +1,9 @@
 /**
  * The plan's baseline config in a compact form: the model's size, the data, the optimiser's
- * batch and LR, the run's length and the seeds. Every ablated config starts from it; the
- * single-run page's full form remains the place for everything else.
+ * batch and LR and the run's length (BaselineFields, in the planner's folding Baseline section);
+ * and the seeds every config is trained with (SeedFields, beside the plan's size). Every ablated
+ * config starts from the baseline; the single-run page's full form remains the place for
+ * everything else.
  */
 import type { ExperimentConfig } from '../../engine/config';
 import { CONFIG_FIELDS, type ConfigPath } from '../../engine/configFields';
@@ -31,22 +33,31 @@ const FIELDS: readonly { path: ConfigPath; testId: string }[] = [
 const SEED = CONFIG_FIELDS['run.seed'];
 
 export function BaselineFields({ plan, onChange, disabled, error }: BaselineFieldsProps) {
-  const c = plan.baseline;
   const errorFor = (field: string) => (error && error.field === field ? error.message : null);
-  const seedCount = plan.seeds.length;
   return (
     <div className="field-grid" data-testid="lab-baseline">
       {FIELDS.map(({ path, testId }) => (
         <ConfigField
           key={path}
           path={path}
-          config={c}
+          config={plan.baseline}
           disabled={disabled}
           testId={testId}
           error={errorFor(`baseline.${path}`)}
           onChange={(baseline: ExperimentConfig) => onChange({ ...plan, baseline })}
         />
       ))}
+    </div>
+  );
+}
+
+/** The first seed and how many seeds each config trains with (seeds first, first+1, …). */
+export function SeedFields({ plan, onChange, disabled, error }: BaselineFieldsProps) {
+  const c = plan.baseline;
+  const errorFor = (field: string) => (error && error.field === field ? error.message : null);
+  const seedCount = plan.seeds.length;
+  return (
+    <div className="lab-seed-fields">
       <NumberField
         label="First seed"
         value={plan.seeds[0] ?? c.run.seed}

@@ -4,7 +4,7 @@
  * seed are drawn as their mean with a ±1 sd band. Legend entries toggle a config in all three
  * charts; the loss can be smoothed (bias-corrected EMA, as TensorBoard's slider).
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { band, runSeries, type Metric } from '../../engine/lab/curves';
 import type { LabRun } from '../../engine/lab/types';
 import { formatTick } from '../charts/ticks';
@@ -14,6 +14,8 @@ import { CompareChart, type Series } from './CompareChart';
 export interface ComparisonChartsProps {
   /** Config group keys in table order, with their labels and colours. */
   groups: readonly { key: string; label: string; color: string; runs: readonly LabRun[] }[];
+  /** A chart placed in the same grid after the loss chart (the planned schedules). */
+  schedule?: ReactNode;
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
@@ -24,7 +26,7 @@ function seriesOf(groups: ComparisonChartsProps['groups'], metric: Metric, smoot
   return groups.map((g) => ({ key: g.key, label: g.label, color: g.color, points: band(g.runs.map((r) => runSeries(r, metric, smoothing))) }));
 }
 
-export function ComparisonCharts({ groups }: ComparisonChartsProps) {
+export function ComparisonCharts({ groups, schedule }: ComparisonChartsProps) {
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [smoothing, setSmoothing] = useState(0);
   const [logLoss, setLogLoss] = useState(false);
@@ -60,18 +62,19 @@ export function ComparisonCharts({ groups }: ComparisonChartsProps) {
       </PanelBoundary>
       <PanelBoundary name="The loss chart">
         <CompareChart
-        title="Training loss per step"
-        testId="lab-chart-loss"
-        xLabel="step"
-        series={trainLoss}
-        hidden={hidden}
-        onToggle={toggle}
-        format={loss}
-        empty="No steps yet."
-        controls={lossControls}
+          title="Training loss per step"
+          testId="lab-chart-loss"
+          xLabel="step"
+          series={trainLoss}
+          hidden={hidden}
+          onToggle={toggle}
+          format={loss}
+          empty="No steps yet."
+          controls={lossControls}
           logScale={logLoss}
         />
       </PanelBoundary>
+      {schedule}
       <PanelBoundary name="The learning-rate chart">
         <CompareChart title="Learning rate per step (as trained)" testId="lab-chart-lr" xLabel="step" series={rate} hidden={hidden} onToggle={toggle} format={lr} empty="No steps yet." />
       </PanelBoundary>

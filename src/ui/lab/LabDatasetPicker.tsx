@@ -80,7 +80,9 @@ export function LabDatasetPicker({ client, training, plan, onChange, busy }: Lab
         )}
         .
       </p>
-      <SelectField label="Load another dataset" value={NONE} options={options} testId="lab-dataset-choice" disabled={busy || loading} onChange={choose} hint="CIFAR downloads and your own files are loaded on the Single run tab; once loaded or kept in this browser they are offered here." />
+      <div className="inline-field">
+        <SelectField label="Load another dataset" value={NONE} options={options} testId="lab-dataset-choice" disabled={busy || loading} onChange={choose} hint="New CIFAR downloads and your own files load on the Single run tab; then they are offered here." />
+      </div>
       {mismatch && dataset ? (
         <p className="error" role="alert" data-testid="lab-dataset-mismatch">
           {mismatch}{' '}

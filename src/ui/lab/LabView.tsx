@@ -170,10 +170,16 @@ export function LabView({ lab, client, active }: LabViewProps) {
           <PanelBoundary name="The import and export bar">
             <ImportExportBar lab={lab} notices={state.notices} runCount={state.runs.length} busy={state.activeRunId !== null} />
           </PanelBoundary>
-          <PanelBoundary name="The schedule chart">
-            <ScheduleChart configs={scheduleConfigs} dataset={training.dataset} live={live} />
-          </PanelBoundary>
-          <ComparisonCharts groups={groups} />
+          {/* The comparison first (as the single-run page's charts): accuracy and loss side by side
+              on the first screen, the planned and the trained learning rates after them. */}
+          <ComparisonCharts
+            groups={groups}
+            schedule={
+              <PanelBoundary name="The schedule chart">
+                <ScheduleChart configs={scheduleConfigs} dataset={training.dataset} live={live} />
+              </PanelBoundary>
+            }
+          />
           <PanelBoundary name="The results table">
             <ResultsTable rows={rows} colors={colors} onReference={lab.setReference} charted={charted} picked={picked} onPick={pick} teachers={teachers} />
           </PanelBoundary>

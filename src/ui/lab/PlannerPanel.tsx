@@ -3,8 +3,13 @@
  * or a hand-made list), the tricks and the seeds; it lists every planned run and estimates the
  * total time before anything starts (from this device's earlier runs when there are any), then
  * queues the plan. The plan is shared as a link or downloaded for `npm run ablate`.
+ *
+ * Laid out experiment first, as the single-run page: what it trains on, the design, the tricks,
+ * the plan's size and time and Queue fit the first screen; the baseline's fields fold away
+ * under a one-line summary (opened by itself when one of them is wrong).
  */
 import { useMemo, useState, type ReactNode } from 'react';
+import { baselineParts } from '../baselineSummary';
 import type { BackendInfo } from '../../engine/events';
 import { estimatePlan, throughputSample, trainImagesFor, type ThroughputSample } from '../../engine/lab/estimate';
 import { expandPlan, inapplicableTricks, PLAN_MODES, type Plan, type PlanMode } from '../../engine/lab/plan';
@@ -15,7 +20,7 @@ import { PlanError, validatePlan } from '../../engine/lab/validatePlan';
 import type { DatasetInfo } from '../../worker/protocol';
 import { formatDuration } from '../../data/format';
 import { SelectField } from '../SelectField';
-import { BaselineFields } from './BaselineFields';
+import { BaselineFields, SeedFields } from './BaselineFields';
 import { downloadText } from './downloads';
 import { FactorialNote } from './FactorialPanel';
 import { LinearScalingPanel } from './LinearScalingPanel';
@@ -60,6 +65,14 @@ export function PlannerPanel(props: PlannerPanelProps) {
   const { plan, onChange, runs, dataset, backend, teacherRunId, onTeacher, onQueue, shareUrl, datasetPanel } = props;
   const [copied, setCopied] = useState(false);
   const problem = useMemo(() => planProblem(plan), [plan]);
+  // The Baseline section starts folded and opens when one of its fields becomes wrong.
+  const [baselineOpen, setBaselineOpen] = useState(false);
+  const baselineProblem = problem?.field.startsWith('baseline.') ? problem.field : null;
+  const [seenProblem, setSeenProblem] = useState<string | null>(null);
+  if (baselineProblem !== seenProblem) {
+    setSeenProblem(baselineProblem);
+    if (baselineProblem) setBaselineOpen(true);
+  }
   const expanded = useMemo(() => (problem ? null : expandPlan(plan)), [plan, problem]);
   const samples = useMemo(() => runs.filter((r) => r.source === 'local' && r.result).map((r) => throughputSample(r.result!)).filter((s): s is ThroughputSample => s !== null), [runs]);
   const estimate = useMemo(() => {
@@ -80,12 +93,20 @@ export function PlannerPanel(props: PlannerPanelProps) {
     <section className="panel lab-planner" aria-label="Ablation planner">
       <h2>Plan an ablation</h2>
       {datasetPanel}
-      <SelectField label="Design" value={plan.mode} options={MODES} testId="lab-mode" onChange={(mode) => onChange({ ...plan, mode })} />
-      <BaselineFields plan={plan} onChange={onChange} disabled={false} error={problem} />
+      <div className="inline-field">
+        <SelectField label="Design" value={plan.mode} options={MODES} testId="lab-mode" onChange={(mode) => onChange({ ...plan, mode })} />
+      </div>
       <TrickChooser plan={plan} onChange={onChange} disabled={false} />
       <FactorialNote plan={plan} />
       {scales ? <LinearScalingPanel plan={plan} valid={!problem} onChange={onChange} /> : null}
       {distils ? <TeacherChooser plan={plan} onChange={onChange} runs={runs} dataset={dataset} teacherRunId={teacherRunId} onTeacher={onTeacher} /> : null}
+      <details className="baseline lab-baseline" open={baselineOpen} onToggle={(e) => setBaselineOpen(e.currentTarget.open)} data-testid="lab-baseline-section">
+        <summary>
+          <span className="baseline-title">Baseline</span> <span className="field-hint" data-testid="lab-baseline-summary">{baselineParts(plan.baseline).join(' · ')}</span>
+        </summary>
+        <BaselineFields plan={plan} onChange={onChange} disabled={false} error={problem} />
+      </details>
+      <SeedFields plan={plan} onChange={onChange} disabled={false} error={problem} />
       {problem ? (
         <p className="error" role="alert" data-testid="lab-plan-error">
           {problem.field}: {problem.message}
@@ -97,26 +118,16 @@ export function PlannerPanel(props: PlannerPanelProps) {
         </p>
       ))}
       {expanded ? (
-        <div className="lab-preview" data-testid="lab-preview">
-          <p>
-            <strong data-testid="lab-planned-count">{count}</strong> runs: {expanded.groups.length} config{expanded.groups.length === 1 ? '' : 's'} × {plan.seeds.length} seed
-            {plan.seeds.length === 1 ? '' : 's'} ({plan.seeds.join(', ')}).
-            {estimate ? (
-              <>
-                {' '}
-                About <strong data-testid="lab-estimate">{formatDuration(estimate.totalSeconds)}</strong>. <span className="field-hint">{estimate.note}</span>
-              </>
-            ) : null}
-          </p>
-          <ol className="lab-planned" aria-label="Planned configs">
-            {expanded.groups.map((g) => (
-              <li key={g.index}>
-                {g.label}
-                {g.isReference ? ' (reference)' : ''}
-              </li>
-            ))}
-          </ol>
-        </div>
+        <p className="lab-preview" data-testid="lab-preview">
+          <strong data-testid="lab-planned-count">{count}</strong> runs: {expanded.groups.length} config{expanded.groups.length === 1 ? '' : 's'} × {plan.seeds.length} seed
+          {plan.seeds.length === 1 ? '' : 's'} ({plan.seeds.join(', ')}).
+          {estimate ? (
+            <>
+              {' '}
+              About <strong data-testid="lab-estimate">{formatDuration(estimate.totalSeconds)}</strong>.
+            </>
+          ) : null}
+        </p>
       ) : null}
       <div className="run-controls">
         <button type="button" className="primary" disabled={!expanded || count === 0 || !dataset || blocked} onClick={onQueue} data-testid="lab-queue-plan">
@@ -129,6 +140,18 @@ export function PlannerPanel(props: PlannerPanelProps) {
           Download plan
         </button>
       </div>
+      {/* How the time was estimated, under Queue: the button stays on the first screen. */}
+      {expanded && estimate ? <p className="field-hint lab-estimate-note">{estimate.note}</p> : null}
+      {expanded ? (
+        <ol className="lab-planned" aria-label="Planned configs">
+          {expanded.groups.map((g) => (
+            <li key={g.index}>
+              {g.label}
+              {g.isReference ? ' (reference)' : ''}
+            </li>
+          ))}
+        </ol>
+      ) : null}
     </section>
   );
 }

@@ -71,12 +71,12 @@ export function TrickChooser({ plan, onChange, disabled }: TrickChooserProps) {
     <div className="lab-tricks">
       <ul className="trick-list" aria-label="Tricks to ablate">
         {TRICK_CATALOG.map((t) => (
-          <li key={t.id}>
+          <li key={t.id} className="trick-head">
             <label title={t.explanation}>
               <input type="checkbox" data-testid={`lab-trick-${t.id}`} checked={plan.tricks.includes(t.id)} disabled={disabled} onChange={(e) => onChange({ ...plan, tricks: toggle(plan.tricks, t.id, e.target.checked) })} />{' '}
               {t.name}
             </label>{' '}
-            <a className="field-hint" href={protocolHref(t.id)} target="_blank" rel="noopener" aria-label={`How ${t.name} is applied (protocol)`}>
+            <a className="field-hint trick-protocol" href={protocolHref(t.id)} target="_blank" rel="noopener" aria-label={`How ${t.name} is applied (protocol)`}>
               protocol
             </a>
           </li>
