@@ -28,6 +28,12 @@ test('two tiny runs overlaid, then sent to the lab as a hand-made plan', async (
   await expect(fadedLoss.locator('path')).toHaveAttribute('stroke-opacity', '0.45');
   await expect(fadedLoss.locator('title')).toHaveText('+ Label smoothing');
   await expect(page.locator('[data-testid="accuracy-chart"] [data-series^="past-"]')).toHaveCount(1);
+  // The run's colour is the same in the list and on both charts.
+  const swatch = await runs.first().locator('.swatch').evaluate((e) => getComputedStyle(e).backgroundColor);
+  for (const chart of ['loss-chart', 'accuracy-chart']) {
+    const line = page.locator(`[data-testid="${chart}"] [data-series^="past-"]`).locator('path, circle').first();
+    expect(await line.evaluate((e) => getComputedStyle(e).stroke === 'none' ? getComputedStyle(e).fill : getComputedStyle(e).stroke), chart).toBe(swatch);
+  }
 
   // Hidden, it leaves the charts and stays in the list.
   await runs.first().getByRole('checkbox', { name: 'show' }).uncheck();

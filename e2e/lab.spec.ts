@@ -39,6 +39,13 @@ test('plan, run, compare, export, reload, and import into a fresh profile', asyn
   await expect(lab.page.getByTestId('lab-result-final').first()).toHaveText(/^\d+\.\d ± \d+\.\d$/);
   await expect.poll(() => lab.chartPoints('lab-delta-chart')).toBe(2);
   const table = await lab.tableText();
+  // One colour per config: the table's swatches, each chart's legend and lines, the planned schedules.
+  const colors = await lab.colors('lab-result-row', '.swatch', 'backgroundColor');
+  expect(new Set(colors).size).toBe(3);
+  for (const chart of ['lab-chart-accuracy', 'lab-chart-loss', 'lab-chart-lr']) expect(await lab.colors(chart, '.lab-legend .swatch', 'backgroundColor'), `${chart} legend`).toEqual(colors);
+  // (Runs this short log one point each, which draws no line; the planned schedules are lines.)
+  expect(await lab.colors('lab-schedule-chart', '.series-legend .swatch', 'backgroundColor')).toEqual(colors);
+  expect((await lab.colors('lab-schedule-chart', 'path.recharts-line-curve', 'stroke')).sort()).toEqual([...colors].sort());
 
   // Inspect a finished run: the worker predicts its validation images.
   await lab.page.getByTestId('lab-inspect').click();

@@ -102,6 +102,14 @@ export class LabPage {
     return Number(await this.page.getByTestId(testId).getAttribute('data-points'));
   }
 
+  /** The computed colours of `selector`'s elements inside the element with `testId`, in document order. */
+  async colors(testId: string, selector: string, property: 'backgroundColor' | 'stroke'): Promise<string[]> {
+    return this.page
+      .getByTestId(testId)
+      .locator(selector)
+      .evaluateAll((els, p) => els.map((e) => getComputedStyle(e)[p]), property);
+  }
+
   /** The results table as text, row by row (cells joined by '|'). */
   async tableText(): Promise<string[]> {
     return this.resultRows.evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent?.trim() ?? '').join('|')));
