@@ -125,4 +125,11 @@ describe('a damaged or hostile stored list', () => {
     expect(new Set(back.map((r) => r.color)).size).toBe(3);
     expect(back[2].hidden).toBe(true);
   });
+
+  it('gives the runs of one config one colour, the first of them stored', () => {
+    const [a, b] = threeRuns();
+    const again = { ...a, id: 'run-a-3', color: b.color };
+    const back = parseStoredPastRuns(serializePastRuns([a, b, again]));
+    expect(back.map((r) => r.color)).toEqual([a.color, b.color, a.color]);
+  });
 });

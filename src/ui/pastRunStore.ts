@@ -14,9 +14,10 @@
 import { makeConfig, type DeepPartial, type ExperimentConfig } from '../engine/config';
 import { checkStructure, prescan } from '../engine/lab/importLab';
 import { isPlainObject } from '../engine/lab/shape';
+import { groupKey } from '../engine/lab/summary';
 import { validateConfig } from '../engine/validateConfig';
 import type { SeriesPoint } from './charts/LiveSeries';
-import { colorFor } from './lab/labColors';
+import { assignColors, colorFor, PALETTE } from './colors';
 import { MAX_PAST_RUNS, runLabel, tricksOn, type PastRun } from './pastRuns';
 
 export const PAST_RUNS_KEY = 'trick-lab:past-runs';
@@ -42,7 +43,7 @@ interface StoredRun {
 }
 
 const ID = /^[\w.-]{1,64}$/;
-const palette = new Set(Array.from({ length: MAX_PAST_RUNS }, (_, i) => colorFor(i)));
+const palette = new Set(PALETTE);
 
 /** At most MAX_STORED_POINTS points: every k-th, and the last. */
 function thin(points: readonly SeriesPoint[]): [number, number][] {
@@ -93,7 +94,8 @@ function runOf(value: unknown): (Omit<PastRun, 'color'> & { color: unknown }) | 
 
 /**
  * The runs in a stored text: every record that passes, in order, the first MAX_PAST_RUNS, each
- * id once; a colour of the palette no earlier run took, else the first free one.
+ * id once; each config's colour (colors.ts) is the palette colour its first run had when no
+ * earlier config took it, else the first free one (runs of one config share it).
  */
 export function parseStoredPastRuns(text: string | null): PastRun[] {
   if (!text || text.length > MAX_STORED_CHARS || prescan(text) !== null) return [];
@@ -104,16 +106,20 @@ export function parseStoredPastRuns(text: string | null): PastRun[] {
     return [];
   }
   if (!isPlainObject(data) || data.version !== PAST_RUNS_VERSION || !Array.isArray(data.runs)) return [];
-  const runs: PastRun[] = [];
+  const runs: NonNullable<ReturnType<typeof runOf>>[] = [];
   for (const record of data.runs) {
     const run = runOf(record);
     if (!run || runs.some((r) => r.id === run.id)) continue;
-    const used = new Set(runs.map((r) => r.color));
-    const color = typeof run.color === 'string' && palette.has(run.color) && !used.has(run.color) ? run.color : [...palette].find((c) => !used.has(c)) ?? colorFor(0);
-    runs.push({ ...run, color });
+    runs.push(run);
     if (runs.length === MAX_PAST_RUNS) break;
   }
-  return runs;
+  const keys = runs.map((r) => groupKey(r.config));
+  const stored = new Map<string, string>();
+  runs.forEach((r, i) => {
+    if (typeof r.color === 'string' && palette.has(r.color) && !stored.has(keys[i])) stored.set(keys[i], r.color);
+  });
+  const colors = assignColors(keys, stored);
+  return runs.map((r, i) => ({ ...r, color: colors.get(keys[i]) ?? colorFor(0) }));
 }
 
 const browserStorage = (): PastRunStorage | null => (typeof localStorage === 'undefined' ? null : localStorage);
