@@ -9,7 +9,6 @@
  * under a one-line summary (opened by itself when one of them is wrong).
  */
 import { useMemo, useState, type ReactNode } from 'react';
-import { baselineParts } from '../baselineSummary';
 import type { BackendInfo } from '../../engine/events';
 import { estimatePlan, throughputSample, trainImagesFor, type ThroughputSample } from '../../engine/lab/estimate';
 import { expandPlan, inapplicableTricks, PLAN_MODES, type Plan, type PlanMode } from '../../engine/lab/plan';
@@ -19,6 +18,7 @@ import type { LabRun } from '../../engine/lab/types';
 import { PlanError, validatePlan } from '../../engine/lab/validatePlan';
 import type { DatasetInfo } from '../../worker/protocol';
 import { formatDuration } from '../../data/format';
+import { baselineParts } from '../baselineSummary';
 import { SelectField } from '../SelectField';
 import { BaselineFields, SeedFields } from './BaselineFields';
 import { downloadText } from './downloads';
