@@ -9,18 +9,11 @@
  *   npm run bench -- --depth 8 --width 0.25 --batch 16 --resolution 16 --steps 3 --warmup 1 --micro-batch 8
  * SwiftShader figures say whether ours beats stock on a CPU rasteriser, not what a GPU does.
  *
- * Device bundle (a later session with the GPU machine; see ../shared/device/README.md):
- *   npm ci && bash ../shared/device/pack.sh          # fills .device/ (node, Dawn, Vulkan loader)
- *   npx esbuild src/cli/bench.ts --bundle --platform=node --format=esm --external:webgpu \
- *     --outfile=.device/bench.mjs \
- *     --banner:js="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);"
- *   # on the GPU machine, from the project root, with .device carried along:
- *   bash .device/run.sh bench.mjs --depth 20,56 --batch 128,512 --json .device/bench.json; \
- *     python3 .device/torch_resnet20.py
- * run.sh sets VK_ICD_FILENAMES to the NVIDIA ICD, so Dawn takes the GPU; this file installs
- * navigator.gpu (src/node/webgpu.ts) before the tfjs webgpu backend is imported. A full run
- * (2 depths × 2 batches × 2 kernel sets) takes well under a minute on an H200; use --steps 5
- * --warmup 2 to keep it short, and --no-profile to skip the per-kernel timing step.
+ * On the lent GPU machine (no Node, no network; ../shared/device/README.md): `bash
+ * deploy/gpu/prepare.sh` bundles this file into .device/bench.mjs beside Node and Dawn, and
+ * `bash .device/measure.sh` runs it there at ResNet-20, batch 128 and 512, with the PyTorch
+ * anchor in the same call. run.sh sets VK_ICD_FILENAMES to the NVIDIA ICD, so Dawn takes the GPU;
+ * this file installs navigator.gpu (src/node/webgpu.ts) before the tfjs webgpu backend is imported.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
