@@ -22,5 +22,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByTestId('tab-lab').click();
     await expect(page.getByTestId('lab-view')).toHaveAttribute('data-loaded', 'true', { timeout: 30_000 });
     expect(await seriousViolations(page)).toEqual([]);
+    // The planner's folded Baseline holds fields too: checked open.
+    await page.getByTestId('lab-baseline-section').locator('summary').click();
+    await expect(page.getByTestId('lab-epochs')).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
   });
 }
