@@ -12,6 +12,7 @@ import { ConfigFileInput } from './ConfigFileInput';
 import { ConfigForm } from './ConfigForm';
 import { DatasetChooser } from './DatasetChooser';
 import { DatasetDownloader } from './DatasetDownloader';
+import { clientLoaders } from './useDatasetDownload';
 import { LeversPanel } from './LeversPanel';
 import { PanelBoundary } from './PanelBoundary';
 import { PresetPicker } from './PresetPicker';
@@ -95,7 +96,7 @@ export function App({ client, backend, active = true, initialConfig = null, link
   const chartEpochs = useDeferredValue(epochs);
   const loadSynthetic = useCallback(() => client.loadSynthetic(SYNTHETIC_DEFAULT), [client]);
   const loadFiles = useCallback((files: File[]) => void client.loadFiles(files), [client]);
-  const loaders = useMemo(() => ({ onArchive: loadFiles, onParquet: client.loadParquet, onStored: client.loadStored }), [client, loadFiles]);
+  const loaders = useMemo(() => clientLoaders(client), [client]);
 
   const start = () => {
     if (dataset) client.start({ ...config, data: { ...config.data, dataset: dataset.id } });

@@ -9,6 +9,10 @@ import { useId, useState, type DragEvent } from 'react';
 import type { TrainingState } from '../client/trainingClient';
 import type { DatasetInfo } from '../worker/protocol';
 
+/** The files a CIFAR dataset may come as (the file pickers' accept list) and how they are described. */
+export const DATASET_FILE_ACCEPT = '.gz,.tgz,.tar,.bin,.txt,.parquet';
+export const DATASET_FILE_LABEL = 'CIFAR files (the .tar.gz, its .bin files, or Hugging Face .parquet files)';
+
 export interface DatasetChooserProps {
   dataset: DatasetInfo | null;
   loading: boolean;
@@ -70,12 +74,12 @@ export function DatasetChooser({ dataset, loading, error, progress = null, disab
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        <label htmlFor={inputId}>CIFAR files (the .tar.gz, its .bin files, or Hugging Face .parquet files)</label>
+        <label htmlFor={inputId}>{DATASET_FILE_LABEL}</label>
         <input
           id={inputId}
           type="file"
           multiple
-          accept=".gz,.tgz,.tar,.bin,.txt,.parquet"
+          accept={DATASET_FILE_ACCEPT}
           disabled={blocked}
           data-testid="dataset-file-input"
           onChange={(e) => {

@@ -20,14 +20,16 @@ export interface DatasetDownloaderProps {
   loaders: DatasetLoaders;
   /** The loaded dataset: when it changes, the worker may have stored it, so the stored list is re-read. */
   storedVersion?: unknown;
+  /** Load the last Hub dataset used, kept in the browser, once the page has its first dataset (default true; one downloader per page). */
+  autoLoadLast?: boolean;
 }
 
 const OTHER = 'other';
 
 /** Memoised: it re-renders on its own state and props, not on the training's progress ticks. */
-export const DatasetDownloader = memo(function DatasetDownloader({ origin, disabled, loaders, storedVersion }: DatasetDownloaderProps) {
+export const DatasetDownloader = memo(function DatasetDownloader({ origin, disabled, loaders, storedVersion, autoLoadLast = true }: DatasetDownloaderProps) {
   const id = useId();
-  const d = useDatasetDownload(origin, loaders, storedVersion);
+  const d = useDatasetDownload(origin, loaders, storedVersion, autoLoadLast);
   const [choice, setChoice] = useState<string | null>(null);
   const [customUrl, setCustomUrl] = useState('');
   const selected = choice ?? d.sources[0]?.url ?? OTHER;

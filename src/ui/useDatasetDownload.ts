@@ -16,6 +16,7 @@ import { downloadHubDataset, hubDatasetUrl, parseHubUrl, type HubLocation } from
 import { listStored, loadArchive, openBrowserCache, removeStored, type ByteCache, type StoredArchive } from '../data/datasetStore';
 import { DownloadError, type DownloadProgress, type PartialDownload } from '../data/download';
 import { errorMessage } from '../engine/errorMessage';
+import type { TrainingClient } from '../client/trainingClient';
 
 export type DownloadPhase = 'idle' | 'downloading' | 'done' | 'failed';
 
@@ -54,6 +55,15 @@ export interface DatasetLoaders {
   onParquet: (files: { name: string; bytes: ArrayBuffer }[], storeAs?: { key: string; name: string }) => void;
   /** A decoded set kept earlier (trainingClient.loadStored). */
   onStored: (key: string, name: string) => void;
+}
+
+/** The training client's loaders, to which downloads are handed (the single-run page and the lab's picker). */
+export function clientLoaders(client: Pick<TrainingClient, 'loadFiles' | 'loadParquet' | 'loadStored'>): DatasetLoaders {
+  return {
+    onArchive: (files) => void client.loadFiles(files),
+    onParquet: (files, storeAs) => client.loadParquet(files, storeAs),
+    onStored: (key, name) => client.loadStored(key, name),
+  };
 }
 
 const defaultSources = () => [...hubOptions(), ...officialOptions()];
@@ -98,8 +108,10 @@ const INITIAL: DownloadState = {
  * @param origin this site's origin, where /datasets/index.json is looked for
  * @param loaders receive what was downloaded (the training client's loaders)
  * @param storedVersion changes when the worker may have stored a dataset (the stored list is re-read)
+ * @param autoLoadLast load the last Hub dataset used, once, at the first dataset (only one
+ *   downloader on the page should: the single-run page's; the lab's picker passes false)
  */
-export function useDatasetDownload(origin: string, loaders: DatasetLoaders, storedVersion: unknown = null): DatasetDownload {
+export function useDatasetDownload(origin: string, loaders: DatasetLoaders, storedVersion: unknown = null, autoLoadLast = true): DatasetDownload {
   const [state, setState] = useState<DownloadState>(INITIAL);
   const cache = useRef<Promise<ByteCache | null> | null>(null);
   const controller = useRef<AbortController | null>(null);
@@ -199,7 +211,7 @@ export function useDatasetDownload(origin: string, loaders: DatasetLoaders, stor
   // dataset used when the browser still keeps it: a later visit needs no click and no request.
   const autoLoaded = useRef(false);
   useEffect(() => {
-    if (autoLoaded.current || storedVersion === null || storedVersion === undefined) return;
+    if (!autoLoadLast || autoLoaded.current || storedVersion === null || storedVersion === undefined) return;
     autoLoaded.current = true;
     const last = readLastHub();
     if (!last) return;
@@ -208,7 +220,7 @@ export function useDatasetDownload(origin: string, loaders: DatasetLoaders, stor
       if (c && (await hasDecoded(c, last.key))) loadersRef.current.onStored(last.key, last.name);
       else writeLastHub(null);
     })();
-  }, [storedVersion, getCache]);
+  }, [storedVersion, getCache, autoLoadLast]);
 
   const begin = (absolute: string, resumeFrom: PartialDownload | null) => {
     const hub = parseHubUrl(absolute);
