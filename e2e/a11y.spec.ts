@@ -21,6 +21,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByTestId('tab-lab').click();
     await expect(page.getByTestId('lab-view')).toHaveAttribute('data-loaded', 'true', { timeout: 30_000 });
+    // The planner's dataset section open, its downloader and file input included.
+    await page.getByTestId('lab-dataset-get').locator('summary').click();
+    await expect(page.getByTestId('lab-dataset-files')).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
     // The planner's folded Baseline holds fields too: checked open.
     await page.getByTestId('lab-baseline-section').locator('summary').click();

@@ -12,26 +12,16 @@
 import { expect, test, type Request } from '@playwright/test';
 import { HUB_DATASETS, HUB_ORIGIN } from '../src/data/hubSource';
 import { hubCifar10Fixture } from '../test/support/hubFixture';
-import { hubRoutes } from '../test/support/hubServer';
-import { startTestServer } from '../test/support/testServer';
+import { routeHubTo, startHubServer } from '../test/support/hubServer';
 import { TrickLabPage } from './pages/TrickLabPage';
 
 const { files } = hubCifar10Fixture(150, 50);
 
 test('download CIFAR-10 in one click, compare two runs of two tricks, reload without a request', async ({ browser }) => {
   test.setTimeout(240_000);
-  const hub = await startTestServer();
-  // The 302 points at the server's own address, as the Hub's points at its storage host; 16 KB
-  // every 40 ms, slow enough for the progress line to show.
-  const routes = hubRoutes(HUB_DATASETS[0], files, { chunkBytes: 16 * 1024, delayMs: 40, storageOrigin: hub.origin });
-  for (const [path, route] of Object.entries(routes)) hub.route(path, route);
+  const hub = await startHubServer(HUB_DATASETS[0], files);
   const context = await browser.newContext();
-  // The Hub's host is the local server: its answers, the 302 included, go back to the page.
-  await context.route(`${HUB_ORIGIN}/**`, async (route) => {
-    const { pathname, search } = new URL(route.request().url());
-    const response = await route.fetch({ url: `${hub.origin}${pathname}${search}`, maxRedirects: 0 });
-    await route.fulfill({ response });
-  });
+  await routeHubTo(context, hub);
   const hubRequests: string[] = [];
   const onRequest = (r: Request) => {
     if (r.url().startsWith(HUB_ORIGIN) || r.url().startsWith(hub.origin)) hubRequests.push(r.url());

@@ -6,8 +6,9 @@
  * that host (the Hub's own points at another host, its storage).
  */
 import { createHash } from 'node:crypto';
-import type { HubDataset } from '../../src/data/hubSource';
-import type { Route } from './testServer';
+import type { BrowserContext } from '@playwright/test';
+import { HUB_ORIGIN, type HubDataset } from '../../src/data/hubSource';
+import { startTestServer, type Route, type TestServer } from './testServer';
 
 export interface HubFile {
   name: string;
@@ -35,4 +36,28 @@ export function hubRoutes(
     routes[storage] = { body: f.bytes, contentType: 'application/octet-stream', cors, chunkBytes: options.chunkBytes, delayMs: options.delayMs };
   }
   return routes;
+}
+
+/**
+ * A server holding `dataset`'s files whose 302s name its own address (as the Hub's name its
+ * storage host); 16 KB every 40 ms unless told, slow enough for a page's progress line to show.
+ */
+export async function startHubServer(dataset: HubDataset, files: HubFile[], options: { chunkBytes?: number; delayMs?: number } = {}): Promise<TestServer> {
+  const server = await startTestServer();
+  const routes = hubRoutes(dataset, files, { chunkBytes: options.chunkBytes ?? 16 * 1024, delayMs: options.delayMs ?? 40, storageOrigin: server.origin });
+  for (const [path, route] of Object.entries(routes)) server.route(path, route);
+  return server;
+}
+
+/**
+ * Answers every request a browser context makes to https://huggingface.co from `server` (the
+ * 302 included, which the page then follows to the server itself), so a spec clicks the page's
+ * own one-click Hub source.
+ */
+export async function routeHubTo(context: BrowserContext, server: TestServer): Promise<void> {
+  await context.route(`${HUB_ORIGIN}/**`, async (route) => {
+    const { pathname, search } = new URL(route.request().url());
+    const response = await route.fetch({ url: `${server.origin}${pathname}${search}`, maxRedirects: 0 });
+    await route.fulfill({ response });
+  });
 }

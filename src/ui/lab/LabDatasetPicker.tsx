@@ -4,9 +4,12 @@
  * synthetic set and the sets kept in the browser's store (downloaded archives and decoded
  * Hugging Face sets, as the single-run page's downloader lists them). Choosing one loads it
  * through the training client's own loaders; the plan follows the loaded set unless it was made
- * for another (planDataset.ts), and then says so.
+ * for another (planDataset.ts), and then says so. A set not yet in the browser is got here too,
+ * in a folding section: the single-run page's downloader (CIFAR-10 or CIFAR-100 from the Hugging
+ * Face Hub in one click, an archive URL) and a file picker, both handing what they get to the
+ * same client loaders. The downloader lives in this view, so leaving the tab cancels a download.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { TrainingClient, TrainingState } from '../../client/trainingClient';
 import { SYNTHETIC_DEFAULT } from '../../engine/data/synthetic';
 import { errorMessage } from '../../engine/errorMessage';
@@ -15,6 +18,9 @@ import type { Plan } from '../../engine/lab/plan';
 import { listStored, loadArchive, openBrowserCache, type StoredArchive } from '../../data/datasetStore';
 import { parseHubUrl } from '../../data/hubSource';
 import { SelectField } from '../SelectField';
+import { DATASET_FILE_ACCEPT, DATASET_FILE_LABEL } from '../DatasetChooser';
+import { DatasetDownloader } from '../DatasetDownloader';
+import { clientLoaders } from '../useDatasetDownload';
 
 export interface LabDatasetPickerProps {
   client: TrainingClient;
@@ -32,6 +38,9 @@ export function LabDatasetPicker({ client, training, plan, onChange, busy }: Lab
   const { dataset, datasetLoading: loading } = training;
   const [stored, setStored] = useState<StoredArchive[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
+  const fileId = useId();
+  const loaders = useMemo(() => clientLoaders(client), [client]);
+  const blocked = busy || loading;
   // The store may have gained a decoded set when a dataset was loaded: list it again then.
   useEffect(() => {
     let live = true;
@@ -81,8 +90,29 @@ export function LabDatasetPicker({ client, training, plan, onChange, busy }: Lab
         .
       </p>
       <div className="inline-field">
-        <SelectField label="Load another dataset" value={NONE} options={options} testId="lab-dataset-choice" disabled={busy || loading} onChange={choose} hint="New CIFAR downloads and your own files load on the Single run tab; then they are offered here." />
+        <SelectField label="Load another dataset" value={NONE} options={options} testId="lab-dataset-choice" disabled={blocked} onChange={choose} hint="Sets loaded or kept in this browser; download one or open your files below." />
       </div>
+      <details className="lab-dataset-get" data-testid="lab-dataset-get">
+        <summary>Download CIFAR-10 or CIFAR-100, or open your files</summary>
+        {/* Not the one that reloads the last Hub set at start: the single-run page's does that. */}
+        <DatasetDownloader origin={location.origin} disabled={blocked} loaders={loaders} storedVersion={dataset} autoLoadLast={false} />
+        <div className="field">
+          <label htmlFor={fileId}>{DATASET_FILE_LABEL}</label>
+          <input
+            id={fileId}
+            type="file"
+            multiple
+            accept={DATASET_FILE_ACCEPT}
+            disabled={blocked}
+            data-testid="lab-dataset-files"
+            onChange={(e) => {
+              const files = Array.from(e.target.files ?? []);
+              e.target.value = ''; // choosing the same file again must fire again
+              if (files.length > 0) void client.loadFiles(files);
+            }}
+          />
+        </div>
+      </details>
       {mismatch && dataset ? (
         <p className="error" role="alert" data-testid="lab-dataset-mismatch">
           {mismatch}{' '}

@@ -1,0 +1,59 @@
+// The lab gets its own data: the planner's dataset picker downloads CIFAR-10 from the Hugging
+// Face Hub in one click (a local server that answers as the Hub does, test/support/hubServer.ts)
+// with progress, the plan records the set, and a reload of the lab loads it again from the
+// browser's store with no request; then a CIFAR-10 archive opened with the picker's file input
+// becomes the set the plan records. Nothing trains.
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { HUB_DATASETS, HUB_ORIGIN } from '../src/data/hubSource';
+import { decodeSetup, shareCodeFromHash } from '../src/engine/lab/shareLink';
+import type { PlanDataset } from '../src/engine/lab/planDataset';
+import { FIXTURE } from '../test/support/cifarSample';
+import { hubCifar10Fixture } from '../test/support/hubFixture';
+import { routeHubTo, startHubServer } from '../test/support/hubServer';
+import { LabPage } from './pages/LabPage';
+
+const { files } = hubCifar10Fixture(150, 50);
+
+test("the planner's picker downloads CIFAR-10 from the Hub and opens a file; the plan records each", async ({ browser, baseURL }) => {
+  const hub = await startHubServer(HUB_DATASETS[0], files);
+  const context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 1000 } });
+  await routeHubTo(context, hub);
+  const lab = new LabPage(await context.newPage());
+  const page = lab.page;
+  const picker = page.getByTestId('lab-dataset');
+  const id = (t: string) => picker.getByTestId(t);
+  /** The dataset the plan in the address (#share=…) records. */
+  const recorded = async (): Promise<PlanDataset | null | undefined> => decodeSetup(shareCodeFromHash(new URL(page.url()).hash) ?? '').plan?.dataset;
+  try {
+    await lab.open('?backend=cpu');
+    await expect(id('lab-dataset-name')).toContainText('synthetic', { timeout: 30_000 });
+
+    await picker.getByText('Download CIFAR-10 or CIFAR-100, or open your files').click();
+    await expect(id('download-source')).toHaveValue(`${HUB_ORIGIN}/datasets/uoft-cs/cifar10`);
+    await id('download-start').click();
+    await expect(id('download-progress-text')).toHaveText(/^[\d.]+ KB of [\d.]+ KB · [\d.]+ KB\/s · .+ left$/);
+    await expect(id('lab-dataset-name')).toHaveText('CIFAR-10 (150 training, 50 test images)', { timeout: 60_000 });
+    await expect(id('download-note')).toContainText('SHA-256 of each file checked against the Hub');
+    expect(hub.requests.filter((r) => r.path.startsWith('/storage/'))).toHaveLength(2);
+    await expect.poll(recorded).toEqual({ id: 'cifar10', name: 'CIFAR-10', trainCount: 150, testCount: 50 });
+    // Kept in the browser: the picker offers it, and a reload loads it again with no request.
+    await expect(id('lab-dataset-choice').locator('option')).toContainText(['CIFAR-10 (Hugging Face) (kept in this browser)']);
+    const before = hub.requests.length;
+    await lab.reload();
+    await expect(id('lab-dataset-name')).toHaveText('CIFAR-10 (150 training, 50 test images)', { timeout: 60_000 });
+    expect(hub.requests.length).toBe(before);
+
+    // A file: the committed 200-image archive, opened with the picker's own file input.
+    await picker.getByText('Download CIFAR-10 or CIFAR-100, or open your files').click();
+    await id('lab-dataset-files').setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: readFileSync(FIXTURE) });
+    const name = 'CIFAR-10 (data_batch_1, no test_batch)';
+    await expect(id('lab-dataset-name')).toHaveText(`${name} (200 training, no test split)`, { timeout: 60_000 });
+    await expect.poll(recorded).toEqual({ id: 'cifar10', name, trainCount: 200, testCount: 0 });
+    await expect(id('lab-dataset-mismatch')).toHaveCount(0);
+    await expect(page.getByTestId('lab-queue-plan')).toBeEnabled();
+  } finally {
+    await context.close();
+    await hub.close();
+  }
+});
