@@ -29,7 +29,7 @@ test("the planner's picker downloads CIFAR-10 from the Hub and opens a file; the
     await lab.open('?backend=cpu');
     await expect(id('lab-dataset-name')).toContainText('synthetic', { timeout: 30_000 });
 
-    await picker.getByText('Download CIFAR-10 or CIFAR-100, or open your files').click();
+    await picker.getByText('Download CIFAR-10/100 or open files').click();
     await expect(id('download-source')).toHaveValue(`${HUB_ORIGIN}/datasets/uoft-cs/cifar10`);
     await id('download-start').click();
     await expect(id('download-progress-text')).toHaveText(/^[\d.]+ KB of [\d.]+ KB · [\d.]+ KB\/s · .+ left$/);
@@ -45,7 +45,7 @@ test("the planner's picker downloads CIFAR-10 from the Hub and opens a file; the
     expect(hub.requests.length).toBe(before);
 
     // A file: the committed 200-image archive, opened with the picker's own file input.
-    await picker.getByText('Download CIFAR-10 or CIFAR-100, or open your files').click();
+    await picker.getByText('Download CIFAR-10/100 or open files').click();
     await id('lab-dataset-files').setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: readFileSync(FIXTURE) });
     const name = 'CIFAR-10 (data_batch_1, no test_batch)';
     await expect(id('lab-dataset-name')).toHaveText(`${name} (200 training, no test split)`, { timeout: 60_000 });

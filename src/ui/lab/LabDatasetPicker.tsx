@@ -90,10 +90,10 @@ export function LabDatasetPicker({ client, training, plan, onChange, busy }: Lab
         .
       </p>
       <div className="inline-field">
-        <SelectField label="Load another dataset" value={NONE} options={options} testId="lab-dataset-choice" disabled={blocked} onChange={choose} hint="Sets loaded or kept in this browser; download one or open your files below." />
+        <SelectField label="Load another dataset" value={NONE} options={options} testId="lab-dataset-choice" disabled={blocked} onChange={choose} hint="Sets loaded or kept in this browser." />
       </div>
       <details className="lab-dataset-get" data-testid="lab-dataset-get">
-        <summary>Download CIFAR-10 or CIFAR-100, or open your files</summary>
+        <summary>Download CIFAR-10/100 or open files</summary>
         {/* Not the one that reloads the last Hub set at start: the single-run page's does that. */}
         <DatasetDownloader origin={location.origin} disabled={blocked} loaders={loaders} storedVersion={dataset} autoLoadLast={false} />
         <div className="field">
