@@ -1,6 +1,11 @@
 // Compare as you go: a finished run stays on the charts, faded, behind the next one, labelled
 // by its tricks; the runs can be hidden, kept or cleared, and go to the lab as a hand-made plan.
+// They are kept in the browser: a reload brings them back, without what was damaged.
 import { expect, test } from '@playwright/test';
+import { makeConfig } from '../src/engine/config';
+import { pastRunOf } from '../src/ui/pastRuns';
+import { PAST_RUNS_KEY, serializePastRuns } from '../src/ui/pastRunStore';
+import { fakeResult } from '../test/support/testRuns';
 import { TrickLabPage } from './pages/TrickLabPage';
 
 test('two tiny runs overlaid, then sent to the lab as a hand-made plan', async ({ page }) => {
@@ -54,4 +59,35 @@ test('two tiny runs overlaid, then sent to the lab as a hand-made plan', async (
   await page.getByTestId('past-runs-clear').click();
   await expect(runs).toHaveCount(0);
   await expect(fadedLoss).toHaveCount(0);
+});
+
+test('earlier runs kept in the browser are on the charts at load; damaged or hostile records are dropped', async ({ page }) => {
+  const kept = pastRunOf('run-kept-1', fakeResult(makeConfig({ tricks: { labelSmoothing: { enabled: true, params: {} } } }), 0.42), []);
+  const { version, runs } = JSON.parse(serializePastRuns([kept])) as { version: number; runs: Record<string, unknown>[] };
+  const good = runs[0];
+  const stored = JSON.stringify({
+    version,
+    runs: [
+      { ...good, id: 'run-bad-config', config: { ...(good.config as object), optim: 'fast' } },
+      good,
+      { ...good, id: 'run-bad-curve', loss: [[1, 'NaN']] },
+      { ...good, id: '<img src=x onerror=alert(1)>' },
+      JSON.parse(`{"__proto__":{"polluted":true},"id":"run-proto"}`) as unknown,
+    ],
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(([key, value]) => localStorage.setItem(key, value), [PAST_RUNS_KEY, stored] as const);
+  const app = new TrickLabPage(page);
+  await page.goto('/?backend=cpu');
+  await expect(app.datasetName).toContainText('synthetic', { timeout: 60_000 });
+  const list = page.getByTestId('past-run');
+  await expect(list).toHaveCount(1);
+  await expect(list.first()).toContainText('+ Label smoothing');
+  await expect(list.first()).toContainText('42.0% top-1');
+  await expect(page.locator('[data-testid="accuracy-chart"] [data-series^="past-"] title')).toHaveText('+ Label smoothing (validation)');
+  expect(errors).toEqual([]);
+  expect(await page.evaluate(() => 'polluted' in {})).toBe(false);
+  // What was dropped is gone from the store too.
+  expect(await page.evaluate((key) => (JSON.parse(localStorage.getItem(key) ?? '{}') as { runs?: { id: string }[] }).runs?.map((r) => r.id), PAST_RUNS_KEY)).toEqual(['run-kept-1']);
 });
