@@ -14,7 +14,7 @@ describe('kernel registry', () => {
   it('registers ours under their own names and leaves the stock ones in place', () => {
     const names = registry.customKernelNames();
     expect(names.sort()).toEqual([
-      'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D',
+      'TrickLabAllFinite', 'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D',
       'TrickLabConv2DBackpropFilter', 'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad',
       'TrickLabRunningAverage', 'TrickLabRunningAverageArena', 'TrickLabSgdArena', 'TrickLabSgdMomentum',
     ]);

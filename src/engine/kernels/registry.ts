@@ -13,7 +13,8 @@ import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, ty
 import { batchNormApply, batchNormGrad, batchNormStats } from './batchNormPrograms';
 import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFilter';
 import { countCorrectRows, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
-import { runningAverageArenaStep, runningAverageStep, sgdArenaStep, sgdMomentumStep } from './updatePrograms';
+import { allFinite, runningAverageArenaStep, sgdArenaStep } from './arenaPrograms';
+import { runningAverageStep, sgdMomentumStep } from './updatePrograms';
 import type { WebGPUBackend } from './program';
 
 const BACKEND = 'webgpu';
@@ -34,6 +35,7 @@ export const CROSS_ENTROPY_GRAD_KERNEL = 'TrickLabCrossEntropyGrad';
 export const COUNT_CORRECT_KERNEL = 'TrickLabCountCorrect';
 export const SGD_ARENA_KERNEL = 'TrickLabSgdArena';
 export const RUNNING_AVERAGE_ARENA_KERNEL = 'TrickLabRunningAverageArena';
+export const ALL_FINITE_KERNEL = 'TrickLabAllFinite';
 
 /** Whether a call made with `kernels` runs ours: the 'custom' set on the webgpu backend. */
 export function usesCustomKernels(kernels: KernelSet): boolean {
@@ -145,8 +147,9 @@ function kernelConfigs(): KernelConfig[] {
       kernelFunc: asKernel(({ inputs, backend }) => countCorrectRows(backend, inputs.logits, inputs.targets)),
     },
     {
-      // inputs {state: [w (N); buf (N)], g (N), gate?}; attrs {lr, momentum, weightDecay, nesterov,
-      // decayEnd}; updates state in place (decay on elements < decayEnd) and returns it.
+      // inputs {state: [w (N); buf (N)], g (N), gate?, scale?}; attrs {lr, momentum, weightDecay,
+      // nesterov, decayEnd}; updates state in place (decay on elements < decayEnd, the gradient
+      // g/scale with a scale) and returns it.
       kernelName: SGD_ARENA_KERNEL,
       backendName: BACKEND,
       kernelFunc: asKernel(({ inputs, backend, attrs }) => {
@@ -154,9 +157,16 @@ function kernelConfigs(): KernelConfig[] {
           lr: attrs.lr as number, momentum: attrs.momentum as number, weightDecay: attrs.weightDecay as number,
           nesterov: attrs.nesterov as boolean, decayEnd: attrs.decayEnd as number,
         };
-        sgdArenaStep(backend, inputs.state, inputs.g, inputs.gate, hyper);
-        return updatedInPlace(backend, inputs.state);
+        const { state, g, gate, scale } = inputs;
+        sgdArenaStep(backend, { state, g, gate, scale }, hyper);
+        return updatedInPlace(backend, state);
       }),
+    },
+    {
+      // inputs {x} (float32); output bool [1]: whether every value is finite.
+      kernelName: ALL_FINITE_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend }) => allFinite(backend, inputs.x)),
     },
     {
       // inputs {state: [running (M); stat (M)], coef (M)}; attrs {momentum}; running ← (1 − momentum)·running

@@ -11,6 +11,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { countDispatches } from '../../bench/dispatchCounter';
 import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
+import { makeConfig } from '../config';
+import { createSgd } from '../train/optimizer';
+import type { ParamInfo } from '../tricks/types';
 import { createSgdArena } from './sgdArena';
 import { runningAverageUpdate, runningAverageUpdates, sgdMomentumUpdate } from './updates';
 
@@ -132,6 +135,63 @@ describe('SGD arena', () => {
     expectClose(arena, perTensor);
     expect(Array.from(arena[8])).toEqual(Array.from(W0[0]));
     expect(Array.from(arena[9])).not.toEqual(Array.from(arena[10]));
+  });
+});
+
+describe('SGD arena on loss-scaled gradients (FP16)', () => {
+  /**
+   * Four steps of applyScaled (createSgd: the arena on WebGPU with 'custom', tf ops on the CPU):
+   * the gradients times `scale`, with ±Inf or NaN in one of them at the steps in `bad`.
+   */
+  const scaled = (scale: number, bad: number[]) => () => {
+    const config = makeConfig({ optim: { momentum: 0.9, nesterov: true, weightDecay: WD } }).optim;
+    const kinds: ParamInfo['kind'][] = ['conv', 'bn-gamma', 'dense-weight', 'bias'];
+    const params: ParamInfo[] = SHAPES.map((s, i) => ({ name: `p${i}`, kind: kinds[i], variable: tf.tidy(() => tf.variable(tf.tensor(W0[i], s))) }));
+    const sgd = createSgd(config, params, (p) => DECAYED[kinds.indexOf(p.kind)], 'custom');
+    const s = tf.scalar(scale);
+    const flags: tf.Tensor[] = [];
+    for (const [step, gs] of GRADS.entries()) {
+      const grads = gs.map((g, i) => {
+        const values = g.map((v) => v * scale);
+        if (bad.includes(step)) values[step] = [Infinity, -Infinity, NaN, Infinity][step];
+        return tf.tensor(values, SHAPES[i]);
+      });
+      flags.push(sgd.applyScaled(grads, LR[step], s).toFloat());
+      tf.dispose(grads);
+    }
+    const out = [...params.map((p) => p.variable), ...sgd.buffers.map((b) => tf.clone(b)), tf.stack(flags)];
+    sgd.dispose();
+    tf.dispose([s, ...flags]);
+    return out;
+  };
+
+  for (const [scale, bad] of [[1024, [1]], [1000, [0, 3]], [65536, []]] as const) {
+    it(`unscales by ${scale} and skips the steps with a non-finite gradient (${bad.length ? `steps ${bad.map((b) => b + 1).join(', ')}` : 'none'}) as tf ops do`, async () => {
+      const ref = await runOn('cpu', scaled(scale, [...bad]));
+      const before = tf.memory().numTensors;
+      const arena = await runOn('webgpu', scaled(scale, [...bad]));
+      expect(tf.memory().numTensors).toBe(before);
+      expect(Array.from(arena[8])).toEqual([0, 1, 2, 3].map((step) => (bad.includes(step as never) ? 0 : 1)));
+      expectClose(arena, ref);
+    });
+  }
+
+  it('is two dispatches a step: the finiteness check and the update', async () => {
+    await tf.setBackend('webgpu');
+    const weights = SHAPES.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(W0[i], s))));
+    const buffers = SHAPES.map((s) => tf.tidy(() => tf.variable(tf.zeros(s))));
+    const arena = createSgdArena(weights.map((w, i) => ({ weight: w, buffer: buffers[i], decayed: DECAYED[i] })));
+    const grads = GRADS[0].map((g, i) => tf.tensor(g, SHAPES[i]));
+    const scale = tf.scalar(8);
+    let finite: tf.Scalar | null = null;
+    const { total, byProgram } = countDispatches(() => {
+      finite = arena.stepScaled(grads, { lr: 0.1, momentum: 0.9, weightDecay: WD, nesterov: true }, scale);
+    });
+    expect(total).toBe(2);
+    expect([...byProgram.keys()]).toEqual(['tlArena']);
+    expect(Array.from(await (finite as unknown as tf.Scalar).data())).toEqual([1]);
+    arena.dispose();
+    tf.dispose([...weights, ...buffers, ...grads, scale, finite as unknown as tf.Scalar]);
   });
 });
 

@@ -4,15 +4,17 @@
  * with the decayed parameters first so that "no bias decay" is one boundary (decayEnd) instead
  * of a per-element mask. Per step: the gradients are copied into a flat arena g (N), one
  * program updates state in place, and each parameter's slice is copied back into its variable
- * (arena.ts; copies, not dispatches). The variables stay the truth: the model, evaluation,
+ * (arena.ts; copies, not dispatches). Loss-scaled gradients (FP16) take one more dispatch, the
+ * "all finite" check that gates the step, and are unscaled inside the update (about 3 tf-op
+ * dispatches per parameter before). The variables stay the truth: the model, evaluation,
  * checkpoints and export read them as before, and a variable assigned from outside (a restored
  * checkpoint, another kernel set) is noticed by its new dataId and copied in again.
- * The arithmetic is updatePrograms.ts's, the same as the per-parameter kernels and tf ops.
+ * The arithmetic is arenaPrograms.ts's, the same as the per-parameter kernels and tf ops.
  */
 import * as tf from '@tensorflow/tfjs';
 import { arenaFits, emptyArena, gather, scatter, type ArenaPart } from './arena';
 import type { WebGPUBackend } from './program';
-import { SGD_ARENA_KERNEL } from './registry';
+import { ALL_FINITE_KERNEL, SGD_ARENA_KERNEL } from './registry';
 
 /** One parameter as the arena holds it. */
 export interface ArenaParam {
@@ -41,6 +43,12 @@ export interface SgdArena {
   usable(): boolean;
   /** One step; `grads` in the order of the params given to createSgdArena. */
   step(grads: readonly tf.Tensor[], options: ArenaSgdStep): void;
+  /**
+   * One step on loss-scaled gradients: each is divided by `scale` (a scalar on the device), and
+   * the step is skipped (weights and momentum kept) unless every gradient is finite: 2
+   * dispatches. Returns that flag, a bool scalar on the device (the caller disposes it).
+   */
+  stepScaled(grads: readonly tf.Tensor[], options: Omit<ArenaSgdStep, 'gate'>, scale: tf.Tensor): tf.Scalar;
   dispose(): void;
 }
 
@@ -85,31 +93,50 @@ export function createSgdArena(params: readonly ArenaParam[]): SgdArena {
     return live;
   };
 
+  const run = (grads: readonly tf.Tensor[], options: ArenaSgdStep, scale?: tf.Tensor): tf.Scalar | null => {
+    if (grads.length !== params.length) throw new Error(`sgd arena: ${grads.length} gradients for ${params.length} parameters`);
+    grads.forEach((g, i) => {
+      if (g.size !== params[i].weight.size) throw new Error(`sgd arena: gradient ${i} has ${g.size} values, its parameter ${params[i].weight.size}`);
+    });
+    const a = current();
+    // Copy in what changed outside the arena since it last wrote (everything, the first time).
+    const inWeights: ArenaPart[] = params.flatMap((p, i) => (a.weightIds[i] !== p.weight.dataId ? [{ tensor: p.weight, offset: offsets[i] }] : []));
+    const inBuffers: ArenaPart[] = params.flatMap((p, i) => (a.bufferIds[i] !== p.buffer.dataId ? [{ tensor: p.buffer, offset: n + offsets[i] }] : []));
+    gather(a.backend, a.state, [...inWeights, ...inBuffers]);
+    gather(a.backend, a.grads, grads.map((g, i) => ({ tensor: g, offset: offsets[i] })));
+    const { lr, momentum, weightDecay, nesterov } = options;
+    let { gate } = options;
+    let finite: tf.Scalar | null = null;
+    if (scale) {
+      // Finite before unscaling iff after: 1/scale ≤ 1 (the scale is at least 1) overflows nothing.
+      const flag = tf.engine().runKernel(ALL_FINITE_KERNEL, { x: a.grads }) as tf.Tensor;
+      finite = tf.reshape(flag, []);
+      flag.dispose();
+      gate = finite;
+    }
+    const inputs: tf.NamedTensorMap = { state: a.state, g: a.grads, ...(gate ? { gate } : {}), ...(scale ? { scale } : {}) };
+    // The kernel updates `state` in place and returns it under a second handle.
+    tf.dispose(tf.engine().runKernel(SGD_ARENA_KERNEL, inputs, { lr, momentum, weightDecay, nesterov, decayEnd }) as tf.Tensor);
+    scatter(a.backend, a.state, [
+      ...params.map((p, i) => ({ tensor: p.weight, offset: offsets[i] })),
+      ...params.map((p, i) => ({ tensor: p.buffer, offset: n + offsets[i] })),
+    ]);
+    a.weightIds = params.map((p) => p.weight.dataId);
+    a.bufferIds = params.map((p) => p.buffer.dataId);
+    return finite;
+  };
+
   return {
     usable() {
       return tf.getBackend() === 'webgpu' && n > 0 && arenaFits(tf.backend() as unknown as WebGPUBackend, 2 * n);
     },
     step(grads, options) {
-      if (grads.length !== params.length) throw new Error(`sgd arena: ${grads.length} gradients for ${params.length} parameters`);
-      grads.forEach((g, i) => {
-        if (g.size !== params[i].weight.size) throw new Error(`sgd arena: gradient ${i} has ${g.size} values, its parameter ${params[i].weight.size}`);
-      });
-      const a = current();
-      // Copy in what changed outside the arena since it last wrote (everything, the first time).
-      const inWeights: ArenaPart[] = params.flatMap((p, i) => (a.weightIds[i] !== p.weight.dataId ? [{ tensor: p.weight, offset: offsets[i] }] : []));
-      const inBuffers: ArenaPart[] = params.flatMap((p, i) => (a.bufferIds[i] !== p.buffer.dataId ? [{ tensor: p.buffer, offset: n + offsets[i] }] : []));
-      gather(a.backend, a.state, [...inWeights, ...inBuffers]);
-      gather(a.backend, a.grads, grads.map((g, i) => ({ tensor: g, offset: offsets[i] })));
-      const { lr, momentum, weightDecay, nesterov, gate } = options;
-      const inputs: tf.NamedTensorMap = gate ? { state: a.state, g: a.grads, gate } : { state: a.state, g: a.grads };
-      // The kernel updates `state` in place and returns it under a second handle.
-      tf.dispose(tf.engine().runKernel(SGD_ARENA_KERNEL, inputs, { lr, momentum, weightDecay, nesterov, decayEnd }) as tf.Tensor);
-      scatter(a.backend, a.state, [
-        ...params.map((p, i) => ({ tensor: p.weight, offset: offsets[i] })),
-        ...params.map((p, i) => ({ tensor: p.buffer, offset: n + offsets[i] })),
-      ]);
-      a.weightIds = params.map((p) => p.weight.dataId);
-      a.bufferIds = params.map((p) => p.buffer.dataId);
+      run(grads, options);
+    },
+    stepScaled(grads, options, scale) {
+      const finite = run(grads, options, scale);
+      if (!finite) throw new Error('sgd arena: no finiteness flag');
+      return finite;
     },
     dispose: release,
   };

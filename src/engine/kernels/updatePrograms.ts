@@ -8,13 +8,7 @@
  * With a `gate` (bool scalar on the device, e.g. "all gradients finite" for loss scaling) a
  * false gate keeps w and buf unchanged, without reading anything back.
  * Running average: r ← (1 − m)·r + m·s·b (s = R/(R − 1) turns a biased variance unbiased).
- *
- * The arena forms do every tensor of a step in one dispatch (the tensors copied into flat
- * arenas by arena.ts): SGD over state = [w (N); buf (N)], updated in place (a program's
- * `result` binding is read_write) from the gathered gradients, weight decay wd for the first
- * `decayEnd` elements and 0 after (the arena puts the decayed parameters first); running
- * averages over [r (M); b (M)] with a per-element m·s. Same fma order as the per-tensor forms,
- * so both give the same bits.
+ * The same over every tensor of a step at once: arenaPrograms.ts.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { ceilDiv, runProgram, type Uniform, type WebGPUBackend, type WebGPUProgram } from './program';
@@ -76,61 +70,6 @@ class UpdateProgram implements WebGPUProgram {
   }
 }
 
-/**
- * One thread per arena element, writing in place: 'sgd' updates w and buf from g; 'average'
- * mixes the batch statistic into the running one.
- */
-class ArenaProgram implements WebGPUProgram {
-  variableNames: string[];
-  uniforms: string;
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout = { x: [0] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [256, 1, 1];
-
-  /** `count` = elements per half of the arena (N or M); the arena has 2·count. */
-  constructor(
-    count: number,
-    private readonly mode: 'sgd' | 'average',
-    private readonly nesterov: boolean,
-    private readonly gated: boolean,
-  ) {
-    this.variableNames = mode === 'sgd' ? (gated ? ['g', 'gate'] : ['g']) : ['coef'];
-    this.uniforms = mode === 'sgd' ? 'lr : f32, momentum : f32, weightDecay : f32, count : i32, decayEnd : i32,' : 'keep : f32, count : i32,';
-    this.outputShape = [2 * count];
-    this.dispatch = [ceilDiv(Math.max(1, count), 256), 1, 1];
-    this.shaderKey = `tlArena_${mode}_${nesterov}_${gated}`;
-  }
-
-  getUserCode(): string {
-    if (this.mode === 'average') {
-      return `
-        fn main(index : i32) {
-          if (index < uniforms.count) {
-            result[index] = fma(uniforms.keep, result[index], coef[index] * result[uniforms.count + index]);
-          }
-        }
-      `;
-    }
-    const step = this.nesterov ? 'fma(uniforms.momentum, buf, gd)' : 'buf';
-    return `
-      fn main(index : i32) {
-        let n = uniforms.count;
-        if (index >= n${this.gated ? ' || gate[0] == 0' : ''}) {
-          return;
-        }
-        let w = result[index];
-        let wd = select(0.0, uniforms.weightDecay, index < uniforms.decayEnd);
-        let gd = fma(wd, w, g[index]);
-        let buf = fma(uniforms.momentum, result[n + index], gd);
-        result[n + index] = buf;
-        result[index] = w - uniforms.lr * ${step};
-      }
-    `;
-  }
-}
-
 export interface SgdHyper {
   lr: number;
   momentum: number;
@@ -138,7 +77,7 @@ export interface SgdHyper {
   nesterov: boolean;
 }
 
-const floats = (...values: number[]): Uniform[] => values.map((v) => ({ type: 'float32', data: [v] }));
+export const floats = (...values: number[]): Uniform[] => values.map((v) => ({ type: 'float32', data: [v] }));
 
 /** One SGD step for one parameter: [new w, new buf] in 2 dispatches. */
 export function sgdMomentumStep(
@@ -160,26 +99,4 @@ export function sgdMomentumStep(
 /** r ← (1 − m)·r + m·scale·stat in 1 dispatch. */
 export function runningAverageStep(backend: WebGPUBackend, running: TensorInfo, stat: TensorInfo, momentum: number, scale: number): TensorInfo {
   return runProgram(backend, new UpdateProgram(running.shape, 'average', false, false), [running, stat], floats(0, 1 - momentum, momentum * scale));
-}
-
-/** The arena's layout for weight decay: elements [0, decayEnd) get `weightDecay`, the rest none. */
-export interface ArenaSgdHyper extends SgdHyper {
-  decayEnd: number;
-}
-
-/**
- * One SGD step for every parameter at once, in place on state = [w (N); buf (N)] with g (N)
- * the gathered gradients: 1 dispatch. A closed `gate` leaves the state as it is.
- */
-export function sgdArenaStep(backend: WebGPUBackend, state: TensorInfo, g: TensorInfo, gate: TensorInfo | undefined, hyper: ArenaSgdHyper): void {
-  const n = g.shape[0];
-  const program = new ArenaProgram(n, 'sgd', hyper.nesterov, gate !== undefined);
-  const uniforms: Uniform[] = [...floats(hyper.lr, hyper.momentum, hyper.weightDecay), { type: 'int32', data: [n] }, { type: 'int32', data: [hyper.decayEnd] }];
-  backend.runWebGPUProgram(program, gate ? [g, gate] : [g], 'float32', uniforms, state);
-}
-
-/** Every running average at once, in place on state = [r (M); b (M)]: r ← (1 − m)·r + coef·b, 1 dispatch. */
-export function runningAverageArenaStep(backend: WebGPUBackend, state: TensorInfo, coef: TensorInfo, momentum: number): void {
-  const m = coef.shape[0];
-  backend.runWebGPUProgram(new ArenaProgram(m, 'average', false, false), [coef], 'float32', [...floats(1 - momentum), { type: 'int32', data: [m] }], state);
 }

@@ -2,7 +2,7 @@
  * The training step with the one-dispatch updates (kernels/sgdArena.ts, runningAverageUpdates)
  * on WebGPU: with no bias decay and FP16 loss scaling (whose gate skips the overflowing first
  * steps) it follows the 'stock' step (tf ops, one update per tensor) step by step; its SGD and
- * running averages are 2 dispatches a step; and a checkpoint taken mid-run and restored into the
+ * running averages are 2 dispatches a step (3 with loss scaling); and a checkpoint taken mid-run and restored into the
  * same run (weights, momentum, loss scale assigned from outside the arena) repeats the same
  * steps exactly. Error bound against stock: relative 1e-4 (the convolutions sum in other orders).
  */
@@ -120,7 +120,8 @@ describe('training step with the arena updates', () => {
     const run = build('custom', FP16_MAX_SCALE);
     try {
       const start = await run.values();
-      for (const i of [0, 1]) await run.run(i);
+      // The finiteness check, the SGD update (unscaling inside) and the running averages.
+      for (const i of [0, 1]) expect((await run.run(i)).updates).toBe(3);
       const end = await run.values();
       // values(): parameters, running statistics (updated even on a skipped step), then step.state
       // (momentum buffers first, the skipped count last).

@@ -112,15 +112,12 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
       // Without loss scaling `value` is the kept loss itself: dispose it only when it is the scaled copy.
       if (value !== (loss as unknown)) value.dispose();
       tf.tidy(() => {
-        let g = vars.map((v) => grads[v.name]);
+        const g = vars.map((v) => grads[v.name]);
         if (numerics) {
           // The scaled gradients are already half (numerics.round rounds them in the backward
-          // pass); the unscale is in FP32, on the way to the FP32 master weights.
-          const inv = tf.div(1, numerics.scale);
-          g = g.map((x) => tf.mul(x, inv));
-          const finite = tf.all(tf.stack(g.map((x) => tf.all(tf.isFinite(x))))) as tf.Scalar;
-          // On overflow the step is skipped on the device (weights and momentum kept), no read-back.
-          sgd.apply(g, lr, finite);
+          // pass); the unscale is in FP32, on the way to the FP32 master weights. On overflow the
+          // step is skipped on the device (weights and momentum kept), no read-back.
+          const finite = sgd.applyScaled(g, lr, numerics.scale);
           skipped.assign(tf.add(skipped, tf.sub(1, tf.cast(finite, 'float32'))));
           numerics.update(finite);
         } else {
