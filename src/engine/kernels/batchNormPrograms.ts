@@ -4,9 +4,11 @@
  * small dispatches per BN layer (moments, batchNorm, ReLU, and their gradients); here each
  * direction is 4 dispatches, each a reduction or one sweep:
  *
- *   forward:  partial (Σ(x−s), Σ(x−s)²) per row slice → mean → variance → y = γ·x̂ + β [, ReLU]
+ *   forward:  partial (Σ(x−s), Σ(x−s)²) per row slice → mean → variance →
+ *             y = γ·x̂ + β [+ shortcut] [, ReLU]
  *   backward: partial (Σg, Σg·x̂) per row slice → dβ = Σg → dγ = Σg·x̂ →
  *             dx = γ/σ · (g − dβ/R − x̂·dγ/R),   g = dy (masked by y > 0 when ReLU is fused)
+ *   with a shortcut, g = dy·[y > 0] is one more pass first (it is also the shortcut's gradient)
  *
  * x̂ = (x − μ)/σ, σ = √(var + ε); the variance is the biased batch variance used to normalise.
  * The first pass subtracts a per-channel shift s = x[0, c] before squaring, so E[(x−s)²] −
@@ -24,14 +26,16 @@
  * One pipeline per program, whatever the layer: every shape number (rows, channels, channel block,
  * slices) and the ReLU flag are uniforms, all inputs are bound as 1-D views, outputs have fixed
  * ranks and the grid is 1-D, so tfjs's pipeline key (shader key + ranks + broadcast pattern +
- * dispatch flatness) never varies with the layer. A ResNet compiles 5 BN pipelines, not ~6 per
- * distinct channel count. Only THREADS (the workgroup size and its shared arrays) is baked in.
+ * dispatch flatness) never varies with the layer. A ResNet compiles 7 BN pipelines (the five
+ * here, the fused residual tail's sweep and ReLU gradient), not ~6 per distinct channel count. Only THREADS (the workgroup size and its shared arrays) is baked in.
  *
- * Longer than most files (about 330 lines) on purpose: the forward and backward passes share their
- * reduction layout and shift, and split apart they would each have to restate it.
+ * The elementwise forward sweep (and the ReLU gradient of a fused residual tail) is in
+ * batchNormApply.ts. This file is longer than most (about 350 lines) on purpose: the forward and
+ * backward reductions share their layout and shift, and split apart each would restate them.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
-import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, nextPow2, runProgram, type Uniform, type WebGPUBackend, type WebGPUProgram } from './program';
+import { PER_CHANNEL, reluGrad } from './batchNormApply';
+import { ceilDiv, flatRows, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, nextPow2, reshaped, runProgram, withEpsilon, type Uniform, type WebGPUBackend, type WebGPUProgram } from './program';
 
 const THREADS = 256;
 /** Most row slices on a CPU adapter. */
@@ -63,9 +67,6 @@ export function planReduce(R: number, C: number, maxSplits = 256): ReducePlan {
   const rowsPerSplit = ceilDiv(R, splits);
   return { cb, splits: ceilDiv(R, rowsPerSplit), rowsPerSplit };
 }
-
-/** The per-channel inputs every pass after the first reads, in binding order. */
-const PER_CHANNEL = ['mean', 'variance', 'gamma', 'beta'];
 
 /** Uniform fields of the sliced passes (partial sums and dx): the layer's shape and plan. */
 const SLICED_UNIFORMS = `${intFields('R', 'C', 'rowsPerSplit', 'cb', 'blocks', 'splits', 'relu')} epsilon : f32,`;
@@ -247,36 +248,6 @@ class FinalizeProgram implements WebGPUProgram {
   }
 }
 
-/** Forward sweep: y = γ·x̂ + β [, ReLU], one thread per element. */
-class ApplyProgram implements WebGPUProgram {
-  variableNames = ['x', ...PER_CHANNEL];
-  uniforms = `${intFields('C', 'relu')} epsilon : f32,`;
-  /** [R, C] over x's 1-D view: ranks differ, so the key never depends on the shape. */
-  outputShape: number[];
-  shaderKey = 'tlBatchNormApply';
-  dispatchLayout = { x: [0, 1] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [THREADS, 1, 1];
-  size = true;
-
-  constructor(R: number, C: number) {
-    this.outputShape = [R, C];
-    this.dispatch = [ceilDiv(R * C, THREADS), 1, 1];
-  }
-
-  getUserCode(): string {
-    return `
-      fn main(index : i32) {
-        if (index >= uniforms.size) { return; }
-        let c = index % uniforms.C;
-        let invStd = inverseSqrt(variance[c] + uniforms.epsilon);
-        let yv = fma(gamma[c] * invStd, x[index] - mean[c], beta[c]);
-        result[index] = select(yv, max(yv, 0.0), uniforms.relu != 0);
-      }
-    `;
-  }
-}
-
 /**
  * Backward sweep: dx on the partial pass's grid. Each workgroup first sums the [S, 2, C]
  * partials of its own channels (S·2 loads per channel, from cache: the partials are a few kB),
@@ -331,25 +302,13 @@ class GradInputProgram implements WebGPUProgram {
   }
 }
 
-/** x viewed as a flat [R·C] vector (no copy: same buffer, another shape), with R and C. */
-function flatRows(x: TensorInfo): { view: TensorInfo; R: number; C: number } {
-  const C = x.shape[x.shape.length - 1];
-  const size = x.shape.reduce((a, b) => a * b, 1);
-  return { view: { dataId: x.dataId, shape: [size], dtype: x.dtype }, R: size / C, C };
-}
-
-/** `t` with another shape of the same size (the buffer is shared). */
-const reshaped = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
-
-const withEps = (u: Uniform[], epsilon: number): Uniform[] => [...u, { type: 'float32', data: [epsilon] }];
-
 function planFor(backend: WebGPUBackend, R: number, C: number): ReducePlan {
   return planReduce(R, C, isCpuAdapter(backend) ? CPU_SPLITS : 256);
 }
 
 /** Uniforms of the sliced passes, in SLICED_UNIFORMS order. */
 function slicedUniforms(R: number, C: number, plan: ReducePlan, relu: boolean, epsilon: number): Uniform[] {
-  return withEps(ints(R, C, plan.rowsPerSplit, plan.cb, slicedGrid(C, plan).blocks, plan.splits, relu ? 1 : 0), epsilon);
+  return withEpsilon(ints(R, C, plan.rowsPerSplit, plan.cb, slicedGrid(C, plan).blocks, plan.splits, relu ? 1 : 0), epsilon);
 }
 
 /** Runs a finalize pass in `mode` over `partial` (x for the shift); returns a [C] tensor. */
@@ -369,38 +328,36 @@ export function batchNormStats(backend: WebGPUBackend, x: TensorInfo): [TensorIn
   return [mean, variance];
 }
 
-/** y = γ·(x − μ)/√(σ² + ε) + β, optionally followed by ReLU: 1 dispatch. */
-export function batchNormApply(
-  backend: WebGPUBackend,
-  inputs: { x: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma: TensorInfo; beta: TensorInfo },
-  epsilon: number,
-  relu: boolean,
-): TensorInfo {
-  const { view, R, C } = flatRows(inputs.x);
-  const y = runProgram(backend, new ApplyProgram(R, C), [view, inputs.mean, inputs.variance, inputs.gamma, inputs.beta], withEps(ints(C, relu ? 1 : 0), epsilon));
-  return reshaped(y, inputs.x.shape);
-}
-
 /**
  * Training-mode BN gradient [dx, dγ, dβ]: 4 dispatches (partial sums, dβ, dγ, dx). dγ and dβ are
  * summed as [C] tensors of their own; the dx pass sums the partials again for its channels.
+ * Given the output `y` of a fused BN + shortcut + ReLU, the ReLU's gradient g = dy·[y > 0] is one
+ * more dispatch and the fourth output (the shortcut's gradient), and the BN passes read g unmasked.
  */
 export function batchNormGrad(
   backend: WebGPUBackend,
-  inputs: { x: TensorInfo; dy: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma: TensorInfo; beta: TensorInfo },
+  inputs: { x: TensorInfo; dy: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma: TensorInfo; beta: TensorInfo; y?: TensorInfo },
   epsilon: number,
   relu: boolean,
-): [TensorInfo, TensorInfo, TensorInfo] {
+): TensorInfo[] {
   const { view, R, C } = flatRows(inputs.x);
-  const dyView = flatRows(inputs.dy).view;
+  let dyView = flatRows(inputs.dy).view;
+  let reluMask = relu;
+  let g: TensorInfo | null = null;
+  if (inputs.y) {
+    g = reluGrad(backend, dyView, flatRows(inputs.y).view, R, C);
+    dyView = reshaped(g, [R * C]);
+    reluMask = false;
+  }
   const plan = planFor(backend, R, C);
   const perChannel = [inputs.mean, inputs.variance, inputs.gamma, inputs.beta];
-  const uniforms = slicedUniforms(R, C, plan, relu, epsilon);
+  const uniforms = slicedUniforms(R, C, plan, reluMask, epsilon);
   const partial = runProgram(backend, new PartialSumsProgram(C, plan, 'grad'), [view, dyView, ...perChannel], uniforms);
   const dBeta = finalize(backend, 'row0', partial, view, R, C, plan.splits);
   const dGamma = finalize(backend, 'row1', partial, view, R, C, plan.splits);
   const partialFlat = reshaped(partial, [plan.splits * 2 * C]);
   const dx = runProgram(backend, new GradInputProgram(R, C, plan), [view, dyView, ...perChannel, partialFlat], uniforms);
   backend.disposeData(partial.dataId);
-  return [reshaped(dx, inputs.x.shape), dGamma, dBeta];
+  const grads = [reshaped(dx, inputs.x.shape), dGamma, dBeta];
+  return g ? [...grads, reshaped(g, inputs.x.shape)] : grads;
 }

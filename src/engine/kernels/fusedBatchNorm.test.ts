@@ -80,6 +80,42 @@ describe('fusedBatchNorm', () => {
     });
   }
 
+  // A residual block's tail, ReLU(BN(x) + shortcut), as one kernel: y and the gradients of x, γ,
+  // β and the shortcut against tf ops (batchNorm, add, relu) on the CPU.
+  const shortcutCases: [Case, 'gpu' | 'cpu'][] = [
+    [{ name: '[2,6,6,5]', shape: [2, 6, 6, 5], relu: true, offset: 0.3, scale: 1 }, 'gpu'],
+    [{ name: '[8,12,12,16]', shape: [8, 12, 12, 16], relu: true, offset: -0.5, scale: 2 }, 'gpu'],
+    [{ name: '[8,12,12,16]', shape: [8, 12, 12, 16], relu: true, offset: -0.5, scale: 2 }, 'cpu'],
+  ];
+  for (const [c, adapter] of shortcutCases) {
+    it(`${c.name} + shortcut, ReLU (${adapter} split): y and dx, dγ, dβ, dshortcut match tf ops`, async () => {
+      setAdapterClass(adapter);
+      const [, , , ch] = c.shape;
+      const size = c.shape.reduce((a, b) => a * b, 1);
+      const xv = randomValues(rng, size, c.scale, c.offset);
+      const sv = randomValues(rng, size);
+      const gv = randomValues(rng, ch, 0.5, 1);
+      const bv = randomValues(rng, ch, 0.5, 0.1);
+      const wv = randomValues(rng, size);
+      const run = () => {
+        const [x, shortcut, weights] = [xv, sv, wv].map((v) => tf.tensor4d(v, c.shape));
+        const f = (a: tf.Tensor, b: tf.Tensor, d: tf.Tensor, s: tf.Tensor) =>
+          fusedBatchNorm(a as tf.Tensor4D, b as tf.Tensor1D, d as tf.Tensor1D, { epsilon: 1e-5, training: true, relu: true, shortcut: s as tf.Tensor4D, kernels: 'custom' }).y;
+        const y = f(x, tf.tensor1d(gv), tf.tensor1d(bv), shortcut);
+        const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, d: tf.Tensor, s: tf.Tensor) => tf.sum(tf.mul(f(a, b, d, s), weights)))([x, tf.tensor1d(gv), tf.tensor1d(bv), shortcut]);
+        return [y, ...grads];
+      };
+      const ref = await runOn('cpu', run);
+      const ours = await runOn('webgpu', run);
+      ['y', 'dx', 'dgamma', 'dbeta', 'dshortcut'].forEach((name, i) => {
+        const { worst, maxAbs } = compare(ours[i], ref[i], 1e-4, 1e-4);
+        expect(worst, `${name}: max abs error ${maxAbs}`).toBeLessThanOrEqual(1);
+      });
+      // Both sides of the ReLU occur: some outputs are cut to 0, some pass.
+      expect(ref[0].some((v) => v === 0) && ref[0].some((v) => v > 0)).toBe(true);
+    });
+  }
+
   it('forward and backward run only our three kernels and leak no tensors', async () => {
     await tf.setBackend('webgpu');
     const x = tf.tensor4d(randomValues(rng, 2 * 3 * 3 * 8), [2, 3, 3, 8]);

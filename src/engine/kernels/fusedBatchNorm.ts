@@ -17,6 +17,11 @@ export interface FusedBatchNormOptions {
   training: boolean;
   /** Apply ReLU to the output (fused into the same kernel on WebGPU). Default false. */
   relu?: boolean;
+  /**
+   * Added after the normalisation, before the ReLU: a residual block's shortcut, so that BN, the
+   * addition and the ReLU are one kernel (needs relu). Differentiable like x.
+   */
+  shortcut?: tf.Tensor4D;
   /** Running mean, required when training is false. */
   movingMean?: tf.Tensor1D;
   /** Running variance, required when training is false. */
@@ -41,46 +46,54 @@ export interface FusedBatchNormResult {
  */
 export function fusedBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, options: FusedBatchNormOptions): FusedBatchNormResult {
   const relu = options.relu ?? false;
+  const { shortcut } = options;
+  if (shortcut && !relu) throw new Error('fusedBatchNorm: a shortcut is fused only with relu: true');
   if (!options.training) return inferenceBatchNorm(x, gamma, beta, options, relu);
-  if (!usesCustomKernels(options.kernels)) return opsBatchNorm(x, gamma, beta, options.epsilon, relu);
+  if (!usesCustomKernels(options.kernels)) return opsBatchNorm(x, gamma, beta, options.epsilon, relu, shortcut);
 
   const attrs = { epsilon: options.epsilon, relu };
   // The statistics kernel runs outside the custom-gradient op: its outputs feed the running
   // averages, never the loss, so the tape prunes it (and needs no gradient for it).
   const [mean, variance] = tf.engine().runKernel(BN_STATS_KERNEL, { x }) as [tf.Tensor1D, tf.Tensor1D];
-  const normalize = tf.customGrad((xIn, gammaIn, betaIn, save) => {
-    const [xt, g, b] = [xIn, gammaIn, betaIn] as tf.Tensor[];
-    const saveFn = save as tf.GradSaveFunc;
-    saveFn([xt, g, b, mean, variance]);
-    const y = tf.engine().runKernel(BN_APPLY_KERNEL, { x: xt, mean, variance, gamma: g, beta: b }, attrs) as tf.Tensor4D;
+  const normalize = tf.customGrad((...args) => {
+    const [xt, g, b, s] = args.slice(0, shortcut ? 4 : 3) as tf.Tensor[];
+    const saveFn = args[args.length - 1] as tf.GradSaveFunc;
+    const y = tf.engine().runKernel(BN_APPLY_KERNEL, s ? { x: xt, mean, variance, gamma: g, beta: b, shortcut: s } : { x: xt, mean, variance, gamma: g, beta: b }, attrs) as tf.Tensor4D;
+    // With a shortcut the ReLU's mask comes from y (BN + shortcut), which the gradient reads.
+    saveFn(s ? [xt, g, b, mean, variance, y] : [xt, g, b, mean, variance]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sg, sb, sm, sv] = saved;
-        return tf.engine().runKernel(BN_GRAD_KERNEL, { x: sx, dy, mean: sm, variance: sv, gamma: sg, beta: sb }, attrs) as tf.Tensor[];
+        const [sx, sg, sb, sm, sv, sy] = saved;
+        const inputs: tf.NamedTensorMap = { x: sx, dy, mean: sm, variance: sv, gamma: sg, beta: sb };
+        if (sy) inputs.y = sy;
+        return tf.engine().runKernel(BN_GRAD_KERNEL, inputs, attrs) as tf.Tensor[];
       },
     };
   });
-  const y = normalize(x, gamma, beta) as tf.Tensor4D;
+  const y = (shortcut ? normalize(x, gamma, beta, shortcut) : normalize(x, gamma, beta)) as tf.Tensor4D;
   return { y, mean, variance };
 }
 
-/** The tf-ops path (every backend): moments, batchNorm, optional ReLU. */
-function opsBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu: boolean): FusedBatchNormResult {
+/** The tf-ops path (every backend): moments, batchNorm, optional shortcut and ReLU. */
+function opsBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu: boolean, shortcut?: tf.Tensor4D): FusedBatchNormResult {
   const { mean, variance } = tf.moments(x, [0, 1, 2]);
-  const normed = tf.batchNorm(x, mean, variance, beta, gamma, epsilon) as tf.Tensor4D;
-  if (!relu) return { y: normed, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
-  const y = tf.relu(normed);
-  normed.dispose();
+  const y = tf.tidy(() => {
+    const normed = tf.batchNorm(x, mean, variance, beta, gamma, epsilon) as tf.Tensor4D;
+    const sum = shortcut ? tf.add(normed, shortcut) : normed;
+    return (relu ? tf.relu(sum) : sum) as tf.Tensor4D;
+  });
   return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
 }
 
 /** Evaluation mode: the running statistics, tf ops on every backend (not a training hot path). */
 function inferenceBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, options: FusedBatchNormOptions, relu: boolean): FusedBatchNormResult {
-  const { movingMean, movingVariance } = options;
+  const { movingMean, movingVariance, shortcut } = options;
   if (!movingMean || !movingVariance) throw new Error('fusedBatchNorm: training is false but movingMean/movingVariance are missing');
-  const normed = tf.batchNorm(x, movingMean, movingVariance, beta, gamma, options.epsilon) as tf.Tensor4D;
-  const y = relu ? tf.relu(normed) : normed;
-  if (relu) normed.dispose();
+  const y = tf.tidy(() => {
+    const normed = tf.batchNorm(x, movingMean, movingVariance, beta, gamma, options.epsilon) as tf.Tensor4D;
+    const sum = shortcut ? tf.add(normed, shortcut) : normed;
+    return (relu ? tf.relu(sum) : sum) as tf.Tensor4D;
+  });
   return { y, mean: tf.clone(movingMean), variance: tf.clone(movingVariance) };
 }

@@ -46,6 +46,23 @@ export function intFields(...names: string[]): string {
   return names.map((n) => `${n} : i32,`).join(' ');
 }
 
+/** x viewed as a flat [R·C] vector, C its last axis (no copy: same buffer, another shape), with R and C. */
+export function flatRows(x: TensorInfo): { view: TensorInfo; R: number; C: number } {
+  const C = x.shape[x.shape.length - 1];
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  return { view: { dataId: x.dataId, shape: [size], dtype: x.dtype }, R: size / C, C };
+}
+
+/** `t` with another shape of the same size (the buffer is shared). */
+export function reshaped(t: TensorInfo, shape: number[]): TensorInfo {
+  return { dataId: t.dataId, shape, dtype: t.dtype };
+}
+
+/** `uniforms` followed by the f32 epsilon (the last field of the BN programs' uniforms). */
+export function withEpsilon(uniforms: Uniform[], epsilon: number): Uniform[] {
+  return [...uniforms, { type: 'float32', data: [epsilon] }];
+}
+
 /** Runs a program on the backend; the result is a TensorInfo owned by the caller. */
 export function runProgram(
   backend: WebGPUBackend,

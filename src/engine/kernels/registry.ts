@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
-import { batchNormApply, batchNormGrad, batchNormStats } from './batchNormPrograms';
+import { batchNormApply } from './batchNormApply';
+import { batchNormGrad, batchNormStats } from './batchNormPrograms';
 import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFilter';
 import { countCorrectRows, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
 import { allFinite, runningAverageArenaStep, sgdArenaStep } from './arenaPrograms';
@@ -93,23 +94,25 @@ function kernelConfigs(): KernelConfig[] {
       kernelFunc: asKernel(({ inputs, backend }) => batchNormStats(backend, inputs.x)),
     },
     {
-      // inputs {x, mean, variance, gamma, beta}; attrs {epsilon, relu}; output y.
+      // inputs {x, mean, variance, gamma, beta, shortcut?}; attrs {epsilon, relu}; output y
+      // (γ·x̂ + β [+ shortcut] [, ReLU]).
       kernelName: BN_APPLY_KERNEL,
       backendName: BACKEND,
       kernelFunc: asKernel(({ inputs, backend, attrs }) => {
         const { epsilon, relu } = bnAttrs(attrs);
-        const { x, mean, variance, gamma, beta } = inputs;
-        return batchNormApply(backend, { x, mean, variance, gamma, beta }, epsilon, relu);
+        const { x, mean, variance, gamma, beta, shortcut } = inputs;
+        return batchNormApply(backend, { x, mean, variance, gamma, beta, shortcut }, epsilon, relu);
       }),
     },
     {
-      // inputs {x, dy, mean, variance, gamma, beta}; attrs {epsilon, relu}; outputs [dx, dγ, dβ].
+      // inputs {x, dy, mean, variance, gamma, beta, y?}; attrs {epsilon, relu}; outputs [dx, dγ, dβ],
+      // and the shortcut's gradient when y (the output of BN + shortcut + ReLU) is given.
       kernelName: BN_GRAD_KERNEL,
       backendName: BACKEND,
       kernelFunc: asKernel(({ inputs, backend, attrs }) => {
         const { epsilon, relu } = bnAttrs(attrs);
-        const { x, dy, mean, variance, gamma, beta } = inputs;
-        return batchNormGrad(backend, { x, dy, mean, variance, gamma, beta }, epsilon, relu);
+        const { x, dy, mean, variance, gamma, beta, y } = inputs;
+        return batchNormGrad(backend, { x, dy, mean, variance, gamma, beta, y }, epsilon, relu);
       }),
     },
     {

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import type { Rng } from '../rng';
-import { activation, avgPool, batchNorm, batchNormAct, conv2d, dense, globalAvgPool, ParamStore, residualAdd, type BnLayer, type ForwardContext } from './layers';
+import { activation, avgPool, batchNorm, batchNormAct, batchNormAddRelu, conv2d, dense, globalAvgPool, ParamStore, residualAdd, type BnLayer, type ForwardContext } from './layers';
 import { createSe, squeezeExcite, type SeParams } from './se';
 import type { Model } from './types';
 
@@ -96,7 +96,12 @@ export function createCifarResnet(config: ModelConfig, numClasses: number, rng: 
     let h = batchNormAct(ctx, conv2d(ctx, x, stem.conv, 1), stem.bn, config.activation);
     for (const b of blocks) {
       let y = batchNormAct(ctx, conv2d(ctx, h, b.conv1, b.stride), b.bn1, config.activation);
-      y = batchNorm(ctx, conv2d(ctx, y, b.conv2, 1), b.bn2);
+      const z = conv2d(ctx, y, b.conv2, 1);
+      if (config.skipConnections && !b.se && config.activation === 'relu') {
+        h = batchNormAddRelu(ctx, z, b.bn2, shortcutForward(ctx, h, b.shortcut));
+        continue;
+      }
+      y = batchNorm(ctx, z, b.bn2);
       if (b.se) y = squeezeExcite(ctx, y, b.se);
       if (config.skipConnections) y = residualAdd(ctx, y, shortcutForward(ctx, h, b.shortcut));
       h = activation(ctx, y, config.activation);

@@ -9,7 +9,7 @@ import type { Rng } from '../rng';
 import type { ParamInfo } from '../tricks/types';
 import { conv2d as convWith } from '../kernels/conv2d';
 import { fusedBatchNorm } from '../kernels/fusedBatchNorm';
-import type { KernelSet } from '../kernels/registry';
+import { usesCustomKernels, type KernelSet } from '../kernels/registry';
 import { runningAverageUpdates } from '../kernels/updates';
 
 /** BatchNorm running-average momentum (PyTorch's 0.1 = 1 − 0.9) and epsilon. */
@@ -31,6 +31,9 @@ export interface BnStats {
   variance: tf.Tensor;
   count: number;
 }
+
+/** The precision policy of an fp32 run: nothing is rounded (a residual tail may then be one kernel). */
+export const noRounding = (x: tf.Tensor): tf.Tensor => x;
 
 /** Per-forward-pass state: training or evaluation, and where batch statistics go. */
 export interface ForwardContext {
@@ -111,17 +114,27 @@ export function conv2d(ctx: ForwardContext, x: tf.Tensor4D, w: tf.Variable, stri
  * BatchNorm: batch statistics in training (recorded for the running averages), running ones in
  * evaluation; `relu` fuses a following ReLU into the same kernel.
  */
-export function batchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, relu = false): tf.Tensor4D {
+export function batchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, relu = false, shortcut?: tf.Tensor4D): tf.Tensor4D {
   const gamma = ctx.round(bn.gamma) as tf.Tensor1D;
   const beta = ctx.round(bn.beta) as tf.Tensor1D;
   if (!ctx.training) {
     const y = tf.batchNorm(x, bn.runningMean, bn.runningVar, beta, gamma, BN_EPSILON) as tf.Tensor4D;
     return ctx.round(relu ? tf.relu(y) : y) as tf.Tensor4D;
   }
-  const { y, mean, variance } = fusedBatchNorm(x, gamma, beta, { epsilon: BN_EPSILON, training: true, relu, kernels: ctx.kernels });
+  const { y, mean, variance } = fusedBatchNorm(x, gamma, beta, { epsilon: BN_EPSILON, training: true, relu, shortcut, kernels: ctx.kernels });
   const [n, h, w] = x.shape;
   ctx.bnStats.push({ layer: bn, mean: tf.keep(mean), variance: tf.keep(variance), count: n * h * w });
   return ctx.round(y) as tf.Tensor4D;
+}
+
+/**
+ * A residual block's tail: ReLU(BN(x) + shortcut). In fp32 training with our kernels it is one
+ * kernel (fusedBatchNorm's shortcut); otherwise BN, the addition and the activation as three
+ * steps, each rounded by the precision policy as a half network stores them.
+ */
+export function batchNormAddRelu(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, shortcut: tf.Tensor4D): tf.Tensor4D {
+  if (ctx.training && ctx.round === noRounding && usesCustomKernels(ctx.kernels)) return batchNorm(ctx, x, bn, true, shortcut);
+  return activation(ctx, residualAdd(ctx, batchNorm(ctx, x, bn), shortcut), 'relu');
 }
 
 /** BatchNorm then the activation, with ReLU fused into the BatchNorm kernel. */

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
-import { updateRunningStats, type ForwardContext } from '../model/layers';
+import { noRounding, updateRunningStats, type ForwardContext } from '../model/layers';
 import type { Model } from '../model/types';
 import { MIX_SWITCH_STREAM, resolveTricks, type ResolvedTricks, type TrickStreams } from '../tricks/resolve';
 import type { Batch, Numerics, TrickRuntime } from '../tricks/types';
@@ -56,8 +56,6 @@ export interface TrainStepOptions {
   runtime: StepRuntime;
 }
 
-const identity = (x: tf.Tensor): tf.Tensor => x;
-
 /** Builds the step for a model and config; initialisation tricks run here, once. */
 export function createTrainStep(opts: TrainStepOptions): TrainStep {
   const { model, config } = opts;
@@ -77,7 +75,7 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
   const numerics: Numerics | null = numericsTrick?.t.numerics?.(numericsTrick.p) ?? null;
   const mixers = withParams.flatMap((a) => (a.t.mix ? [{ ...a, mix: a.t.mix }] : []));
   const switchRng = streams.get(MIX_SWITCH_STREAM);
-  const round = numerics ? (x: tf.Tensor) => numerics.round(x) : identity;
+  const round = numerics ? (x: tf.Tensor) => numerics.round(x) : noRounding;
   const skipped = tf.tidy(() => tf.variable(tf.scalar(0), false));
   const vars = model.params.map((p) => p.variable);
 
