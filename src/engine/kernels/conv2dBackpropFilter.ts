@@ -101,9 +101,10 @@ class FilterGradPartialProgram implements WebGPUProgram {
     // reads do not conflict).
     const accDecl = Array.from({ length: TM * TN }, (_, i) => `var acc${i} = 0.0;`).join(' ');
     const fmas: string[] = [];
-    for (let i = 0; i < TM; i++) fmas.push(`let a${i} = tileA[kk * bm + ty + TY * ${i}];`);
+    // Indices into the panels step by bm and bn per kk (uniform, not constants: add, don't multiply).
+    for (let i = 0; i < TM; i++) fmas.push(`let a${i} = tileA[aIdx + TY * ${i}];`);
     for (let j = 0; j < TN; j++) {
-      fmas.push(`let b${j} = tileB[kk * bn + tx + TX * ${j}];`);
+      fmas.push(`let b${j} = tileB[bIdx + TX * ${j}];`);
       for (let i = 0; i < TM; i++) fmas.push(`acc${i * TN + j} = fma(a${i}, b${j}, acc${i * TN + j});`);
     }
     const stores: string[] = [];
@@ -204,8 +205,12 @@ class FilterGradPartialProgram implements WebGPUProgram {
             }
           }
           workgroupBarrier();
+          var aIdx = ty;
+          var bIdx = tx;
           for (var kk = 0; kk < ${BK}; kk = kk + 1) {
             ${fmas.join('\n            ')}
+            aIdx = aIdx + bm;
+            bIdx = bIdx + bn;
           }
           workgroupBarrier();
         }
