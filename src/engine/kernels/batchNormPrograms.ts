@@ -89,22 +89,28 @@ const SLICE_SETUP = `
   let inRange = c < uniforms.C && split < uniforms.splits;`;
 
 /**
- * WGSL: sums sum1/sum2 over the lanes of each channel (a tree in workgroup memory); afterwards
- * sum1[t % cb], sum2[t % cb] hold the channel's totals. The loop bound comes from uniforms only,
- * so the barriers sit in uniform control flow.
+ * WGSL: laneSum(v, …) sums v over the lanes of each channel (a tree in workgroup memory) and
+ * returns the channel's total to every thread of it. One 256-float array serves both sums, one
+ * after the other: on SwiftShader a shader's compile time grows with its workgroup memory (about
+ * 0.6 s per 1,024 floats), and two more barrier rounds cost a GPU next to nothing. The loop
+ * bound comes from uniforms only, so the barriers sit in uniform control flow.
  */
-const LANE_TREE = `
-  for (var stride = ${THREADS} / uniforms.cb / 2; stride > 0; stride = stride / 2) {
-    if (lane < stride) {
-      sum1[t] = sum1[t] + sum1[t + stride * cb];
-      sum2[t] = sum2[t] + sum2[t + stride * cb];
-    }
-    workgroupBarrier();
-  }`;
+const LANE_SUM = `
+  var<workgroup> laneSums : array<f32, ${THREADS}>;
 
-const SHARED_SUMS = `
-  var<workgroup> sum1 : array<f32, ${THREADS}>;
-  var<workgroup> sum2 : array<f32, ${THREADS}>;`;
+  fn laneSum(v : f32, t : i32, lane : i32, cb : i32) -> f32 {
+    laneSums[t] = v;
+    workgroupBarrier();
+    for (var stride = ${THREADS} / uniforms.cb / 2; stride > 0; stride = stride / 2) {
+      if (lane < stride) {
+        laneSums[t] = laneSums[t] + laneSums[t + stride * cb];
+      }
+      workgroupBarrier();
+    }
+    let total = laneSums[t % cb];
+    workgroupBarrier(); // every thread has read before the next sum overwrites
+    return total;
+  }`;
 
 /** WGSL: x̂ and g (dy, zeroed where the fused ReLU's output was 0) at element i of channel c. */
 const MASKED_GRAD = `
@@ -153,7 +159,7 @@ class PartialSumsProgram implements WebGPUProgram {
          s1 = s1 + g;
          s2 = fma(g, xHat, s2);`;
     return `
-      ${SHARED_SUMS}
+      ${LANE_SUM}
 
       fn main(index : i32) {
         ${SLICE_SETUP}
@@ -166,13 +172,11 @@ class PartialSumsProgram implements WebGPUProgram {
             ${body}
           }
         }
-        sum1[t] = s1;
-        sum2[t] = s2;
-        workgroupBarrier();
-        ${LANE_TREE}
+        let total1 = laneSum(s1, t, lane, cb);
+        let total2 = laneSum(s2, t, lane, cb);
         if (lane == 0 && inRange) {
-          result[(split * 2) * uniforms.C + c] = sum1[t];
-          result[(split * 2 + 1) * uniforms.C + c] = sum2[t];
+          result[(split * 2) * uniforms.C + c] = total1;
+          result[(split * 2 + 1) * uniforms.C + c] = total2;
         }
       }
     `;
@@ -269,7 +273,7 @@ class GradInputProgram implements WebGPUProgram {
 
   getUserCode(): string {
     return `
-      ${SHARED_SUMS}
+      ${LANE_SUM}
 
       fn main(index : i32) {
         ${SLICE_SETUP}
@@ -281,15 +285,13 @@ class GradInputProgram implements WebGPUProgram {
             s2 = s2 + partial[(p * 2 + 1) * uniforms.C + c];
           }
         }
-        sum1[t] = s1;
-        sum2[t] = s2;
-        workgroupBarrier();
-        ${LANE_TREE}
+        let total1 = laneSum(s1, t, lane, cb);
+        let total2 = laneSum(s2, t, lane, cb);
         if (inRange) {
           ${CHANNEL_SETUP}
           let invR = 1.0 / f32(uniforms.R);
-          let meanG = sum1[t % cb] * invR;
-          let meanGxHat = sum2[t % cb] * invR;
+          let meanG = total1 * invR;
+          let meanGxHat = total2 * invR;
           let scale = g0 * invStd;
           for (var r = rowStart + lane; r < rowEnd; r = r + lanes) {
             let i = r * uniforms.C + c;

@@ -32,10 +32,17 @@ const BK = 16;
  */
 const TM = 2;
 const TN = 2;
-/** Tile widths allowed: 8 (BM = 128 rows) … 64 (BM = 16); the shared arrays fit the largest of each. */
-const MIN_BN = 8;
+/** Tile widths allowed: 16 (bm = 64 rows), 32 (32) and 64 (16). */
+const MIN_BN = 16;
 const MAX_BN = 64;
-const MAX_BM = (TM * THREADS * TN) / MIN_BN;
+/**
+ * Workgroup memory, in floats: the A panel (BK × bm) and the B panel (BK × bn) share one array,
+ * sized for the largest bm + bn of the widths allowed (BK · 80 = 1,280 floats, 5 kB). Its size
+ * is what SwiftShader's compile time follows (measured in Node: 3,072 floats 2.0 s, 2,048 1.6 s,
+ * 1,024 0.7 s, 128 0.16 s for this shader), which is also why tile widths start at 16: at 8
+ * the A panel alone would be 2,048 floats.
+ */
+const TILE_FLOATS = BK * Math.max(...[MIN_BN, 32, MAX_BN].map((bn) => bn + (TM * THREADS * TN) / bn));
 /** Most K slices (the reduce pass reads them all). */
 const MAX_SPLITS = 256;
 /** Reduce pass: outputs per workgroup × lanes splitting the slices = THREADS. */
@@ -44,7 +51,7 @@ const REDUCE_LANES = THREADS / REDUCE_OUTPUTS;
 
 /** How one call is split: tile width and height and the number of K slices. */
 export interface SplitKPlan {
-  /** Columns (output channels) per tile: 8, 16, 32 or 64. */
+  /** Columns (output channels) per tile: 16, 32 or 64. */
   bn: number;
   /** Rows (filter taps × input channels) per tile: TM·THREADS·TN / bn. */
   bm: number;
@@ -59,7 +66,7 @@ export const GPU_WORKGROUPS = 2048;
 export const CPU_WORKGROUPS = 4;
 
 /**
- * Picks the tile and split count: the narrowest tile width (8…64) that covers the output
+ * Picks the tile and split count: the narrowest tile width (16…64) that covers the output
  * channels, about `targetWorkgroups` workgroups, slices of at least 128 K steps (8 panels), at
  * most 256 slices and at most 16 M floats of partial sums.
  */
@@ -102,9 +109,9 @@ class FilterGradPartialProgram implements WebGPUProgram {
     const accDecl = Array.from({ length: TM * TN }, (_, i) => `var acc${i} = 0.0;`).join(' ');
     const fmas: string[] = [];
     // Indices into the panels step by bm and bn per kk (uniform, not constants: add, don't multiply).
-    for (let i = 0; i < TM; i++) fmas.push(`let a${i} = tileA[aIdx + TY * ${i}];`);
+    for (let i = 0; i < TM; i++) fmas.push(`let a${i} = tiles[aIdx + TY * ${i}];`);
     for (let j = 0; j < TN; j++) {
-      fmas.push(`let b${j} = tileB[bIdx + TX * ${j}];`);
+      fmas.push(`let b${j} = tiles[bIdx + TX * ${j}];`);
       for (let i = 0; i < TM; i++) fmas.push(`acc${i * TN + j} = fma(a${i}, b${j}, acc${i * TN + j});`);
     }
     const stores: string[] = [];
@@ -115,8 +122,8 @@ class FilterGradPartialProgram implements WebGPUProgram {
       }
     }
     return `
-      var<workgroup> tileA : array<f32, ${BK * MAX_BM}>; // [k][m], BK × bm used
-      var<workgroup> tileB : array<f32, ${BK * MAX_BN}>; // [k][n], BK × bn used
+      // The A panel [k][m] (BK × bm), then the B panel [k][n] (BK × bn) from bBase.
+      var<workgroup> tiles : array<f32, ${TILE_FLOATS}>;
 
       // k = (b·outH + oh)·outW + ow  →  (b, oh, ow).
       fn decompose(k : i32) -> vec3<i32> {
@@ -159,13 +166,14 @@ class FilterGradPartialProgram implements WebGPUProgram {
         let khw = m / uniforms.inC;
         let kh = khw / uniforms.filterW;
         let kw = khw - kh * uniforms.filterW;
-        // B loader: each thread owns one column n (at bn = 8 half the threads load nothing).
+        // B loader: each thread owns one column n, and loads bn·BK/THREADS values of it per panel.
         let bCol = t % bn;
         let bK0 = t / bn;
         let bStep = ${THREADS} / bn;
-        let bLoads = max(1, bn * ${BK} / ${THREADS});
+        let bLoads = bn * ${BK} / ${THREADS};
         let n = tileN + bCol;
         let nOk = n < uniforms.N;
+        let bBase = ${BK} * bm;
         let tx = t % TX;
         let ty = t / TX;
         ${accDecl}
@@ -188,7 +196,7 @@ class FilterGradPartialProgram implements WebGPUProgram {
                 v = x[((pos.x * uniforms.inH + ih) * uniforms.inW + iw) * uniforms.inC + ci];
               }
             }
-            tileA[kl * bm + aRow] = v;
+            tiles[kl * bm + aRow] = v;
             pos = advance(pos, aStep);
           }
           panel = advance(panel, ${BK});
@@ -201,12 +209,12 @@ class FilterGradPartialProgram implements WebGPUProgram {
               v = dy[k * uniforms.N + n];
             }
             if (kl < ${BK}) {
-              tileB[kl * bn + bCol] = v;
+              tiles[bBase + kl * bn + bCol] = v;
             }
           }
           workgroupBarrier();
           var aIdx = ty;
-          var bIdx = tx;
+          var bIdx = bBase + tx;
           for (var kk = 0; kk < ${BK}; kk = kk + 1) {
             ${fmas.join('\n            ')}
             aIdx = aIdx + bm;
