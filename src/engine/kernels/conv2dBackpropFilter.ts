@@ -26,9 +26,11 @@ const BK = 16;
 /**
  * Each thread's register tile: TM rows × TN columns of dW, strided over the tile. It is the one
  * tile number baked into the shader (unrolled accumulators must be constants); the tile's width
- * bn is a uniform and its height follows as BM = TM·THREADS·TN/bn, so one pipeline serves every
- * layer. 2 × 2 costs one shared-memory load per FMA at every width: the former per-width tiles
- * (4 × 1 at 16 columns, 4 × 4 at 64) needed 1.25 and 0.5, and a pipeline each.
+ * bn is a uniform and its height follows as bm = TM·THREADS·TN/bn, so one pipeline serves every
+ * layer. 2 × 2 costs one shared-memory load per FMA at every width; the former per-width tiles
+ * (4 × 1 at 16 columns, 4 × 2 at 32, 4 × 4 at 64) needed 1.25, 0.75 and 0.5, and a pipeline
+ * each. So the 64-channel layers load more per FMA now (not measured on a GPU yet); if that
+ * shows, a 4 × 4 variant for bn = 64 is one more pipeline, not one per shape.
  */
 const TM = 2;
 const TN = 2;
