@@ -118,3 +118,14 @@ export function emptyArena(backend: WebGPUBackend, n: number): tf.Tensor1D {
 export function arenaFits(backend: WebGPUBackend, n: number): boolean {
   return n * BYTES <= backend.device.limits.maxStorageBufferBindingSize;
 }
+
+/** A new float32 tensor of `shape` holding `src`'s elements from `offset` on: one copy, no dispatch. */
+export function copySlice(backend: WebGPUBackend, src: TensorInfo, offset: number, shape: number[]): TensorInfo {
+  const out = backend.makeTensorInfo(shape, 'float32');
+  const to = bufferOf(backend, out);
+  const from = bufferOf(backend, src);
+  const bytes = tf.util.sizeFromShape(shape) * BYTES;
+  if (bytes > 0) copyEncoder(backend).copyBufferToBuffer(from, offset * BYTES, to, 0, bytes);
+  own(backend, src, out);
+  return out;
+}

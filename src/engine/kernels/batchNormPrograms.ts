@@ -2,11 +2,11 @@
  * WGSL programs for training-mode BatchNorm (Ioffe & Szegedy 2015) over NHWC activations seen
  * as a matrix [R = N·H·W rows, C channels], with an optional fused ReLU. Stock tfjs spends ~20
  * small dispatches per BN layer (moments, batchNorm, ReLU, and their gradients); here each
- * direction is 4 dispatches, each a reduction or one sweep:
+ * direction is 3 dispatches, each a reduction or one sweep:
  *
- *   forward:  partial (Σ(x−s), Σ(x−s)²) per row slice → mean → variance →
+ *   forward:  partial (Σ(x−s), Σ(x−s)²) per row slice → [mean; variance] →
  *             y = γ·x̂ + β [+ shortcut] [, ReLU]
- *   backward: partial (Σg, Σg·x̂) per row slice → dβ = Σg → dγ = Σg·x̂ →
+ *   backward: partial (Σg, Σg·x̂) per row slice → [dβ = Σg; dγ = Σg·x̂] →
  *             dx = γ/σ · (g − dβ/R − x̂·dγ/R),   g = dy (masked by y > 0 when ReLU is fused)
  *   with a shortcut, g = dy·[y > 0] is one more pass first (it is also the shortcut's gradient)
  *
@@ -14,26 +14,28 @@
  * The first pass subtracts a per-channel shift s = x[0, c] before squaring, so E[(x−s)²] −
  * E[x−s]² does not cancel catastrophically when |μ| ≫ σ (shifted-data variance, Chan et al. 1983).
  *
- * Why four and not fewer: a tfjs program writes one output, and the running averages and the
- * optimiser want μ, σ², dβ and dγ as tensors of their own, so each of those is one small
- * "finalize" pass over the row slices' partial sums. The dx pass needs Σg and Σg·x̂ too; rather
- * than a fifth pass writing them (or binding dβ and dγ: with x, dy, μ, σ², γ and β that is nine
- * storage buffers, one over WebGPU's limit of eight) each dx workgroup sums the partials of its own
- * channels first, on the same grid as the partial pass. A "last workgroup finalizes" pass would
- * save more, but WGSL's atomics are relaxed and have no device-scope fence, so the last workgroup
- * is not guaranteed to see the others' partial sums.
+ * Why three and not fewer: a tfjs program writes one output, and the running averages and the
+ * optimiser want μ, σ², dβ and dγ as tensors of their own. So one small "finalize" pass writes
+ * both rows of a [2, C] result, and two buffer copies (no dispatch) make them two tensors. The dx
+ * pass needs Σg and Σg·x̂ too: rather than wait for that pass (or bind dβ and dγ: with x, dy, μ,
+ * σ², γ and β that is nine storage buffers, one over WebGPU's limit of eight) each dx workgroup
+ * sums the partials of its own channels, on the same grid as the partial pass. A "last workgroup
+ * finalizes" partial pass would save the finalize, but WGSL's atomics are relaxed and have no
+ * device-scope fence, so the last workgroup is not guaranteed to see the others' partial sums.
  *
  * One pipeline per program, whatever the layer: every shape number (rows, channels, channel block,
  * slices) and the ReLU flag are uniforms, all inputs are bound as 1-D views, outputs have fixed
  * ranks and the grid is 1-D, so tfjs's pipeline key (shader key + ranks + broadcast pattern +
  * dispatch flatness) never varies with the layer. A ResNet compiles 7 BN pipelines (the five
- * here, the fused residual tail's sweep and ReLU gradient), not ~6 per distinct channel count. Only THREADS (the workgroup size and its shared arrays) is baked in.
+ * here, the fused residual tail's sweep and ReLU gradient), not ~6 per distinct channel count.
+ * Only THREADS (the workgroup size and its shared arrays) is baked in.
  *
  * The elementwise forward sweep (and the ReLU gradient of a fused residual tail) is in
  * batchNormApply.ts. This file is longer than most (about 350 lines) on purpose: the forward and
  * backward reductions share their layout and shift, and split apart each would restate them.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
+import { copySlice } from './arena';
 import { PER_CHANNEL, reluGrad } from './batchNormApply';
 import { ceilDiv, flatRows, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, nextPow2, reshaped, runProgram, withEpsilon, type Uniform, type WebGPUBackend, type WebGPUProgram } from './program';
 
@@ -183,20 +185,21 @@ class PartialSumsProgram implements WebGPUProgram {
   }
 }
 
-/** What a finalize pass makes of the [S, 2, C] partials (a uniform: one pipeline for all four). */
-const FINALIZE = { row0: 0, row1: 1, mean: 2, variance: 3 } as const;
+/** What a finalize pass makes of the [S, 2, C] partials (a uniform: one pipeline for both). */
+const FINALIZE = { sums: 0, moments: 1 } as const;
 type FinalizeMode = keyof typeof FINALIZE;
 
 /**
- * Pass 2: [C] from the partials: 'row0'/'row1' sum one row over the slices (dβ, dγ), 'mean' adds
- * the shift x[0, c] back, 'variance' is E[(x−s)²] − E[x−s]². One 64-thread workgroup per channel;
- * the threads split the S slices and combine their sums in a tree (a serial loop over up to 256
- * slices would be 256 dependent loads). x is bound in every mode, so all four share one layout.
+ * Pass 2: [2, C] from the partials: 'sums' sums both rows over the slices (dβ, dγ); 'moments'
+ * gives the mean (the shift x[0, c] added back) and the variance E[(x−s)²] − E[x−s]². One
+ * 64-thread workgroup per channel; the threads split the S slices and combine their sums in a
+ * tree (a serial loop over up to 256 slices would be 256 dependent loads). x is bound in both
+ * modes, so they share one layout.
  */
 class FinalizeProgram implements WebGPUProgram {
   variableNames = ['partial', 'x'];
   uniforms = intFields('R', 'C', 'splits', 'mode');
-  /** [1, C], not [C]: a rank apart from x's 1-D view, so the pipeline key never depends on R. */
+  /** [2, C]: a rank apart from x's 1-D view, so the pipeline key never depends on R. */
   outputShape: number[];
   shaderKey = 'tlBatchNormFinalize';
   dispatchLayout = { x: [0, 1] };
@@ -204,7 +207,7 @@ class FinalizeProgram implements WebGPUProgram {
   workgroupSize: [number, number, number] = [FINALIZE_THREADS, 1, 1];
 
   constructor(C: number) {
-    this.outputShape = [1, C];
+    this.outputShape = [2, C];
     this.dispatch = [C, 1, 1];
   }
 
@@ -236,16 +239,16 @@ class FinalizeProgram implements WebGPUProgram {
           workgroupBarrier();
         }
         if (lane == 0 && c < uniforms.C) {
-          let invR = 1.0 / f32(uniforms.R);
-          let m = sumA[0] * invR;
-          var v = sumA[0];
-          switch (uniforms.mode) {
-            case ${FINALIZE.row1}: { v = sumB[0]; }
-            case ${FINALIZE.mean}: { v = x[c] + m; }
-            case ${FINALIZE.variance}: { v = max(sumB[0] * invR - m * m, 0.0); }
-            default: {}
+          var v0 = sumA[0];
+          var v1 = sumB[0];
+          if (uniforms.mode == ${FINALIZE.moments}) {
+            let invR = 1.0 / f32(uniforms.R);
+            let m = v0 * invR;
+            v0 = x[c] + m;
+            v1 = max(v1 * invR - m * m, 0.0);
           }
-          result[c] = v;
+          result[c] = v0;
+          result[uniforms.C + c] = v1;
         }
       }
     `;
@@ -315,26 +318,32 @@ function slicedUniforms(R: number, C: number, plan: ReducePlan, relu: boolean, e
   return withEpsilon(ints(R, C, plan.rowsPerSplit, plan.cb, slicedGrid(C, plan).blocks, plan.splits, relu ? 1 : 0), epsilon);
 }
 
-/** Runs a finalize pass in `mode` over `partial` (x for the shift); returns a [C] tensor. */
-function finalize(backend: WebGPUBackend, mode: FinalizeMode, partial: TensorInfo, xFlat: TensorInfo, R: number, C: number, splits: number): TensorInfo {
+/**
+ * Runs a finalize pass in `mode` over `partial` (x for the shift) and returns its two rows as
+ * [C] tensors of their own: one dispatch, and two buffer copies (not dispatches: no pipeline,
+ * uniform buffer or bind group) where a pass per row cost a dispatch each.
+ */
+function finalize(backend: WebGPUBackend, mode: FinalizeMode, partial: TensorInfo, xFlat: TensorInfo, R: number, C: number, splits: number): [TensorInfo, TensorInfo] {
   const partialFlat = reshaped(partial, [splits * 2 * C]);
-  return reshaped(runProgram(backend, new FinalizeProgram(C), [partialFlat, xFlat], ints(R, C, splits, FINALIZE[mode])), [C]);
+  const rows = runProgram(backend, new FinalizeProgram(C), [partialFlat, xFlat], ints(R, C, splits, FINALIZE[mode]));
+  const out: [TensorInfo, TensorInfo] = [copySlice(backend, rows, 0, [C]), copySlice(backend, rows, C, [C])];
+  backend.disposeData(rows.dataId);
+  return out;
 }
 
-/** Batch mean and biased variance over all axes but the last, as [C] tensors: 3 dispatches. */
+/** Batch mean and biased variance over all axes but the last, as [C] tensors: 2 dispatches. */
 export function batchNormStats(backend: WebGPUBackend, x: TensorInfo): [TensorInfo, TensorInfo] {
   const { view, R, C } = flatRows(x);
   const plan = planFor(backend, R, C);
   const partial = runProgram(backend, new PartialSumsProgram(C, plan, 'stats'), [view], slicedUniforms(R, C, plan, false, 0));
-  const mean = finalize(backend, 'mean', partial, view, R, C, plan.splits);
-  const variance = finalize(backend, 'variance', partial, view, R, C, plan.splits);
+  const moments = finalize(backend, 'moments', partial, view, R, C, plan.splits);
   backend.disposeData(partial.dataId);
-  return [mean, variance];
+  return moments;
 }
 
 /**
- * Training-mode BN gradient [dx, dγ, dβ]: 4 dispatches (partial sums, dβ, dγ, dx). dγ and dβ are
- * summed as [C] tensors of their own; the dx pass sums the partials again for its channels.
+ * Training-mode BN gradient [dx, dγ, dβ]: 3 dispatches (partial sums, [dβ; dγ] copied out as two
+ * [C] tensors, dx); the dx pass sums the partials again for its channels.
  * Given the output `y` of a fused BN + shortcut + ReLU, the ReLU's gradient g = dy·[y > 0] is one
  * more dispatch and the fourth output (the shortcut's gradient), and the BN passes read g unmasked.
  */
@@ -357,8 +366,7 @@ export function batchNormGrad(
   const perChannel = [inputs.mean, inputs.variance, inputs.gamma, inputs.beta];
   const uniforms = slicedUniforms(R, C, plan, reluMask, epsilon);
   const partial = runProgram(backend, new PartialSumsProgram(C, plan, 'grad'), [view, dyView, ...perChannel], uniforms);
-  const dBeta = finalize(backend, 'row0', partial, view, R, C, plan.splits);
-  const dGamma = finalize(backend, 'row1', partial, view, R, C, plan.splits);
+  const [dBeta, dGamma] = finalize(backend, 'sums', partial, view, R, C, plan.splits);
   const partialFlat = reshaped(partial, [plan.splits * 2 * C]);
   const dx = runProgram(backend, new GradInputProgram(R, C, plan), [view, dyView, ...perChannel, partialFlat], uniforms);
   backend.disposeData(partial.dataId);

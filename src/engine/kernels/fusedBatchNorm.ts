@@ -1,7 +1,7 @@
 /**
  * Training-mode BatchNorm (Ioffe & Szegedy 2015) with an optional fused ReLU, as one call the
- * model can make whatever the backend: with the 'custom' kernel set on WebGPU it costs 4 dispatches
- * forward and 4 backward (tf.customGrad supplies the closed-form gradient); anywhere else it is
+ * model can make whatever the backend: with the 'custom' kernel set on WebGPU it costs 3 dispatches
+ * forward and 3 backward (tf.customGrad supplies the closed-form gradient); anywhere else it is
  * plain tf ops (moments, batchNorm, relu) differentiated by tfjs.
  *
  * Gradient (training mode, μ and σ² functions of x; x̂ = (x − μ)/σ, σ = √(σ² + ε), R = N·H·W):
