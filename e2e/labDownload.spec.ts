@@ -57,3 +57,46 @@ test("the planner's picker downloads CIFAR-10 from the Hub and opens a file; the
     await hub.close();
   }
 });
+
+test('a download started in the lab goes on while the single-run tab is shown, and the plan records the set', async ({ browser, baseURL }) => {
+  // Slow (4 KB every 60 ms), so the user is away and back while the files still arrive.
+  const hub = await startHubServer(HUB_DATASETS[0], files, { chunkBytes: 4 * 1024, delayMs: 60 });
+  const context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 1000 } });
+  await routeHubTo(context, hub);
+  const lab = new LabPage(await context.newPage());
+  const page = lab.page;
+  const picker = page.getByTestId('lab-dataset');
+  const id = (t: string) => picker.getByTestId(t);
+  const recorded = async (): Promise<PlanDataset | null | undefined> => decodeSetup(shareCodeFromHash(new URL(page.url()).hash) ?? '').plan?.dataset;
+  try {
+    await lab.open('?backend=cpu');
+    await expect(id('lab-dataset-name')).toContainText('synthetic', { timeout: 30_000 });
+    await picker.getByText('Download CIFAR-10/100 or open files').click();
+    await id('download-start').click();
+    await expect(id('download-progress-text')).toHaveText(/^[\d.]+ KB of [\d.]+ KB · /);
+
+    // Away: the lab's view is gone, the download is not.
+    await page.getByTestId('tab-single').click();
+    await expect(page.getByTestId('lab-view')).toHaveCount(0);
+    const arrived = () => hub.requests.filter((r) => r.path.startsWith('/storage/')).length;
+    await page.waitForTimeout(1_000);
+    await page.getByTestId('tab-lab').click();
+    // Back while the files still arrive: the section is open on the same download's progress.
+    await expect(id('download-progress-text')).toHaveText(/^[\d.]+ KB of [\d.]+ KB · /);
+    await expect(id('download-source')).toHaveValue(`${HUB_ORIGIN}/datasets/uoft-cs/cifar10`);
+    await page.getByTestId('tab-single').click();
+
+    // It finishes while the single-run page is shown: the set is loaded there, and the plan records it.
+    await expect(page.getByTestId('baseline-summary')).toContainText('CIFAR-10', { timeout: 60_000 });
+    await page.getByTestId('tab-lab').click();
+    await expect(id('lab-dataset-name')).toHaveText('CIFAR-10 (150 training, 50 test images)', { timeout: 30_000 });
+    await expect(id('download-note')).toContainText('SHA-256 of each file checked against the Hub');
+    await expect.poll(recorded).toEqual({ id: 'cifar10', name: 'CIFAR-10', trainCount: 150, testCount: 50 });
+    await expect(id('lab-dataset-mismatch')).toHaveCount(0);
+    // One request per file: nothing was cancelled and started again.
+    expect(arrived()).toBe(2);
+  } finally {
+    await context.close();
+    await hub.close();
+  }
+});

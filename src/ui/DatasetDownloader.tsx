@@ -8,6 +8,7 @@
  */
 import { memo, useId, useState } from 'react';
 import { formatBytes, formatDuration, formatRate } from '../data/format';
+import type { DownloadSession } from './downloadSession';
 import { useDatasetDownload, type DatasetLoaders } from './useDatasetDownload';
 import './DatasetDownloader.css';
 
@@ -22,20 +23,23 @@ export interface DatasetDownloaderProps {
   storedVersion?: unknown;
   /** Load the last Hub dataset used, kept in the browser, once the page has its first dataset (default true; one downloader per page). */
   autoLoadLast?: boolean;
+  /** A session that outlives this panel (the lab's: its download goes on while the tab is hidden); else the panel owns one. */
+  session?: DownloadSession;
 }
 
 const OTHER = 'other';
 
 /** Memoised: it re-renders on its own state and props, not on the training's progress ticks. */
-export const DatasetDownloader = memo(function DatasetDownloader({ origin, disabled, loaders, storedVersion, autoLoadLast = true }: DatasetDownloaderProps) {
+export const DatasetDownloader = memo(function DatasetDownloader({ origin, disabled, loaders, storedVersion, autoLoadLast = true, session }: DatasetDownloaderProps) {
   const id = useId();
-  const d = useDatasetDownload(origin, loaders, storedVersion, autoLoadLast);
+  const d = useDatasetDownload(origin, loaders, storedVersion, autoLoadLast, session);
   const [choice, setChoice] = useState<string | null>(null);
   const [customUrl, setCustomUrl] = useState('');
-  const selected = choice ?? d.sources[0]?.url ?? OTHER;
+  const busy = d.phase === 'downloading';
+  // A download under way (begun before this panel was last shown) names its own source.
+  const selected = choice ?? (busy && d.sources.some((s) => s.url === d.url) ? d.url : null) ?? d.sources[0]?.url ?? OTHER;
   const url = selected === OTHER ? customUrl.trim() : selected;
   const isStored = (u: string) => d.stored.some((s) => s.url === u);
-  const busy = d.phase === 'downloading';
   const total = d.stored.reduce((n, s) => n + s.bytes, 0);
   const p = d.progress;
 

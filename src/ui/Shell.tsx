@@ -4,6 +4,8 @@
  * view a link opens.
  */
 import { lazy, Suspense, useState } from 'react';
+import { clientLoaders, createDownloadSession } from './downloadSession';
+import { PlanFollowsDataset } from './lab/usePlanFollowsDataset';
 import type { BackendName } from '../engine/config';
 import type { LabController } from '../lab/labController';
 import { App } from './App';
@@ -34,6 +36,9 @@ const LabView = lazy(() => import('./lab/LabView').then((m) => ({ default: m.Lab
 
 export function Shell({ client, lab, backend, initialView, configLink }: ShellProps) {
   const [view, setView] = useState<View>(initialView);
+  // The lab's dataset download outlives its view: leaving the tab does not cancel it, and its
+  // progress or result is there on return; the plan records a set that arrives meanwhile.
+  const [labDownloads] = useState(() => createDownloadSession(location.origin, clientLoaders(client)));
   const choose = (next: View) => {
     setView(next);
     // The lab writes its own fragment (with the plan); the single run writes its config (App).
@@ -53,6 +58,7 @@ export function Shell({ client, lab, backend, initialView, configLink }: ShellPr
     <>
       {/* One header for both tabs: the name, the tabs, the backend and its banner. */}
       <PageHeader client={client} lab={lab} view={view} tabs={tabs} />
+      <PlanFollowsDataset lab={lab} client={client} />
       <div role="tabpanel" hidden={view !== 'single'}>
         <App
           client={client}
@@ -66,12 +72,13 @@ export function Shell({ client, lab, backend, initialView, configLink }: ShellPr
           }}
         />
       </div>
-      {/* The lab's state lives in its controller (the queue runs on while it is hidden); its
-          view mounts only when shown, so the single-run page's controls stay the only ones. */}
+      {/* The lab's state lives in its controller (the queue runs on while it is hidden) and its
+          download session (labDownloads); its view mounts only when shown, so the single-run
+          page's controls stay the only ones. */}
       {view === 'lab' ? (
         <div role="tabpanel">
           <Suspense fallback={<p className="field-hint">Loading the lab…</p>}>
-            <LabView lab={lab} client={client} active />
+            <LabView lab={lab} client={client} downloads={labDownloads} active />
           </Suspense>
         </div>
       ) : null}

@@ -7,7 +7,8 @@
  * for another (planDataset.ts), and then says so. A set not yet in the browser is got here too,
  * in a folding section: the single-run page's downloader (CIFAR-10 or CIFAR-100 from the Hugging
  * Face Hub in one click, an archive URL) and a file picker, both handing what they get to the
- * same client loaders. The downloader lives in this view, so leaving the tab cancels a download.
+ * same client loaders. The download's session is kept outside this view (Shell), so it goes on
+ * when the user leaves the tab; the section opens by itself on return while it runs or failed.
  */
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { TrainingClient, TrainingState } from '../../client/trainingClient';
@@ -20,10 +21,12 @@ import { parseHubUrl } from '../../data/hubSource';
 import { SelectField } from '../SelectField';
 import { DATASET_FILE_ACCEPT, DATASET_FILE_LABEL } from '../DatasetChooser';
 import { DatasetDownloader } from '../DatasetDownloader';
-import { clientLoaders } from '../useDatasetDownload';
+import { clientLoaders, type DownloadSession } from '../downloadSession';
 
 export interface LabDatasetPickerProps {
   client: TrainingClient;
+  /** The downloader's session, kept while this view is not shown; without it, the download ends with the view. */
+  downloads?: DownloadSession;
   training: Pick<TrainingState, 'dataset' | 'datasetLoading' | 'datasetError'>;
   plan: Plan;
   onChange: (plan: Plan) => void;
@@ -34,13 +37,15 @@ export interface LabDatasetPickerProps {
 const SYNTHETIC = 'synthetic';
 const NONE = '';
 
-export function LabDatasetPicker({ client, training, plan, onChange, busy }: LabDatasetPickerProps) {
+export function LabDatasetPicker({ client, downloads, training, plan, onChange, busy }: LabDatasetPickerProps) {
   const { dataset, datasetLoading: loading } = training;
   const [stored, setStored] = useState<StoredArchive[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const fileId = useId();
   const loaders = useMemo(() => clientLoaders(client), [client]);
   const blocked = busy || loading;
+  // Back on the tab while the download runs (or after it failed): its progress or error is shown.
+  const [openAtStart] = useState(() => ['downloading', 'failed'].includes(downloads?.getSnapshot().phase ?? 'idle'));
   // The store may have gained a decoded set when a dataset was loaded: list it again then.
   useEffect(() => {
     let live = true;
@@ -92,10 +97,10 @@ export function LabDatasetPicker({ client, training, plan, onChange, busy }: Lab
       <div className="inline-field">
         <SelectField label="Load another dataset" value={NONE} options={options} testId="lab-dataset-choice" disabled={blocked} onChange={choose} hint="Sets loaded or kept in this browser." />
       </div>
-      <details className="lab-dataset-get" data-testid="lab-dataset-get">
+      <details className="lab-dataset-get" open={openAtStart} data-testid="lab-dataset-get">
         <summary>Download CIFAR-10/100 or open files</summary>
         {/* Not the one that reloads the last Hub set at start: the single-run page's does that. */}
-        <DatasetDownloader origin={location.origin} disabled={blocked} loaders={loaders} storedVersion={dataset} autoLoadLast={false} />
+        <DatasetDownloader origin={location.origin} disabled={blocked} loaders={loaders} storedVersion={dataset} autoLoadLast={false} session={downloads} />
         <div className="field">
           <label htmlFor={fileId}>{DATASET_FILE_LABEL}</label>
           <input

@@ -31,6 +31,7 @@ import { ResultsTable } from './ResultsTable';
 import { ScheduleChart } from './ScheduleChart';
 import { StorageBanner } from './StorageBanner';
 import { useLab } from './useLab';
+import type { DownloadSession } from '../downloadSession';
 import './lab.css';
 
 export interface LabViewProps {
@@ -38,6 +39,8 @@ export interface LabViewProps {
   client: TrainingClient;
   /** Whether the lab is the page shown (it then keeps the URL in step with the plan). */
   active: boolean;
+  /** The dataset picker's download, kept while the view is not shown (Shell). */
+  downloads?: DownloadSession;
 }
 
 /** The address of this page with the plan in its fragment. */
@@ -46,7 +49,7 @@ function shareUrlFor(code: string | null): string {
   return code ? `${base}#view=lab&share=${code}` : `${base}#view=lab`;
 }
 
-export function LabView({ lab, client, active }: LabViewProps) {
+export function LabView({ lab, client, active, downloads }: LabViewProps) {
   const state = useLab(lab);
   const training = useTraining(client);
   const { plan } = state;
@@ -149,7 +152,7 @@ export function LabView({ lab, client, active }: LabViewProps) {
               onTeacher={lab.setTeacher}
               onQueue={lab.enqueuePlan}
               shareUrl={shareUrl}
-              datasetPanel={<LabDatasetPicker client={client} training={training} plan={plan} onChange={lab.setPlan} busy={state.activeRunId !== null || ['starting', 'running', 'paused', 'stopping'].includes(training.phase)} />}
+              datasetPanel={<LabDatasetPicker client={client} downloads={downloads} training={training} plan={plan} onChange={lab.setPlan} busy={state.activeRunId !== null || ['starting', 'running', 'paused', 'stopping'].includes(training.phase)} />}
             />
           </PanelBoundary>
           <PanelBoundary name="The queue">
