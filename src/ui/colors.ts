@@ -4,15 +4,18 @@
  * earlier runs on its charts and in their list), and the single run's own live lines.
  *
  * The palette is Okabe & Ito's colour-blind-safe set (2008, "Color Universal Design"), then
- * Tableau 10's; Okabe & Ito's black is replaced by a mid grey, which reads on the light and the
- * dark theme alike. A config keeps its colour while it is shown (createColorMemory), so a new
+ * Tableau 10's; Okabe & Ito's black is replaced by a mid grey and their yellow (#F0E442, 1.3:1
+ * on white) by a dark gold, #A48C4C (3.3:1 on the light panels, 4.5:1 on the dark), chosen as the
+ * gold that stays furthest (CIELAB ΔE) from the other Okabe & Ito colours under simulated
+ * protanopia, deuteranopia and tritanopia; Tableau's pink (2.0:1 on white) by its red. Every
+ * colour has at least 2:1 against both themes' panels (colors.test.ts). A config keeps its colour while it is shown (createColorMemory), so a new
  * config, a sorted table or a removed run never repaints the others.
  */
 
 /** Series colours, in the order new configs take them. */
 export const PALETTE: readonly string[] = [
-  '#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#8C8C8C',
-  '#4E79A7', '#F28E2B', '#59A14F', '#B07AA1', '#76B7B2', '#FF9DA7',
+  '#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#A48C4C', '#8C8C8C',
+  '#4E79A7', '#F28E2B', '#59A14F', '#B07AA1', '#76B7B2', '#E15759',
 ];
 
 /** The single run's own lines (not configs: the run being trained, drawn over the earlier ones). */
