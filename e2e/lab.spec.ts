@@ -30,6 +30,11 @@ test('plan, run, compare, export, reload, and import into a fresh profile', asyn
   await expect.poll(() => lab.chartPoints('lab-chart-accuracy')).toBeGreaterThanOrEqual(3);
   expect(await lab.chartPoints('lab-chart-loss')).toBeGreaterThanOrEqual(3);
   expect(await lab.chartPoints('lab-chart-lr')).toBeGreaterThanOrEqual(3);
+  // However close the runs' values, the y axes' labels tell their ticks apart (ticks.ts tickFormatFor).
+  for (const chart of ['lab-chart-accuracy', 'lab-chart-loss']) {
+    const ticks = await lab.page.getByTestId(chart).locator('.recharts-yAxis-tick-labels text').allTextContents();
+    expect(new Set(ticks).size, `${chart} y ticks ${ticks.join(', ')}`).toBe(ticks.length);
+  }
 
   // One row per config, the baseline as reference, Δ signed for the others, 2 of 2 seeds each.
   await expect(lab.resultRows).toHaveCount(3);

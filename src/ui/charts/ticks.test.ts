@@ -1,7 +1,7 @@
 // Axes for any number: a bounded count of nice ticks whatever the values (a loss of 1e300, the
 // largest double, Infinity, NaN, a constant), ends on whole steps, and short labels.
 import { describe, expect, it } from 'vitest';
-import { finiteExtent, formatTick, linearAxis, logAxis, niceStep, TICK_COUNT } from './ticks';
+import { finiteExtent, formatTick, linearAxis, logAxis, niceStep, TICK_COUNT, tickFormatFor } from './ticks';
 
 describe('chart ticks', () => {
   it('picks 1, 2 or 5 × 10^k steps', () => {
@@ -47,5 +47,24 @@ describe('chart ticks', () => {
 
   it('labels ticks in a few characters', () => {
     expect([0, 0.5, 2.5, 250, 12000, 1e300, 3e-7, 0.1 + 0.2].map(formatTick)).toEqual(['0', '0.5', '2.5', '250', '1.2e+4', '1e+300', '3e-7', '0.3']);
+  });
+});
+
+describe('tickFormatFor', () => {
+  it('labels close ticks apart, where three significant digits made them alike', () => {
+    const { ticks } = linearAxis([2.352, 2.374]);
+    expect(ticks).toEqual([2.35, 2.355, 2.36, 2.365, 2.37, 2.375]);
+    expect(new Set(ticks.map(formatTick)).size).toBeLessThan(ticks.length); // the old labels
+    expect(ticks.map(tickFormatFor(ticks))).toEqual(['2.35', '2.355', '2.36', '2.365', '2.37', '2.375']);
+  });
+
+  it('scales and suffixes (accuracy as a percentage), with the decimals the scaled step needs', () => {
+    expect([0.08, 0.1, 0.12].map(tickFormatFor([0.08, 0.1, 0.12], 100, '%'))).toEqual(['8%', '10%', '12%']);
+    expect([0.094, 0.095, 0.096].map(tickFormatFor([0.094, 0.095, 0.096], 100, '%'))).toEqual(['9.4%', '9.5%', '9.6%']);
+  });
+
+  it("keeps formatTick's label for exponent-sized values and for a single tick", () => {
+    expect(tickFormatFor([0, 20000, 40000])(20000)).toBe('2e+4');
+    expect(tickFormatFor([2.355])(2.355)).toBe(formatTick(2.355));
   });
 });

@@ -95,3 +95,19 @@ export function formatTick(v: number): string {
   if (a >= 1e4 || a < 1e-3) return v.toExponential(1).replace('.0e', 'e');
   return String(Number(v.toPrecision(3)));
 }
+
+/**
+ * Labels for a linear axis's `ticks`: each tick times `scale`, with as many decimals as the step
+ * between ticks needs, so neighbours never read alike (a loss axis from 2.35 to 2.38 in steps of
+ * 0.005 reads 2.35, 2.355, 2.36, 2.365, where three significant digits gave 2.35, 2.35, 2.36, 2.37). Values
+ * formatTick writes in exponent form, and axes of fewer than two ticks, keep formatTick's label.
+ */
+export function tickFormatFor(ticks: readonly number[], scale = 1, suffix = ''): (v: number) => string {
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) * scale : NaN;
+  const decimals = step > 0 && Number.isFinite(step) ? Math.min(20, Math.max(0, -Math.floor(Math.log10(step) + 1e-9))) : null;
+  return (v) => {
+    const a = Math.abs(v * scale);
+    if (decimals === null || !Number.isFinite(a) || (a !== 0 && (a >= 1e4 || a < 1e-3))) return `${formatTick(v * scale)}${suffix}`;
+    return `${String(Number((v * scale).toFixed(decimals)))}${suffix}`;
+  };
+}

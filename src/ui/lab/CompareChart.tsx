@@ -26,7 +26,10 @@ export interface CompareChartProps {
   series: readonly Series[];
   hidden: ReadonlySet<string>;
   onToggle: (key: string) => void;
+  /** A value as the tooltip (and, without tickFormat, the y axis) writes it. */
   format: (v: number) => string;
+  /** The y axis's labels, made for its ticks (on a linear axis): enough decimals that neighbours differ. */
+  tickFormat?: (ticks: readonly number[]) => (v: number) => string;
   empty: string;
   /** Extra controls beside the legend (e.g. smoothing). */
   controls?: ReactNode;
@@ -52,7 +55,7 @@ function mergeRows(series: readonly Series[], logScale: boolean): Row[] {
   return [...rows.values()].sort((a, b) => (a.x as number) - (b.x as number));
 }
 
-export function CompareChart({ title, testId, xLabel, series, hidden, onToggle, format, empty, controls, logScale = false }: CompareChartProps) {
+export function CompareChart({ title, testId, xLabel, series, hidden, onToggle, format, tickFormat, empty, controls, logScale = false }: CompareChartProps) {
   const frame = useRef<HTMLDivElement>(null);
   const rows = useMemo(() => mergeRows(series, logScale), [series, logScale]);
   const axis = useMemo(() => {
@@ -60,6 +63,7 @@ export function CompareChart({ title, testId, xLabel, series, hidden, onToggle, 
     const values = rows.flatMap((r) => shown.flatMap((i) => [r[`m${i}`], r[`b${i}`]].flat().filter((v) => v !== undefined)));
     return logScale ? logAxis(values) : linearAxis(values);
   }, [rows, series, hidden, logScale]);
+  const tickLabel = useMemo(() => (tickFormat && !logScale ? tickFormat(axis.ticks) : format), [tickFormat, logScale, axis, format]);
   const names = useMemo(() => new Map<string, string>(series.flatMap((s, i) => [[`m${i}`, s.label] as const, [`b${i}`, `${s.label} ±1 sd`] as const])), [series]);
   const points = series.reduce((n, s) => n + s.points.length, 0);
   const saveSvg = () => {
@@ -90,7 +94,7 @@ export function CompareChart({ title, testId, xLabel, series, hidden, onToggle, 
           <ComposedChart data={rows} margin={MARGIN}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={AXIS_STYLE} allowDecimals={false} />
-            <YAxis tick={AXIS_STYLE} tickFormatter={format} width={48} type="number" scale={logScale ? 'log' : 'linear'} domain={axis.domain} ticks={axis.ticks} allowDataOverflow />
+            <YAxis tick={AXIS_STYLE} tickFormatter={tickLabel} width={48} type="number" scale={logScale ? 'log' : 'linear'} domain={axis.domain} ticks={axis.ticks} allowDataOverflow />
             <Tooltip
               labelFormatter={(x) => `${xLabel} ${String(x)}`}
               formatter={(v, name) => [Array.isArray(v) ? `${format(Number(v[0]))} – ${format(Number(v[1]))}` : format(Number(v)), names.get(String(name)) ?? String(name)]}

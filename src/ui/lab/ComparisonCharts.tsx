@@ -7,7 +7,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { band, runSeries, type Metric } from '../../engine/lab/curves';
 import type { LabRun } from '../../engine/lab/types';
-import { formatTick } from '../charts/ticks';
+import { formatTick, tickFormatFor } from '../charts/ticks';
 import { PanelBoundary } from '../PanelBoundary';
 import { CompareChart, type Series } from './CompareChart';
 
@@ -20,6 +20,9 @@ export interface ComparisonChartsProps {
 
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
 const loss = formatTick;
+/** Axis labels with the decimals their step needs (close values would otherwise read alike). */
+const pctTicks = (ticks: readonly number[]) => tickFormatFor(ticks, 100, '%');
+const lossTicks = (ticks: readonly number[]) => tickFormatFor(ticks);
 const lr = (v: number) => (v === 0 ? '0' : v >= 0.01 ? v.toFixed(3) : v.toExponential(1));
 
 function seriesOf(groups: ComparisonChartsProps['groups'], metric: Metric, smoothing = 0): Series[] {
@@ -58,7 +61,7 @@ export function ComparisonCharts({ groups, schedule }: ComparisonChartsProps) {
   return (
     <section className="charts lab-charts" aria-label="Comparison">
       <PanelBoundary name="The accuracy chart">
-        <CompareChart title="Validation top-1 per epoch" testId="lab-chart-accuracy" xLabel="epoch" series={acc} hidden={hidden} onToggle={toggle} format={pct} empty="No epochs yet." />
+        <CompareChart title="Validation top-1 per epoch" testId="lab-chart-accuracy" xLabel="epoch" series={acc} hidden={hidden} onToggle={toggle} format={pct} tickFormat={pctTicks} empty="No epochs yet." />
       </PanelBoundary>
       <PanelBoundary name="The loss chart">
         <CompareChart
@@ -69,6 +72,7 @@ export function ComparisonCharts({ groups, schedule }: ComparisonChartsProps) {
           hidden={hidden}
           onToggle={toggle}
           format={loss}
+          tickFormat={lossTicks}
           empty="No steps yet."
           controls={lossControls}
           logScale={logLoss}
