@@ -55,6 +55,10 @@ test('download CIFAR-10 in one click, compare two runs of two tricks, reload wit
     await expect(page.getByLabel('Depth')).toHaveValue('8');
     // The small setup is 2 epochs: warmup must be shorter than the run to apply.
     await expect(page.getByTestId('trick-warmup')).toContainText('not applicable');
+    // Said under the explanation, indented as it is, and read with the toggle.
+    const left = async (testId: string) => (await page.getByTestId(testId).boundingBox())?.x;
+    expect(await left('trick-warmup-note')).toBe(await left('trick-warmup-explanation'));
+    await expect(page.getByRole('checkbox', { name: 'Learning rate warmup' })).toHaveAccessibleDescription(/not applicable: warmup/);
     await page.getByTestId('trick-warmup-epochs').fill('0.5');
     await expect(page.getByTestId('trick-warmup')).not.toContainText('not applicable');
     await page.getByLabel('Log loss every').fill('1');

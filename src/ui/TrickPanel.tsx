@@ -37,7 +37,7 @@ export function TrickPanel({ config, onChange, disabled, tricks = TRICK_CATALOG 
                     type="checkbox"
                     checked={setting.enabled}
                     onChange={(e) => setSetting(trick, { ...setting, enabled: e.target.checked })}
-                    aria-describedby={`trick-${trick.id}-explanation`}
+                    aria-describedby={reason ? `trick-${trick.id}-explanation trick-${trick.id}-note` : `trick-${trick.id}-explanation`}
                     data-testid={`trick-${trick.id}-toggle`}
                   />{' '}
                   {trick.name}
@@ -50,7 +50,12 @@ export function TrickPanel({ config, onChange, disabled, tricks = TRICK_CATALOG 
               <p className="trick-explanation field-hint" title={trick.explanation} id={`trick-${trick.id}-explanation`} data-testid={`trick-${trick.id}-explanation`}>
                 {trick.explanation}
               </p>
-              {reason ? <span className="field-hint"> not applicable: {reason}</span> : null}
+              {/* Under the explanation, indented as it is, and read with the toggle. */}
+              {reason ? (
+                <p className="trick-note field-hint" id={`trick-${trick.id}-note`} data-testid={`trick-${trick.id}-note`}>
+                  not applicable: {reason}
+                </p>
+              ) : null}
               {setting.enabled && trick.params.length > 0 ? (
                 <div className="trick-params">
                   {trick.params.map((p) => (
