@@ -22,6 +22,11 @@ test('the time before Start, the no-GPU warning with its small setup, and a meas
   await expect(page.getByTestId('config-epochs')).toHaveValue('2');
   await expect(page.getByLabel('Training images (limit)')).toHaveValue('512');
   await expect(page.getByTestId('trick-warmup-toggle')).toBeChecked(); // the tricks stay
+  // Applied, it is no longer offered (the button would change nothing), and the page says so.
+  await expect(page.getByTestId('use-small-setup')).toHaveCount(0);
+  await expect(page.getByTestId('small-setup-on')).toHaveText('This is the small setup (ResNet-8 at ¼ width, 16×16 px, 512 images, 2 epochs).');
+  // The assumed GPU rate makes it a fraction of a second: said as such, not "0 s".
+  await expect(page.getByTestId('run-estimate-text')).toContainText('This run should take under 1 s here');
 
   const started = Date.now();
   await app.runToCompletion(200_000);

@@ -35,19 +35,32 @@ export function RunEstimate({ config, dataset, backend, samples, onChange }: Run
   return (
     <div className="run-estimate" data-testid="run-estimate">
       <p className="field-hint" data-testid="run-estimate-text">
-        This run should take about <strong>{formatDuration(estimate.seconds)}</strong> here, {estimate.note}.
+        This run should take {estimate.seconds < 1 ? <strong>under 1 s</strong> : <>about <strong>{formatDuration(estimate.seconds)}</strong></>} here, {estimate.note}.
       </p>
       {software ? (
         <p className="notice" role="status" data-testid="software-warning">
           This device trains {where}: runs are many times slower than on a GPU{estimate.basis === 'default' ? ', so the time above is far too short' : ''}.{' '}
-          <button type="button" onClick={() => onChange({ ...config, ...mergeSmall(config) })} data-testid="use-small-setup">
-            Use a small setup
-          </button>{' '}
-          (ResNet-8 at ¼ width, 16×16 px, 512 images, 2 epochs; your tricks stay).
+          {/* Once it is the small setup, the button would change nothing: say so instead. */}
+          {isSmallSetup(config) ? (
+            <span data-testid="small-setup-on">This is the small setup (ResNet-8 at ¼ width, 16×16 px, 512 images, 2 epochs).</span>
+          ) : (
+            <>
+              <button type="button" onClick={() => onChange({ ...config, ...mergeSmall(config) })} data-testid="use-small-setup">
+                Use a small setup
+              </button>{' '}
+              (ResNet-8 at ¼ width, 16×16 px, 512 images, 2 epochs; your tricks stay).
+            </>
+          )}
         </p>
       ) : null}
     </div>
   );
+}
+
+/** Whether `config` already has SMALL_SETUP's fields (the button would change nothing). */
+function isSmallSetup(config: ExperimentConfig): boolean {
+  const small = mergeSmall(config);
+  return JSON.stringify({ ...config, ...small }) === JSON.stringify(config);
 }
 
 /** The config with SMALL_SETUP's fields replaced, tricks and everything else kept. */
