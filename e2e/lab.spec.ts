@@ -43,6 +43,12 @@ test('plan, run, compare, export, reload, and import into a fresh profile', asyn
   await expect(lab.page.getByTestId('lab-result-delta').nth(1)).toHaveText(/^([+−]\d+\.\d|±0\.0) \[([+−]\d+\.\d|±0\.0), ([+−]\d+\.\d|±0\.0)\]( ✱)? n=2$/);
   await expect(lab.page.getByTestId('lab-result-final').first()).toHaveText(/^\d+\.\d ± \d+\.\d$/);
   await expect.poll(() => lab.chartPoints('lab-delta-chart')).toBe(2);
+  // Its error bars take the theme's text colour in either theme (a fixed near-black vanished on the dark panels).
+  for (const scheme of ['dark', 'light'] as const) {
+    await lab.page.emulateMedia({ colorScheme: scheme });
+    const [bar, text] = await lab.page.evaluate(() => [getComputedStyle(document.querySelector('[data-testid="lab-delta-chart"] .recharts-errorBar line') ?? document.body).stroke, getComputedStyle(document.body).color]);
+    expect(bar, `error bar stroke (${scheme})`).toBe(text);
+  }
   const table = await lab.tableText();
   // One colour per config: the table's swatches, each chart's legend and lines, the planned schedules.
   const colors = await lab.colors('lab-result-row', '.swatch', 'backgroundColor');
