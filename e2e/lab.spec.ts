@@ -23,6 +23,9 @@ test('plan, run, compare, export, reload, and import into a fresh profile', asyn
   await expect(lab.page.getByTestId('lab-planned-count')).toHaveText('6');
   await expect(lab.page.getByTestId('lab-estimate')).toHaveText(/^\d+ (s|min \d\d s|h \d\d min)$/, { timeout: 30_000 });
   await expect.poll(() => lab.chartPoints('lab-schedule-chart'), { timeout: 30_000 }).toBeGreaterThan(0);
+  // No results yet: the reference chooser says so rather than showing an empty list.
+  await expect(lab.page.getByTestId('lab-reference')).toBeDisabled();
+  await expect(lab.page.getByTestId('lab-reference')).toHaveText('no configs yet');
 
   await lab.queuePlan();
   await expect.poll(() => lab.statuses()).toHaveLength(6);
@@ -38,6 +41,8 @@ test('plan, run, compare, export, reload, and import into a fresh profile', asyn
 
   // One row per config, the baseline as reference, Δ signed for the others, 2 of 2 seeds each.
   await expect(lab.resultRows).toHaveCount(3);
+  await expect(lab.page.getByTestId('lab-reference')).toBeEnabled();
+  await expect(lab.page.getByTestId('lab-reference').locator('option')).toHaveText(['baseline', '+ Label smoothing', '+ Cosine learning rate decay']);
   await expect(lab.page.getByTestId('lab-result-label')).toHaveText(['baseline', '+ Label smoothing', '+ Cosine learning rate decay']);
   await expect(lab.page.getByTestId('lab-result-seeds')).toHaveText(['2 of 2 seeds finished', '2 of 2 seeds finished', '2 of 2 seeds finished']);
   await expect(lab.page.getByTestId('lab-result-delta').nth(1)).toHaveText(/^([+−]\d+\.\d|±0\.0) \[([+−]\d+\.\d|±0\.0), ([+−]\d+\.\d|±0\.0)\]( ✱)? n=2$/);

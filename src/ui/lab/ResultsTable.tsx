@@ -105,7 +105,9 @@ export function ResultsTable({ rows, colors, onReference, charted, picked, onPic
         <h2>Results</h2>
         <label className="field lab-reference">
           Δ against{' '}
-          <select value={reference?.key ?? ''} onChange={(e) => onReference(e.target.value || null)} data-testid="lab-reference">
+          <select value={reference?.key ?? ''} onChange={(e) => onReference(e.target.value || null)} disabled={rows.length === 0} data-testid="lab-reference">
+            {/* Before any run, one line that says why there is nothing to choose (an empty select looked broken). */}
+            {rows.length === 0 ? <option value="">no configs yet</option> : null}
             {/* The configs the charts draw (and the reference): a select of thousands helps nobody. */}
             {rows
               .filter((r) => r.isReference || charted.has(r.key))
