@@ -46,8 +46,17 @@ test('two tiny runs overlaid, then sent to the lab as a hand-made plan', async (
   await runs.first().getByRole('checkbox', { name: 'show' }).check();
   await expect(fadedLoss).toHaveCount(1);
 
+  // The lab seen once (its code loaded, so it draws at once), then far down this page, as a
+  // user who read the list would be.
+  await page.getByTestId('tab-lab').click();
+  await expect(page.getByTestId('lab-view')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('tab-single').click();
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
   await page.getByTestId('past-runs-to-lab').click();
   await expect(page.getByTestId('tab-lab')).toHaveAttribute('aria-selected', 'true');
+  // The lab opens at its top, on the planner that now holds the runs.
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
   // The lab's planner holds one entry per run, labelled and with its tricks.
   await expect(page.getByTestId('lab-variant-0').getByLabel('Entry 1 label')).toHaveValue('+ Label smoothing');
   await expect(page.getByTestId('lab-variant-0').getByRole('checkbox', { name: 'Label smoothing' })).toBeChecked();

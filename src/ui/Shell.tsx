@@ -40,6 +40,9 @@ export function Shell({ client, lab, backend, initialView, configLink }: ShellPr
   // progress or result is there on return; the plan records a set that arrives meanwhile.
   const [labDownloads] = useState(() => createDownloadSession(location.origin, clientLoaders(client)));
   const choose = (next: View) => {
+    // Each view opens at its top: "Compare in the lab", far down the single-run page, left the
+    // lab scrolled past its planner.
+    if (next !== view) window.scrollTo(0, 0);
     setView(next);
     // The lab writes its own fragment (with the plan); the single run writes its config (App).
     if (next === 'single') history.replaceState(history.state, '', `${location.pathname}${location.search}`);
