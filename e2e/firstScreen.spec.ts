@@ -87,3 +87,22 @@ for (const size of SIZES) {
     await expect(page.getByTestId('lab-epochs')).toBeVisible();
   });
 }
+
+// The header keeps its height when a run's throughput replaces "–": re-wrapping it pushed the
+// whole page down as training started (at 1280 and 1366 px wide, with a software adapter's long
+// name). The default backend, whose adapter the header names.
+for (const width of [1280, 1366]) {
+  test(`the header does not grow when the throughput appears at ${width} px`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 720 });
+    await page.goto('/');
+    const rate = page.getByTestId('images-per-second');
+    await expect(page.getByTestId('backend-name')).not.toHaveText('starting…', { timeout: 60_000 });
+    const height = () => page.locator('.app-header').evaluate((e) => e.getBoundingClientRect().height);
+    const idle = await height();
+    // The widest value a run shows, written where the run writes it.
+    await rate.evaluate((e) => {
+      e.textContent = '1234.5 img/s';
+    });
+    expect(await height()).toBe(idle);
+  });
+}

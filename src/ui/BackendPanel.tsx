@@ -57,7 +57,7 @@ export function BackendPanel({ backend, imagesPerSecond }: BackendPanelProps) {
       </div>
       <div>
         <dt>Throughput</dt>
-        <dd data-testid="images-per-second">{imagesPerSecond === null ? '–' : `${imagesPerSecond.toFixed(1)} img/s`}</dd>
+        <dd className="throughput" data-testid="images-per-second">{imagesPerSecond === null ? '–' : `${imagesPerSecond.toFixed(1)} img/s`}</dd>
       </div>
     </dl>
   );
