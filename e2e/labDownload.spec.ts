@@ -4,31 +4,50 @@
 // browser's store with no request; then a CIFAR-10 archive opened with the picker's file input
 // becomes the set the plan records. Nothing trains.
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { HUB_DATASETS, HUB_ORIGIN } from '../src/data/hubSource';
 import { decodeSetup, shareCodeFromHash } from '../src/engine/lab/shareLink';
 import type { PlanDataset } from '../src/engine/lab/planDataset';
 import { FIXTURE } from '../test/support/cifarSample';
 import { hubCifar10Fixture } from '../test/support/hubFixture';
 import { routeHubTo, startHubServer } from '../test/support/hubServer';
+import type { TestServer } from '../test/support/testServer';
 import { LabPage } from './pages/LabPage';
 
 const { files } = hubCifar10Fixture(150, 50);
 
-test("the planner's picker downloads CIFAR-10 from the Hub and opens a file; the plan records each", async ({ browser, baseURL }) => {
-  const hub = await startHubServer(HUB_DATASETS[0], files);
+/**
+ * A lab page in its own context whose Hub requests go to a local Hub-like server holding the
+ * fixture, opened on the CPU backend with the embedded set; `run` gets the pieces, and the
+ * context and server are closed after it, whatever happens.
+ */
+async function withLabAndHub(
+  browser: Browser,
+  baseURL: string | undefined,
+  serverOptions: Parameters<typeof startHubServer>[2],
+  run: (env: { lab: LabPage; page: Page; hub: TestServer; picker: Locator; id: (t: string) => Locator; recorded: () => Promise<PlanDataset | null | undefined> }) => Promise<void>,
+): Promise<void> {
+  const hub = await startHubServer(HUB_DATASETS[0], files, serverOptions);
   const context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 1000 } });
-  await routeHubTo(context, hub);
-  const lab = new LabPage(await context.newPage());
-  const page = lab.page;
-  const picker = page.getByTestId('lab-dataset');
-  const id = (t: string) => picker.getByTestId(t);
-  /** The dataset the plan in the address (#share=…) records. */
-  const recorded = async (): Promise<PlanDataset | null | undefined> => decodeSetup(shareCodeFromHash(new URL(page.url()).hash) ?? '').plan?.dataset;
   try {
+    await routeHubTo(context, hub);
+    const lab = new LabPage(await context.newPage());
+    const page = lab.page;
+    const picker = page.getByTestId('lab-dataset');
+    const id = (t: string) => picker.getByTestId(t);
+    /** The dataset the plan in the address (#share=…) records. */
+    const recorded = async () => decodeSetup(shareCodeFromHash(new URL(page.url()).hash) ?? '').plan?.dataset;
     await lab.open('?backend=cpu');
     await expect(id('lab-dataset-name')).toContainText('synthetic', { timeout: 30_000 });
+    await run({ lab, page, hub, picker, id, recorded });
+  } finally {
+    await context.close();
+    await hub.close();
+  }
+}
 
+test("the planner's picker downloads CIFAR-10 from the Hub and opens a file; the plan records each", async ({ browser, baseURL }) => {
+  await withLabAndHub(browser, baseURL, {}, async ({ lab, page, hub, picker, id, recorded }) => {
     await picker.getByText('Download CIFAR-10/100 or open files').click();
     await expect(id('download-source')).toHaveValue(`${HUB_ORIGIN}/datasets/uoft-cs/cifar10`);
     await id('download-start').click();
@@ -52,25 +71,12 @@ test("the planner's picker downloads CIFAR-10 from the Hub and opens a file; the
     await expect.poll(recorded).toEqual({ id: 'cifar10', name, trainCount: 200, testCount: 0 });
     await expect(id('lab-dataset-mismatch')).toHaveCount(0);
     await expect(page.getByTestId('lab-queue-plan')).toBeEnabled();
-  } finally {
-    await context.close();
-    await hub.close();
-  }
+  });
 });
 
 test('a download started in the lab goes on while the single-run tab is shown, and the plan records the set', async ({ browser, baseURL }) => {
   // Slow (4 KB every 60 ms), so the user is away and back while the files still arrive.
-  const hub = await startHubServer(HUB_DATASETS[0], files, { chunkBytes: 4 * 1024, delayMs: 60 });
-  const context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 1000 } });
-  await routeHubTo(context, hub);
-  const lab = new LabPage(await context.newPage());
-  const page = lab.page;
-  const picker = page.getByTestId('lab-dataset');
-  const id = (t: string) => picker.getByTestId(t);
-  const recorded = async (): Promise<PlanDataset | null | undefined> => decodeSetup(shareCodeFromHash(new URL(page.url()).hash) ?? '').plan?.dataset;
-  try {
-    await lab.open('?backend=cpu');
-    await expect(id('lab-dataset-name')).toContainText('synthetic', { timeout: 30_000 });
+  await withLabAndHub(browser, baseURL, { chunkBytes: 4 * 1024, delayMs: 60 }, async ({ page, hub, picker, id, recorded }) => {
     await picker.getByText('Download CIFAR-10/100 or open files').click();
     await id('download-start').click();
     await expect(id('download-progress-text')).toHaveText(/^[\d.]+ KB of [\d.]+ KB · /);
@@ -95,8 +101,5 @@ test('a download started in the lab goes on while the single-run tab is shown, a
     await expect(id('lab-dataset-mismatch')).toHaveCount(0);
     // One request per file: nothing was cancelled and started again.
     expect(arrived()).toBe(2);
-  } finally {
-    await context.close();
-    await hub.close();
-  }
+  });
 });
