@@ -10,8 +10,31 @@ import type { TrainingState } from '../client/trainingClient';
 import type { DatasetInfo } from '../worker/protocol';
 
 /** The files a CIFAR dataset may come as (the file pickers' accept list) and how they are described. */
-export const DATASET_FILE_ACCEPT = '.gz,.tgz,.tar,.bin,.txt,.parquet';
-export const DATASET_FILE_LABEL = 'CIFAR files (the .tar.gz, its .bin files, or Hugging Face .parquet files)';
+const DATASET_FILE_ACCEPT = '.gz,.tgz,.tar,.bin,.txt,.parquet';
+const DATASET_FILE_LABEL = 'CIFAR files (the .tar.gz, its .bin files, or Hugging Face .parquet files)';
+
+/** The labelled file picker for CIFAR files, on the single-run page and in the lab's picker. */
+export function DatasetFilesInput({ disabled, testId, onFiles }: { disabled: boolean; testId: string; onFiles: (files: File[]) => void }) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id}>{DATASET_FILE_LABEL}</label>
+      <input
+        id={id}
+        type="file"
+        multiple
+        accept={DATASET_FILE_ACCEPT}
+        disabled={disabled}
+        data-testid={testId}
+        onChange={(e) => {
+          const files = Array.from(e.target.files ?? []);
+          e.target.value = ''; // choosing the same file again must fire again
+          if (files.length > 0) onFiles(files);
+        }}
+      />
+    </>
+  );
+}
 
 export interface DatasetChooserProps {
   dataset: DatasetInfo | null;
@@ -74,20 +97,7 @@ export function DatasetChooser({ dataset, loading, error, progress = null, disab
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        <label htmlFor={inputId}>{DATASET_FILE_LABEL}</label>
-        <input
-          id={inputId}
-          type="file"
-          multiple
-          accept={DATASET_FILE_ACCEPT}
-          disabled={blocked}
-          data-testid="dataset-file-input"
-          onChange={(e) => {
-            const files = Array.from(e.target.files ?? []);
-            e.target.value = ''; // choosing the same file again must fire again
-            if (files.length > 0) onFiles(files);
-          }}
-        />
+        <DatasetFilesInput disabled={blocked} testId="dataset-file-input" onFiles={onFiles} />
         <span className="field-hint">…or drop them here.</span>
       </div>
       {error ? (

@@ -10,7 +10,7 @@
  * same client loaders. The download's session is kept outside this view (Shell), so it goes on
  * when the user leaves the tab; the section opens by itself on return while it runs or failed.
  */
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { TrainingClient, TrainingState } from '../../client/trainingClient';
 import { SYNTHETIC_DEFAULT } from '../../engine/data/synthetic';
 import { errorMessage } from '../../engine/errorMessage';
@@ -19,7 +19,7 @@ import type { Plan } from '../../engine/lab/plan';
 import { listStored, loadArchive, openBrowserCache, type StoredArchive } from '../../data/datasetStore';
 import { parseHubUrl } from '../../data/hubSource';
 import { SelectField } from '../SelectField';
-import { DATASET_FILE_ACCEPT, DATASET_FILE_LABEL } from '../DatasetChooser';
+import { DatasetFilesInput } from '../DatasetChooser';
 import { DatasetDownloader } from '../DatasetDownloader';
 import { clientLoaders, type DownloadSession } from '../downloadSession';
 
@@ -41,7 +41,6 @@ export function LabDatasetPicker({ client, downloads, training, plan, onChange, 
   const { dataset, datasetLoading: loading } = training;
   const [stored, setStored] = useState<StoredArchive[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
-  const fileId = useId();
   const loaders = useMemo(() => clientLoaders(client), [client]);
   const blocked = busy || loading;
   // Back on the tab while the download runs (or after it failed): its progress or error is shown.
@@ -102,20 +101,7 @@ export function LabDatasetPicker({ client, downloads, training, plan, onChange, 
         {/* Not the one that reloads the last Hub set at start: the single-run page's does that. */}
         <DatasetDownloader origin={location.origin} disabled={blocked} loaders={loaders} storedVersion={dataset} autoLoadLast={false} session={downloads} />
         <div className="field">
-          <label htmlFor={fileId}>{DATASET_FILE_LABEL}</label>
-          <input
-            id={fileId}
-            type="file"
-            multiple
-            accept={DATASET_FILE_ACCEPT}
-            disabled={blocked}
-            data-testid="lab-dataset-files"
-            onChange={(e) => {
-              const files = Array.from(e.target.files ?? []);
-              e.target.value = ''; // choosing the same file again must fire again
-              if (files.length > 0) void client.loadFiles(files);
-            }}
-          />
+          <DatasetFilesInput disabled={blocked} testId="lab-dataset-files" onFiles={(files) => void client.loadFiles(files)} />
         </div>
       </details>
       {mismatch && dataset ? (
