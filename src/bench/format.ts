@@ -5,7 +5,7 @@
  * same-loss check; the top kernels by GPU time; and the kernel micro-benchmarks.
  */
 import type { BenchReport, KernelMode, MicroRow, TrainRow } from './runBench';
-import { SAME_LOSS_STEPS, SAME_LOSS_TOLERANCE } from './sameLoss';
+import { SAME_LOSS_STEPS, sameLossTolerance } from './sameLoss';
 
 /** Left-aligned first column, right-aligned others, columns separated by two spaces. */
 export function table(header: string[], rows: string[][]): string {
@@ -37,8 +37,8 @@ function trainingTable(rows: TrainRow[]): string {
 }
 
 /** The correctness gate's outcome per configuration (only where both kernel sets ran). */
-function sameLossLines(rows: TrainRow[]): string {
-  const { atol, rtol } = SAME_LOSS_TOLERANCE;
+function sameLossLines(rows: TrainRow[], fp16: boolean): string {
+  const { atol, rtol } = sameLossTolerance(fp16);
   const checked = rows.filter((r) => r.mode === 'custom' && r.sameLoss);
   const lines = checked.map((r) => {
     const d = r.sameLoss as NonNullable<TrainRow['sameLoss']>;
@@ -71,7 +71,7 @@ function microTable(rows: MicroRow[]): string {
 export function formatReport(report: BenchReport): string {
   const o = report.options;
   const parts = [
-    `backend ${report.backend}; width ×${o.widthMultiplier}, ${o.resolution}×${o.resolution} inputs, ${o.steps} timed steps after ${o.warmup} warm-up; GPU timestamps ${report.timestamps ? 'on' : 'unavailable (kernel times show 0)'}`,
+    `backend ${report.backend}; width ×${o.widthMultiplier}, ${o.resolution}×${o.resolution} inputs, ${o.fp16 ? 'FP16 (emulated)' : 'FP32'}, ${o.steps} timed steps after ${o.warmup} warm-up; GPU timestamps ${report.timestamps ? 'on' : 'unavailable (kernel times show 0)'}`,
   ];
   if (report.micro.length) parts.push('Kernel micro-benchmarks (wall clock per call)', microTable(report.micro));
   if (report.training.length) {
@@ -79,7 +79,7 @@ export function formatReport(report: BenchReport): string {
       'Training step (createModel + createTrainStep); host = time to enqueue a step, GPU = timestamp queries, pipelines compiled = created before the first step (shared ones come from the cache)',
       trainingTable(report.training),
     );
-    if (report.training.some((r) => r.sameLoss)) parts.push(sameLossLines(report.training));
+    if (report.training.some((r) => r.sameLoss)) parts.push(sameLossLines(report.training, o.fp16));
   }
   for (const row of report.training) {
     const title = `ResNet-${row.depth} batch ${row.batch}, ${row.mode} kernels`;

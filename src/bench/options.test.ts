@@ -12,6 +12,7 @@ describe('parseBenchOptions', () => {
     expect(o.batches).toEqual([128, 512]);
     expect(o.modes).toEqual(['custom', 'stock']);
     expect(o.profile).toBe(DEFAULT_BENCH.profile);
+    expect(o.fp16).toBe(false);
   });
 
   it('reads the shrunken CPU settings', () => {
@@ -19,10 +20,16 @@ describe('parseBenchOptions', () => {
     expect(o).toMatchObject({ depths: [8], widthMultiplier: 0.25, batches: [16], resolution: 16, steps: 3, microBatch: 0, profile: false });
   });
 
+  it('turns FP16 on with fp16=1', () => {
+    expect(from({ fp16: '1' }).fp16).toBe(true);
+    expect(from({ fp16: '0' }).fp16).toBe(false);
+  });
+
   it('rejects bad values by name', () => {
     expect(() => from({ depth: '9' })).toThrow(/depth: .*6n\+2.*9/);
     expect(() => from({ batch: '16,x' })).toThrow(/batch/);
     expect(() => from({ modes: 'fast' })).toThrow(/modes/);
     expect(() => from({ steps: '0' })).toThrow(/steps/);
+    expect(() => from({ fp16: 'yes' })).toThrow(/fp16/);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * Bench options from flat string settings, shared by the CLI (--flags) and the bench page (URL
- * query, e.g. bench.html?depth=8&width=0.25&batch=16&resolution=16&steps=3), with the same
+ * query, e.g. bench.html?depth=8&width=0.25&batch=16&resolution=16&steps=3&fp16=1), with the same
  * validation messages. Unset keys take DEFAULT_BENCH's values.
  */
 import { DEFAULT_BENCH, type BenchOptions, type KernelMode } from './runBench';
 
 /** The setting names, as flags (`--micro-batch`) and query keys (`micro-batch=`). */
-export const BENCH_KEYS = ['depth', 'batch', 'width', 'resolution', 'steps', 'warmup', 'micro-batch', 'modes', 'profile', 'train'] as const;
+export const BENCH_KEYS = ['depth', 'batch', 'width', 'resolution', 'steps', 'warmup', 'micro-batch', 'modes', 'profile', 'train', 'fp16'] as const;
 export type BenchKey = (typeof BENCH_KEYS)[number];
 
 function list(key: string, value: string): number[] {
@@ -29,7 +29,7 @@ export function parseBenchOptions(get: (key: BenchKey) => string | undefined): O
   const depths = get('depth') ? list('depth', get('depth') as string) : DEFAULT_BENCH.depths;
   const bad = depths.find((d) => !Number.isInteger(d) || (d - 2) % 6 !== 0);
   if (bad !== undefined) throw new Error(`depth: CIFAR ResNets have depth 6n+2 (8, 14, 20, 56, …), got ${bad}`);
-  const flag = (key: 'profile' | 'train', fallback: boolean): boolean => {
+  const flag = (key: 'profile' | 'train' | 'fp16', fallback: boolean): boolean => {
     const v = get(key);
     if (v === undefined) return fallback;
     if (v !== '0' && v !== '1') throw new Error(`${key}: expected 0 or 1, got '${v}'`);
@@ -46,5 +46,6 @@ export function parseBenchOptions(get: (key: BenchKey) => string | undefined): O
     modes,
     profile: flag('profile', DEFAULT_BENCH.profile),
     train: flag('train', DEFAULT_BENCH.train),
+    fp16: flag('fp16', DEFAULT_BENCH.fp16),
   };
 }

@@ -21,6 +21,7 @@ import { precompile } from '../engine/kernels/precompile';
 import { createModel, disposeModel } from '../engine/model';
 import { createRng } from '../engine/rng';
 import { createTrainStep } from '../engine/train/step';
+import { fp16 } from '../engine/tricks/fp16';
 import { createTrickStreams, resolveTricks } from '../engine/tricks/resolve';
 import { countDispatches } from './dispatchCounter';
 import { profileKernels, type KernelTime } from './profileKernels';
@@ -29,7 +30,7 @@ export type { KernelTime };
 import { createInputFeed, type BenchData } from './inputFeed';
 import { benchMicro, MICRO_ROUNDS } from './microBench';
 import { randomBatch } from './randomBatch';
-import { checkSameLoss, SAME_LOSS_STEPS, type SameLossResult } from './sameLoss';
+import { checkSameLoss, SAME_LOSS_STEPS, sameLossTolerance, type SameLossResult } from './sameLoss';
 
 /** A kernel set the bench compares (each configuration's run carries its own). */
 export type KernelMode = KernelSet;
@@ -55,6 +56,8 @@ export interface BenchOptions {
   microBatch: number;
   /** Run the training-step benchmarks (false = micro-benchmarks only). */
   train: boolean;
+  /** Train with the FP16 trick (emulated half precision, dynamic loss scaling from its default scale). */
+  fp16: boolean;
   /** Real data through the input pipeline instead of one resident random batch (src/bench/inputFeed.ts). */
   data?: BenchData;
   /** Progress lines. */
@@ -72,6 +75,7 @@ export const DEFAULT_BENCH: BenchOptions = {
   profile: true,
   microBatch: 128,
   train: true,
+  fp16: false,
 };
 
 
@@ -134,6 +138,7 @@ function benchConfig(depth: number, batch: number, mode: KernelMode, opts: Bench
     model: { depth, widthMultiplier: opts.widthMultiplier },
     data: { resolution: opts.resolution },
     optim: { batchSize: batch },
+    tricks: opts.fp16 ? { fp16: { enabled: true, params: {} } } : {},
   });
 }
 
@@ -152,7 +157,7 @@ function buildStep(depth: number, batch: number, mode: KernelMode, opts: BenchOp
   const numClasses = opts.data?.numClasses ?? NUM_CLASSES;
   const model = createModel(config.model, numClasses, rng.fork('model'));
   // The config carries the kernel set, as a run's does.
-  const step = createTrainStep({ model, config, tricks: resolveTricks(config, []), runtime: { config, numClasses, streams: createTrickStreams(rng.fork('tricks')) } });
+  const step = createTrainStep({ model, config, tricks: resolveTricks(config, opts.fp16 ? [fp16] : []), runtime: { config, numClasses, streams: createTrickStreams(rng.fork('tricks')) } });
   const data = randomBatch(rng.fork('data'), batch, opts.resolution, numClasses);
   return {
     run: (fed) => step.run(fed ?? data, config.optim.lr),
@@ -267,7 +272,7 @@ async function benchConfiguration(depth: number, batch: number, opts: BenchOptio
   }
   const custom = prepared.get('custom');
   const stock = prepared.get('stock');
-  const sameLoss = custom && stock ? checkSameLoss(custom.losses, stock.losses, `ResNet-${depth} batch ${batch}`) : null;
+  const sameLoss = custom && stock ? checkSameLoss(custom.losses, stock.losses, `ResNet-${depth} batch ${batch}${opts.fp16 ? ' FP16' : ''}`, sameLossTolerance(opts.fp16)) : null;
   if (sameLoss) log(`  custom and stock losses agree over ${SAME_LOSS_STEPS} steps (max |Δ| ${sameLoss.maxAbsDiff.toExponential(2)})`);
   const rows: TrainRow[] = [];
   for (const mode of opts.modes) {

@@ -27,9 +27,10 @@ import { loadBenchData } from '../node/benchData';
 import { errorMessage } from '../engine/errorMessage';
 
 const USAGE = `usage: npm run bench -- [--depth 20,56] [--batch 128,512] [--width 1] [--resolution 32]
-  [--steps 10] [--warmup 3] [--micro-batch 128] [--modes custom,stock] [--no-profile] [--no-train]
+  [--steps 10] [--warmup 3] [--micro-batch 128] [--modes custom,stock] [--no-profile] [--no-train] [--fp16]
   [--json out.json] [--data PATH [--input device|host]]
-  --micro-batch 0 skips the kernel micro-benchmarks; --no-train runs only them
+  --micro-batch 0 skips the kernel micro-benchmarks; --no-train runs only them; --fp16 trains with
+  the FP16 trick (emulated half precision, dynamic loss scaling)
   --data trains on a CIFAR archive/folder through the input pipeline (batches built on the GPU
   from resident uint8 images, or with --input host in JavaScript) instead of a resident random tensor`;
 
@@ -37,9 +38,10 @@ function parseOptions(argv: string[]): { options: BenchOptions; json?: string; h
   const { values } = parseArgs({
     args: argv,
     options: {
-      ...Object.fromEntries(BENCH_KEYS.filter((k) => k !== 'profile' && k !== 'train').map((k) => [k, { type: 'string' as const }])),
+      ...Object.fromEntries(BENCH_KEYS.filter((k) => k !== 'profile' && k !== 'train' && k !== 'fp16').map((k) => [k, { type: 'string' as const }])),
       'no-profile': { type: 'boolean', default: false },
       'no-train': { type: 'boolean', default: false },
+      fp16: { type: 'boolean', default: false },
       json: { type: 'string' },
       data: { type: 'string' },
       input: { type: 'string', default: 'device' },
@@ -50,6 +52,7 @@ function parseOptions(argv: string[]): { options: BenchOptions; json?: string; h
   const parsed = parseBenchOptions((key) => {
     if (key === 'profile') return flags['no-profile'] ? '0' : undefined;
     if (key === 'train') return flags['no-train'] ? '0' : undefined;
+    if (key === 'fp16') return flags.fp16 ? '1' : undefined;
     const v = flags[key];
     return typeof v === 'string' ? v : undefined;
   });
