@@ -15,7 +15,7 @@ describe('kernel registry', () => {
     const names = registry.customKernelNames();
     expect(names.sort()).toEqual([
       'TrickLabAllFinite', 'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D',
-      'TrickLabConv2DBackpropFilter', 'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad',
+      'TrickLabConv2DBackpropFilter', 'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad', 'TrickLabLossScale',
       'TrickLabRunningAverage', 'TrickLabRunningAverageArena', 'TrickLabSgdArena', 'TrickLabSgdMomentum',
     ]);
     for (const name of names) expect(tf.getKernel(name, 'webgpu'), name).toBeDefined();

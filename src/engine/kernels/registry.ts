@@ -2,8 +2,9 @@
  * Our WebGPU kernels, registered once with tfjs's kernel registry under their own names (no fork
  * of tfjs, and no stock kernel replaced): a split-K Conv2DBackpropFilter, the BatchNorm
  * statistics, apply and gradient, the SGD-momentum and running-average updates (per tensor, and
- * over a flat arena of all of them: those two update their `state` input in place), and the loss
- * head (soft-target cross-entropy, its gradient, the correct count). Which set a
+ * over a flat arena of all of them: those two update their `state` input in place), the loss
+ * head (soft-target cross-entropy, its gradient, the correct count), and FP16's loss-scale
+ * bookkeeping (in place too). Which set a
  * run uses is its own `kernels` choice, passed down to each call (`usesCustomKernels`); tfjs's
  * stock kernels stay registered as they are, so two runs with different choices cannot affect
  * each other. `tf.profile` lists ours by name like any other kernel.
@@ -16,6 +17,7 @@ import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFi
 import { countCorrectRows, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
 import { allFinite, runningAverageArenaStep, sgdArenaStep } from './arenaPrograms';
 import { runningAverageStep, sgdMomentumStep } from './updatePrograms';
+import { lossScaleStep } from './lossScalePrograms';
 import type { WebGPUBackend } from './program';
 
 const BACKEND = 'webgpu';
@@ -37,6 +39,7 @@ export const COUNT_CORRECT_KERNEL = 'TrickLabCountCorrect';
 export const SGD_ARENA_KERNEL = 'TrickLabSgdArena';
 export const RUNNING_AVERAGE_ARENA_KERNEL = 'TrickLabRunningAverageArena';
 export const ALL_FINITE_KERNEL = 'TrickLabAllFinite';
+export const LOSS_SCALE_KERNEL = 'TrickLabLossScale';
 
 /** Whether a call made with `kernels` runs ours: the 'custom' set on the webgpu backend. */
 export function usesCustomKernels(kernels: KernelSet): boolean {
@@ -178,6 +181,17 @@ function kernelConfigs(): KernelConfig[] {
       backendName: BACKEND,
       kernelFunc: asKernel(({ inputs, backend, attrs }) => {
         runningAverageArenaStep(backend, inputs.state, inputs.coef, attrs.momentum as number);
+        return updatedInPlace(backend, inputs.state);
+      }),
+    },
+    {
+      // inputs {state: [scale, clean, skipped] (3), finite (bool scalar)}; attrs {growthInterval,
+      // minScale, maxScale}; FP16's dynamic loss scaling after a step, in place; returns state.
+      kernelName: LOSS_SCALE_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend, attrs }) => {
+        const hyper = { growthInterval: attrs.growthInterval as number, minScale: attrs.minScale as number, maxScale: attrs.maxScale as number };
+        lossScaleStep(backend, inputs.state, inputs.finite, hyper);
         return updatedInPlace(backend, inputs.state);
       }),
     },

@@ -115,9 +115,10 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
           // The scaled gradients are already half (numerics.round rounds them in the backward
           // pass); the unscale is in FP32, on the way to the FP32 master weights. On overflow the
           // step is skipped on the device (weights and momentum kept), no read-back.
+          // The scale, its counters and `skipped` are then updated on the device too (in place
+          // with 'custom' kernels on WebGPU, so a recorded step can replay onto the same buffers).
           const finite = sgd.applyScaled(g, lr, numerics.scale);
-          skipped.assign(tf.add(skipped, tf.sub(1, tf.cast(finite, 'float32'))));
-          numerics.update(finite);
+          numerics.update(finite, skipped, kernels);
         } else {
           sgd.apply(g, lr);
         }

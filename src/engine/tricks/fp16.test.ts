@@ -49,27 +49,44 @@ describe('roundHalf (straight-through)', () => {
 });
 
 describe('dynamic loss scale', () => {
-  it('halves on overflow, doubles after N clean steps, resets the count on overflow', () => {
-    const n = createFp16Numerics({ initialScale: 1024, growthInterval: 3 });
-    const step = (finite: boolean) => {
-      tf.tidy(() => n.update(tf.scalar(finite, 'bool')));
-      return n.scale.dataSync()[0];
+  /** The numerics with a skipped counter, updated through the tf-op path; each step returns [scale, skipped]. */
+  function scaler(initialScale: number, growthInterval: number) {
+    const n = createFp16Numerics({ initialScale, growthInterval });
+    const skipped = tf.variable(tf.scalar(0), false);
+    return {
+      n,
+      step(finite: boolean): [number, number] {
+        tf.tidy(() => n.update(tf.scalar(finite, 'bool'), skipped, 'stock'));
+        return [n.scale.dataSync()[0], skipped.dataSync()[0]];
+      },
+      dispose() {
+        n.dispose();
+        skipped.dispose();
+      },
     };
-    expect(n.scale.dataSync()[0]).toBe(1024);
-    expect(step(false)).toBe(512);
-    expect(step(true)).toBe(512);
-    expect(step(true)).toBe(512);
-    expect(step(false)).toBe(256); // two clean steps, then an overflow: count back to 0
-    expect([step(true), step(true), step(true)]).toEqual([256, 256, 512]);
-    expect([step(true), step(true), step(true)]).toEqual([512, 512, 1024]);
-    n.dispose();
+  }
+
+  it('halves on overflow, doubles after N clean steps, resets the count on overflow; counts skipped steps', () => {
+    const s = scaler(1024, 3);
+    expect(s.n.scale.dataSync()[0]).toBe(1024);
+    expect(s.step(false)).toEqual([512, 1]);
+    expect(s.step(true)).toEqual([512, 1]);
+    expect(s.step(true)).toEqual([512, 1]);
+    expect(s.step(false)).toEqual([256, 2]); // two clean steps, then an overflow: count back to 0
+    expect([s.step(true), s.step(true), s.step(true)].map(([scale]) => scale)).toEqual([256, 256, 512]);
+    expect([s.step(true), s.step(true), s.step(true)].map(([scale]) => scale)).toEqual([512, 512, 1024]);
+    expect(s.n.state?.map((v) => v.dataSync()[0])).toEqual([1024, 0]);
+    s.dispose();
   });
 
-  it('never falls below 1', () => {
-    const n = createFp16Numerics({ initialScale: 2, growthInterval: 10 });
-    for (let i = 0; i < 3; i++) tf.tidy(() => n.update(tf.scalar(false, 'bool')));
-    expect(n.scale.dataSync()[0]).toBe(1);
-    n.dispose();
+  it('never falls below 1 nor grows past 2^24', () => {
+    const low = scaler(2, 10);
+    for (let i = 0; i < 3; i++) low.step(false);
+    expect(low.n.scale.dataSync()[0]).toBe(1);
+    low.dispose();
+    const high = scaler(2 ** 23, 1);
+    expect([high.step(true), high.step(true)]).toEqual([[2 ** 24, 0], [2 ** 24, 0]]);
+    high.dispose();
   });
 
   it('skips the step and halves the scale when the scaled gradients overflow half', async () => {

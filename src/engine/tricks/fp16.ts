@@ -26,6 +26,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { roundHalfWebGPU } from './fp16Kernel';
 import { fp16Info, FP16_MAX_SCALE, FP16_MIN_SCALE } from './catalog';
+import { createLossScaleArena, type LossScaleArena } from '../kernels/lossScaleArena';
+import { usesCustomKernels } from '../kernels/registry';
 import type { Numerics, Params, Trick } from './types';
 
 /** Largest finite half: (2 − 2^-10) · 2^15. */
@@ -70,25 +72,44 @@ export const roundHalf: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args) =>
 
 /**
  * Dynamic loss scaling on the device: a clean step counts towards doubling the scale after
- * `growthInterval` of them; an overflow halves it and resets the count. No read-back.
+ * `growthInterval` of them; an overflow halves it, resets the count and counts a skipped step.
+ * No read-back. With 'custom' kernels on WebGPU the three variables are updated in place in one
+ * dispatch (kernels/lossScaleArena.ts); elsewhere with tf ops (which give them new buffers),
+ * with the same numbers.
  */
 export function createFp16Numerics(p: Params): Numerics {
   const scale = tf.tidy(() => tf.variable(tf.scalar(p.initialScale), false));
   const clean = tf.tidy(() => tf.variable(tf.scalar(0), false));
+  const hyper = { growthInterval: p.growthInterval, minScale: FP16_MIN_SCALE, maxScale: FP16_MAX_SCALE };
+  // Built for the step's skipped counter on the first in-place update.
+  let arena: { skipped: tf.Variable; arena: LossScaleArena } | null = null;
+  const inPlace = (skipped: tf.Variable): LossScaleArena => {
+    if (arena?.skipped !== skipped) {
+      arena?.arena.dispose();
+      arena = { skipped, arena: createLossScaleArena({ scale, clean, skipped }, hyper) };
+    }
+    return arena.arena;
+  };
   return {
     round: roundHalf,
     scale,
     state: [scale, clean],
-    update(finite) {
+    update(finite, skipped, kernels) {
+      if (usesCustomKernels(kernels)) {
+        const a = inPlace(skipped);
+        if (a.usable()) return a.update(finite);
+      }
       tf.tidy(() => {
+        skipped.assign(tf.add(skipped, tf.sub(1, tf.cast(finite, 'float32'))));
         const count = tf.add(clean, 1);
-        const grow = tf.greaterEqual(count, p.growthInterval);
-        const grown = tf.where(grow, tf.minimum(tf.mul(scale, 2), FP16_MAX_SCALE), scale);
-        scale.assign(tf.where(finite, grown, tf.maximum(tf.mul(scale, 0.5), FP16_MIN_SCALE)) as tf.Scalar);
+        const grow = tf.greaterEqual(count, hyper.growthInterval);
+        const grown = tf.where(grow, tf.minimum(tf.mul(scale, 2), hyper.maxScale), scale);
+        scale.assign(tf.where(finite, grown, tf.maximum(tf.mul(scale, 0.5), hyper.minScale)) as tf.Scalar);
         clean.assign(tf.where(tf.logicalAnd(finite, tf.logicalNot(grow)), count, tf.zerosLike(count)) as tf.Scalar);
       });
     },
     dispose() {
+      arena?.arena.dispose();
       scale.dispose();
       clean.dispose();
     },

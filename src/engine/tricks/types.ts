@@ -8,6 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
+import type { KernelSet } from '../kernels/registry';
 import type { Rng } from '../rng';
 
 /** The named phases of a training step a trick can act on. */
@@ -104,8 +105,12 @@ export interface Numerics {
   round(x: tf.Tensor): tf.Tensor;
   /** The loss multiplier, a scalar variable on the device. */
   readonly scale: tf.Variable;
-  /** After gradients: `finite` (bool scalar) says whether all were finite; updates the scale. */
-  update(finite: tf.Scalar): void;
+  /**
+   * After gradients: `finite` (bool scalar) says whether all were finite. Updates the scale and
+   * its counters, and adds 1 to the step's `skipped` count when they were not. With the 'custom'
+   * kernel set on WebGPU this is one dispatch and every variable keeps its buffer (dataId).
+   */
+  update(finite: tf.Scalar, skipped: tf.Variable, kernels: KernelSet): void;
   /** Device state a checkpoint must keep so a resumed run continues exactly (scale, counters). */
   readonly state?: readonly tf.Variable[];
   dispose(): void;
