@@ -43,6 +43,11 @@ export interface ForwardContext {
   /** Precision emulation applied to weights and activations (identity at fp32). */
   round: (x: tf.Tensor) => tf.Tensor;
   /**
+   * The weights already passed through the precision policy for this pass, by variable (FP16
+   * with our kernels rounds them all in one dispatch); a weight not in it is rounded where used.
+   */
+  weights?: ReadonlyMap<tf.Tensor, tf.Tensor>;
+  /**
    * The run's kernel set for the convolutions' filter gradients and training-mode BatchNorm:
    * 'custom' = ours on WebGPU (kernels/), 'stock' = tfjs's kernels and tf ops.
    */
@@ -101,13 +106,18 @@ export class ParamStore {
   }
 }
 
+/** A weight as this pass uses it: at the emulated precision. */
+function weight<T extends tf.Tensor>(ctx: ForwardContext, w: tf.Variable): T {
+  return (ctx.weights?.get(w) ?? ctx.round(w)) as T;
+}
+
 /** 2-D convolution, 'same'-style padding (k−1)/2, weights passed through the precision policy. */
 export function conv2d(ctx: ForwardContext, x: tf.Tensor4D, w: tf.Variable, stride: number): tf.Tensor4D {
   const k = w.shape[0];
   const pad = (k - 1) / 2;
   const padding: [[number, number], [number, number], [number, number], [number, number]] | 'valid' =
     pad === 0 ? 'valid' : [[0, 0], [pad, pad], [pad, pad], [0, 0]];
-  return ctx.round(convWith(x, ctx.round(w) as tf.Tensor4D, stride, padding, ctx.kernels)) as tf.Tensor4D;
+  return ctx.round(convWith(x, weight<tf.Tensor4D>(ctx, w), stride, padding, ctx.kernels)) as tf.Tensor4D;
 }
 
 /**
@@ -115,8 +125,8 @@ export function conv2d(ctx: ForwardContext, x: tf.Tensor4D, w: tf.Variable, stri
  * evaluation; `relu` fuses a following ReLU into the same kernel.
  */
 export function batchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, relu = false, shortcut?: tf.Tensor4D): tf.Tensor4D {
-  const gamma = ctx.round(bn.gamma) as tf.Tensor1D;
-  const beta = ctx.round(bn.beta) as tf.Tensor1D;
+  const gamma = weight<tf.Tensor1D>(ctx, bn.gamma);
+  const beta = weight<tf.Tensor1D>(ctx, bn.beta);
   if (!ctx.training) {
     const y = tf.batchNorm(x, bn.runningMean, bn.runningVar, beta, gamma, BN_EPSILON) as tf.Tensor4D;
     return ctx.round(relu ? tf.relu(y) : y) as tf.Tensor4D;
@@ -185,7 +195,7 @@ export function activate(x: tf.Tensor4D, kind: Activation): tf.Tensor4D {
 
 /** Dense layer on [batch, features]. */
 export function dense(ctx: ForwardContext, x: tf.Tensor2D, p: { w: tf.Variable; b: tf.Variable }): tf.Tensor2D {
-  return ctx.round(tf.add(tf.matMul(x, ctx.round(p.w) as tf.Tensor2D), ctx.round(p.b))) as tf.Tensor2D;
+  return ctx.round(tf.add(tf.matMul(x, weight<tf.Tensor2D>(ctx, p.w)), weight(ctx, p.b))) as tf.Tensor2D;
 }
 
 /**

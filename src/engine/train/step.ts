@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
-import { noRounding, updateRunningStats, type ForwardContext } from '../model/layers';
+import { noRounding, updateRunningStats, type BnStats, type ForwardContext } from '../model/layers';
 import type { Model } from '../model/types';
 import { MIX_SWITCH_STREAM, resolveTricks, type ResolvedTricks, type TrickStreams } from '../tricks/resolve';
 import type { Batch, Numerics, TrickRuntime } from '../tricks/types';
@@ -96,10 +96,13 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
       return out as Batch;
     },
     run(batch, lr) {
-      const ctx: ForwardContext = { training: true, bnStats: [], round, kernels };
+      const bnStats: BnStats[] = [];
       let loss: tf.Scalar | null = null;
       let correct: tf.Scalar | null = null;
       const { value, grads } = tf.variableGrads(() => {
+        // FP16 with our kernels: every weight rounded in one dispatch (their gradients in one more).
+        const weights = numerics?.roundWeights?.(vars, kernels) ?? undefined;
+        const ctx: ForwardContext = { training: true, bnStats, round, kernels, weights };
         const logits = model.forward(batch.x, ctx);
         let l = softCrossEntropy(logits, batch.targets, kernels);
         for (const { t, p, rt } of withParams) if (t.loss) l = t.loss({ logits, targets: batch.targets, x: batch.x, base: l }, p, rt);
@@ -124,12 +127,13 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
         }
       });
       for (const v of vars) grads[v.name].dispose();
-      updateRunningStats(ctx.bnStats, kernels);
+      updateRunningStats(bnStats, kernels);
       return { loss: loss as unknown as tf.Scalar, correct: correct as unknown as tf.Scalar };
     },
     evaluate(x, labels) {
       return tf.tidy(() => {
-        const ctx: ForwardContext = { training: false, bnStats: [], round, kernels };
+        const weights = numerics?.roundWeights?.(vars, kernels) ?? undefined;
+        const ctx: ForwardContext = { training: false, bnStats: [], round, kernels, weights };
         const logits = model.forward(x, ctx);
         const targets = tf.oneHot(labels, logits.shape[1]).toFloat() as tf.Tensor2D;
         return {

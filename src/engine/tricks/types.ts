@@ -103,6 +103,12 @@ export interface Numerics {
    * gradients the step receives are already at that precision (and still loss-scaled).
    */
   round(x: tf.Tensor): tf.Tensor;
+  /**
+   * The weights for one pass at the emulated precision, all at once, differentiable as `round`
+   * (by variable); null where this kernel set has no faster way than rounding each where it is
+   * used. Same numbers as `round` on each weight used once.
+   */
+  roundWeights?(weights: readonly tf.Variable[], kernels: KernelSet): ReadonlyMap<tf.Tensor, tf.Tensor> | null;
   /** The loss multiplier, a scalar variable on the device. */
   readonly scale: tf.Variable;
   /**
