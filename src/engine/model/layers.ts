@@ -48,6 +48,11 @@ export interface ForwardContext {
    */
   weights?: ReadonlyMap<tf.Tensor, tf.Tensor>;
   /**
+   * A residual block's tail ReLU(y + shortcut) at the emulated precision from BatchNorm's
+   * unrounded output y, in one kernel (FP16 with our kernels); absent: each step rounded apart.
+   */
+  addRelu?: (y: tf.Tensor4D, shortcut: tf.Tensor4D) => tf.Tensor4D;
+  /**
    * The run's kernel set for the convolutions' filter gradients and training-mode BatchNorm:
    * 'custom' = ours on WebGPU (kernels/), 'stock' = tfjs's kernels and tf ops.
    */
@@ -125,25 +130,32 @@ export function conv2d(ctx: ForwardContext, x: tf.Tensor4D, w: tf.Variable, stri
  * evaluation; `relu` fuses a following ReLU into the same kernel.
  */
 export function batchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, relu = false, shortcut?: tf.Tensor4D): tf.Tensor4D {
+  return ctx.round(unroundedBatchNorm(ctx, x, bn, relu, shortcut)) as tf.Tensor4D;
+}
+
+/** batchNorm before its output is rounded (its weights are). */
+function unroundedBatchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, relu = false, shortcut?: tf.Tensor4D): tf.Tensor4D {
   const gamma = weight<tf.Tensor1D>(ctx, bn.gamma);
   const beta = weight<tf.Tensor1D>(ctx, bn.beta);
   if (!ctx.training) {
     const y = tf.batchNorm(x, bn.runningMean, bn.runningVar, beta, gamma, BN_EPSILON) as tf.Tensor4D;
-    return ctx.round(relu ? tf.relu(y) : y) as tf.Tensor4D;
+    return relu ? tf.relu(y) : y;
   }
   const { y, mean, variance } = fusedBatchNorm(x, gamma, beta, { epsilon: BN_EPSILON, training: true, relu, shortcut, kernels: ctx.kernels });
   const [n, h, w] = x.shape;
   ctx.bnStats.push({ layer: bn, mean: tf.keep(mean), variance: tf.keep(variance), count: n * h * w });
-  return ctx.round(y) as tf.Tensor4D;
+  return y;
 }
 
 /**
  * A residual block's tail: ReLU(BN(x) + shortcut). In fp32 training with our kernels it is one
- * kernel (fusedBatchNorm's shortcut); otherwise BN, the addition and the activation as three
- * steps, each rounded by the precision policy as a half network stores them.
+ * kernel (fusedBatchNorm's shortcut); in FP16 with ours, BN then one kernel (ctx.addRelu);
+ * otherwise BN, the addition and the activation as three steps, each rounded by the precision
+ * policy as a half network stores them.
  */
 export function batchNormAddRelu(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, shortcut: tf.Tensor4D): tf.Tensor4D {
   if (ctx.training && ctx.round === noRounding && usesCustomKernels(ctx.kernels)) return batchNorm(ctx, x, bn, true, shortcut);
+  if (ctx.addRelu) return ctx.addRelu(unroundedBatchNorm(ctx, x, bn), shortcut);
   return activation(ctx, residualAdd(ctx, batchNorm(ctx, x, bn), shortcut), 'relu');
 }
 

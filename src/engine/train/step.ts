@@ -78,6 +78,9 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
   const round = numerics ? (x: tf.Tensor) => numerics.round(x) : noRounding;
   const skipped = tf.tidy(() => tf.variable(tf.scalar(0), false));
   const vars = model.params.map((p) => p.variable);
+  // FP16 with our kernels (asked per pass: the backend is the one running it): every weight
+  // rounded in one dispatch, their gradients in one more; a residual block's rounded add and ReLU in one kernel.
+  const fused = () => ({ weights: numerics?.roundWeights?.(vars, kernels) ?? undefined, addRelu: numerics?.addRelu?.(kernels) ?? undefined });
 
   return {
     skipped,
@@ -100,9 +103,7 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
       let loss: tf.Scalar | null = null;
       let correct: tf.Scalar | null = null;
       const { value, grads } = tf.variableGrads(() => {
-        // FP16 with our kernels: every weight rounded in one dispatch (their gradients in one more).
-        const weights = numerics?.roundWeights?.(vars, kernels) ?? undefined;
-        const ctx: ForwardContext = { training: true, bnStats, round, kernels, weights };
+        const ctx: ForwardContext = { training: true, bnStats, round, kernels, ...fused() };
         const logits = model.forward(batch.x, ctx);
         let l = softCrossEntropy(logits, batch.targets, kernels);
         for (const { t, p, rt } of withParams) if (t.loss) l = t.loss({ logits, targets: batch.targets, x: batch.x, base: l }, p, rt);
@@ -132,8 +133,7 @@ export function createTrainStep(opts: TrainStepOptions): TrainStep {
     },
     evaluate(x, labels) {
       return tf.tidy(() => {
-        const weights = numerics?.roundWeights?.(vars, kernels) ?? undefined;
-        const ctx: ForwardContext = { training: false, bnStats: [], round, kernels, weights };
+        const ctx: ForwardContext = { training: false, bnStats: [], round, kernels, ...fused() };
         const logits = model.forward(x, ctx);
         const targets = tf.oneHot(labels, logits.shape[1]).toFloat() as tf.Tensor2D;
         return {

@@ -9,8 +9,9 @@
  * nearest half (round-to-nearest-even, ±Inf past 65504, subnormals down to 2^-24). This shows
  * the numerical effect of FP16 on training; it does not make training faster (the rounding is
  * extra work). On WebGPU the rounding is one WGSL kernel (fp16Kernel.ts), and with our
- * kernels every weight is rounded in one dispatch per pass (fp16Weights.ts); on every other
- * backend it is built from tf ops. Its gradient is straight-through: the derivative of the
+ * kernels every weight is rounded in one dispatch per pass (fp16Weights.ts) and a residual
+ * block's rounded add and ReLU are one kernel (fp16AddRelu.ts); on every other backend it is
+ * built from tf ops. Its gradient is straight-through: the derivative of the
  * rounding is taken as 1, and the incoming gradient is itself rounded to half, which is where
  * the loss scale matters (the scaled weight gradients are half; the unscale and the update are
  * in FP32 on the master weights, train/step.ts).
@@ -27,6 +28,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { roundHalfWebGPU } from './fp16Kernel';
 import { roundWeightsAtOnce } from './fp16Weights';
+import { halfAddRelu } from './fp16AddRelu';
 import { fp16Info, FP16_MAX_SCALE, FP16_MIN_SCALE } from './catalog';
 import { createLossScaleArena, type LossScaleArena } from '../kernels/lossScaleArena';
 import { usesCustomKernels } from '../kernels/registry';
@@ -95,6 +97,7 @@ export function createFp16Numerics(p: Params): Numerics {
   return {
     round: roundHalf,
     roundWeights: roundWeightsAtOnce,
+    addRelu: halfAddRelu,
     scale,
     state: [scale, clean],
     update(finite, skipped, kernels) {

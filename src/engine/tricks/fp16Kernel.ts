@@ -24,8 +24,8 @@ export const ROUND_HALF_KERNEL = 'TrickLabRoundHalf';
 
 const WORKGROUP = 128;
 
-/** The WGSL body; `main(index)` is called once per element by the backend's wrapper. */
-export const ROUND_HALF_WGSL = `
+/** WGSL `tricklabRoundHalf(v : f32) -> f32`: v rounded to the nearest half (for our other FP16 kernels too). */
+export const ROUND_HALF_FN = `
   fn tricklabRoundHalf(v : f32) -> f32 {
     let bits = bitcast<u32>(v);
     let sign = bits & 0x80000000u;
@@ -45,7 +45,10 @@ export const ROUND_HALF_WGSL = `
     }
     return unpack2x16float(pack2x16float(vec2<f32>(v, 0.0))).x;
   }
+`;
 
+/** The WGSL body; `main(index)` is called once per element by the backend's wrapper. */
+export const ROUND_HALF_WGSL = `${ROUND_HALF_FN}
   fn main(index : i32) {
     if (index < uniforms.size) {
       result[index] = tricklabRoundHalf(x[index]);

@@ -109,6 +109,11 @@ export interface Numerics {
    * used. Same numbers as `round` on each weight used once.
    */
   roundWeights?(weights: readonly tf.Variable[], kernels: KernelSet): ReadonlyMap<tf.Tensor, tf.Tensor> | null;
+  /**
+   * A residual tail ReLU(round(y) + shortcut), rounded as `round` would round each step, as one
+   * differentiable op where this kernel set has one (else null); y is BatchNorm's unrounded output.
+   */
+  addRelu?(kernels: KernelSet): ((y: tf.Tensor4D, shortcut: tf.Tensor4D) => tf.Tensor4D) | null;
   /** The loss multiplier, a scalar variable on the device. */
   readonly scale: tf.Variable;
   /**
