@@ -9,6 +9,8 @@
  */
 export { customKernelNames, usesCustomKernels, type KernelSet, CONV2D_KERNEL, CONV_FILTER_GRAD_KERNEL, BN_STATS_KERNEL, BN_APPLY_KERNEL, BN_GRAD_KERNEL, SGD_KERNEL, RUNNING_AVERAGE_KERNEL, SGD_ARENA_KERNEL, RUNNING_AVERAGE_ARENA_KERNEL, ALL_FINITE_KERNEL, LOSS_SCALE_KERNEL } from './registry';
 export { conv2d, type ConvPadding } from './conv2d';
+export { poolDense } from './poolDense';
+export { zeroPadShortcut } from './zeroPadShortcut';
 export { fusedBatchNorm, type FusedBatchNormOptions, type FusedBatchNormResult } from './fusedBatchNorm';
 export { planSplitK, type SplitKPlan } from './conv2dBackpropFilter';
 export { sgdMomentumUpdate, runningAverageUpdate, runningAverageUpdates, type RunningAverageInput, type SgdStepOptions } from './updates';

@@ -16,11 +16,15 @@ describe('kernel registry', () => {
     expect(names.sort()).toEqual([
       'TrickLabAllFinite', 'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D',
       'TrickLabConv2DBackpropFilter', 'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad', 'TrickLabLossScale',
+      'TrickLabPoolDense', 'TrickLabPoolDenseInputGrad', 'TrickLabPoolDenseParamGrad',
       'TrickLabRunningAverage', 'TrickLabRunningAverageArena', 'TrickLabSgdArena', 'TrickLabSgdMomentum',
+      'TrickLabZeroPadShortcut', 'TrickLabZeroPadShortcutGrad',
     ]);
     for (const name of names) expect(tf.getKernel(name, 'webgpu'), name).toBeDefined();
     expect(tf.getGradient(registry.CONV2D_KERNEL)).toBeDefined();
     expect(tf.getGradient(registry.CROSS_ENTROPY_KERNEL)).toBeDefined();
+    expect(tf.getGradient(registry.POOL_DENSE_KERNEL)).toBeDefined();
+    expect(tf.getGradient(registry.ZERO_PAD_SHORTCUT_KERNEL)).toBeDefined();
     // tfjs's own kernels are still what tf.conv2d and its gradient run.
     for (const stock of [tf.Conv2D, tf.Conv2DBackpropFilter]) {
       const config = tf.getKernel(stock, 'webgpu');

@@ -3,8 +3,9 @@
  * of tfjs, and no stock kernel replaced): a split-K Conv2DBackpropFilter, the BatchNorm
  * statistics, apply and gradient, the SGD-momentum and running-average updates (per tensor, and
  * over a flat arena of all of them: those two update their `state` input in place), the loss
- * head (soft-target cross-entropy, its gradient, the correct count), and FP16's loss-scale
- * bookkeeping (in place too). Which set a
+ * head (soft-target cross-entropy, its gradient, the correct count), FP16's loss-scale
+ * bookkeeping (in place too), the classifier head (global average pool + dense) and the
+ * option-A shortcut, each with its gradient. Which set a
  * run uses is its own `kernels` choice, passed down to each call (`usesCustomKernels`); tfjs's
  * stock kernels stay registered as they are, so two runs with different choices cannot affect
  * each other. `tf.profile` lists ours by name like any other kernel.
@@ -16,6 +17,8 @@ import { batchNormGrad, batchNormStats } from './batchNormPrograms';
 import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFilter';
 import { countCorrectRows, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
 import { allFinite, runningAverageArenaStep, sgdArenaStep } from './arenaPrograms';
+import { poolDenseForward, poolDenseInputGrad, poolDenseParamGrad } from './poolDensePrograms';
+import { zeroPadShortcutBackward, zeroPadShortcutForward } from './shortcutPrograms';
 import { runningAverageStep, sgdMomentumStep } from './updatePrograms';
 import { lossScaleStep } from './lossScalePrograms';
 import type { WebGPUBackend } from './program';
@@ -40,6 +43,11 @@ export const SGD_ARENA_KERNEL = 'TrickLabSgdArena';
 export const RUNNING_AVERAGE_ARENA_KERNEL = 'TrickLabRunningAverageArena';
 export const ALL_FINITE_KERNEL = 'TrickLabAllFinite';
 export const LOSS_SCALE_KERNEL = 'TrickLabLossScale';
+export const POOL_DENSE_KERNEL = 'TrickLabPoolDense';
+export const POOL_DENSE_INPUT_GRAD_KERNEL = 'TrickLabPoolDenseInputGrad';
+export const POOL_DENSE_PARAM_GRAD_KERNEL = 'TrickLabPoolDenseParamGrad';
+export const ZERO_PAD_SHORTCUT_KERNEL = 'TrickLabZeroPadShortcut';
+export const ZERO_PAD_SHORTCUT_GRAD_KERNEL = 'TrickLabZeroPadShortcutGrad';
 
 /** Whether a call made with `kernels` runs ours: the 'custom' set on the webgpu backend. */
 export function usesCustomKernels(kernels: KernelSet): boolean {
@@ -195,6 +203,36 @@ function kernelConfigs(): KernelConfig[] {
         return updatedInPlace(backend, inputs.state);
       }),
     },
+    {
+      // inputs {x [N, H, W, C], w [C, K], b [K]}; output [N, K]: mean over H, W, times w, plus b.
+      kernelName: POOL_DENSE_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend }) => poolDenseForward(backend, inputs.x, inputs.w, inputs.b)),
+    },
+    {
+      // inputs {w, dy [N, K]}; attrs {inputShape}; output ∂L/∂x of POOL_DENSE_KERNEL.
+      kernelName: POOL_DENSE_INPUT_GRAD_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend, attrs }) => poolDenseInputGrad(backend, attrs.inputShape as number[], inputs.w, inputs.dy)),
+    },
+    {
+      // inputs {x, dy [N, K]}; outputs [∂L/∂w, ∂L/∂b] of POOL_DENSE_KERNEL.
+      kernelName: POOL_DENSE_PARAM_GRAD_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend }) => poolDenseParamGrad(backend, inputs.x, inputs.dy)),
+    },
+    {
+      // inputs {x [N, H, W, inC]}; attrs {stride, outC}; output [N, ⌈H/s⌉, ⌈W/s⌉, outC]: option A.
+      kernelName: ZERO_PAD_SHORTCUT_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend, attrs }) => zeroPadShortcutForward(backend, inputs.x, attrs.stride as number, attrs.outC as number)),
+    },
+    {
+      // inputs {dy}; attrs {stride, inputShape}; output ∂L/∂x of ZERO_PAD_SHORTCUT_KERNEL.
+      kernelName: ZERO_PAD_SHORTCUT_GRAD_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend, attrs }) => zeroPadShortcutBackward(backend, inputs.dy, attrs.inputShape as number[], attrs.stride as number)),
+    },
   ];
 }
 
@@ -237,6 +275,35 @@ const crossEntropyGradient: tf.GradConfig = {
   },
 };
 
+/**
+ * The classifier head's gradient: the input's in one pass, the weight's and the bias's together
+ * in another (run once, when tfjs asks for the gradient, and handed to both thunks).
+ */
+const poolDenseGradient: tf.GradConfig = {
+  kernelName: POOL_DENSE_KERNEL,
+  inputsToSave: ['x', 'w'],
+  gradFunc: (dy, saved) => {
+    const [x, w] = saved;
+    const [dw, db] = tf.engine().runKernel(POOL_DENSE_PARAM_GRAD_KERNEL, { x, dy: dy as tf.Tensor }) as tf.Tensor[];
+    return {
+      x: () => tf.engine().runKernel(POOL_DENSE_INPUT_GRAD_KERNEL, { w, dy: dy as tf.Tensor }, { inputShape: x.shape }) as tf.Tensor,
+      w: () => dw,
+      b: () => db,
+    };
+  },
+};
+
+/** The option-A shortcut's gradient: the output gradient's kept pixels and channels, zeros elsewhere. */
+const zeroPadShortcutGradient: tf.GradConfig = {
+  kernelName: ZERO_PAD_SHORTCUT_KERNEL,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved;
+    const gradAttrs = { stride: attrs.stride as number, inputShape: x.shape };
+    return { x: () => tf.engine().runKernel(ZERO_PAD_SHORTCUT_GRAD_KERNEL, { dy: dy as tf.Tensor }, gradAttrs) as tf.Tensor };
+  },
+};
+
 /** Names of our kernels, for reports and tests. */
 export function customKernelNames(): string[] {
   return kernelConfigs().map((c) => c.kernelName);
@@ -247,3 +314,5 @@ export function customKernelNames(): string[] {
 for (const c of kernelConfigs()) if (!tf.getKernel(c.kernelName, BACKEND)) tf.registerKernel(c);
 if (!tf.getGradient(CONV2D_KERNEL)) tf.registerGradient(conv2dGradient);
 if (!tf.getGradient(CROSS_ENTROPY_KERNEL)) tf.registerGradient(crossEntropyGradient);
+if (!tf.getGradient(POOL_DENSE_KERNEL)) tf.registerGradient(poolDenseGradient);
+if (!tf.getGradient(ZERO_PAD_SHORTCUT_KERNEL)) tf.registerGradient(zeroPadShortcutGradient);

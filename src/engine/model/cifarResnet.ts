@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import type { Rng } from '../rng';
-import { activation, avgPool, batchNorm, batchNormAct, batchNormAddRelu, conv2d, dense, globalAvgPool, ParamStore, residualAdd, type BnLayer, type ForwardContext } from './layers';
+import { zeroPadShortcut } from '../kernels/zeroPadShortcut';
+import { activation, avgPool, batchNorm, batchNormAct, batchNormAddRelu, classifierHead, conv2d, ParamStore, residualAdd, type BnLayer, type ForwardContext } from './layers';
 import { createSe, squeezeExcite, type SeParams } from './se';
 import type { Model } from './types';
 
@@ -47,13 +48,8 @@ export function scaledWidth(base: number, multiplier: number): number {
  */
 export function shortcutForward(ctx: ForwardContext, x: tf.Tensor4D, s: Shortcut): tf.Tensor4D {
   if (s.kind === 'identity') return x;
-  if (s.kind === 'zero-pad') {
-    // A 1×1 stride-2 average pool is exact subsampling (and differentiable everywhere); zeros are exact.
-    const sub = s.stride > 1 ? tf.avgPool(x, 1, s.stride, 'valid') : x;
-    const extra = s.outC - x.shape[3];
-    const before = Math.floor(extra / 2);
-    return tf.pad(sub, [[0, 0], [0, 0], [0, 0], [before, extra - before]]);
-  }
+  // Subsampling and zero channels are exact: nothing to round.
+  if (s.kind === 'zero-pad') return zeroPadShortcut(x, s.stride, s.outC, ctx.kernels);
   if (s.avgPool && s.stride > 1) return batchNorm(ctx, conv2d(ctx, avgPool(ctx, x, s.stride), s.conv, 1), s.bn);
   return batchNorm(ctx, conv2d(ctx, x, s.conv, s.stride), s.bn);
 }
@@ -106,7 +102,7 @@ export function createCifarResnet(config: ModelConfig, numClasses: number, rng: 
       if (config.skipConnections) y = residualAdd(ctx, y, shortcutForward(ctx, h, b.shortcut));
       h = activation(ctx, y, config.activation);
     }
-    return dense(ctx, globalAvgPool(ctx, h), head);
+    return classifierHead(ctx, h, head);
   };
 
   return { params: store.params, buffers: store.buffers, forward };

@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import type { Rng } from '../rng';
 import { scaledWidth } from './cifarResnet';
-import { activation, avgPool, batchNorm, conv2d, dense, globalAvgPool, ParamStore, residualAdd, type BnLayer, type ForwardContext } from './layers';
+import { activation, avgPool, batchNorm, classifierHead, conv2d, ParamStore, residualAdd, type BnLayer, type ForwardContext } from './layers';
 import { createSe, squeezeExcite, type SeParams } from './se';
 import type { Model } from './types';
 
@@ -129,7 +129,7 @@ export function createImagenetResnet(config: ModelConfig, numClasses: number, rn
       if (config.skipConnections) y = residualAdd(ctx, y, shortcutForward(ctx, h, b.shortcut));
       h = activation(ctx, y, config.activation);
     }
-    return dense(ctx, globalAvgPool(ctx, h), head);
+    return classifierHead(ctx, h, head);
   };
 
   return { params: store.params, buffers: store.buffers, forward };

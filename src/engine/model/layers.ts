@@ -9,6 +9,7 @@ import type { Rng } from '../rng';
 import type { ParamInfo } from '../tricks/types';
 import { conv2d as convWith } from '../kernels/conv2d';
 import { fusedBatchNorm } from '../kernels/fusedBatchNorm';
+import { poolDense } from '../kernels/poolDense';
 import { usesCustomKernels, type KernelSet } from '../kernels/registry';
 import { runningAverageUpdates } from '../kernels/updates';
 
@@ -208,6 +209,15 @@ export function activate(x: tf.Tensor4D, kind: Activation): tf.Tensor4D {
 /** Dense layer on [batch, features]. */
 export function dense(ctx: ForwardContext, x: tf.Tensor2D, p: { w: tf.Variable; b: tf.Variable }): tf.Tensor2D {
   return ctx.round(tf.add(tf.matMul(x, weight<tf.Tensor2D>(ctx, p.w)), weight(ctx, p.b))) as tf.Tensor2D;
+}
+
+/**
+ * The classifier: global average pooling, then the dense layer. In fp32 with our kernels it is
+ * one kernel (kernels/poolDense.ts); otherwise the two layers, each rounded by the precision policy.
+ */
+export function classifierHead(ctx: ForwardContext, x: tf.Tensor4D, p: { w: tf.Variable; b: tf.Variable }): tf.Tensor2D {
+  if (ctx.round === noRounding && usesCustomKernels(ctx.kernels)) return poolDense(x, weight<tf.Tensor2D>(ctx, p.w), weight<tf.Tensor1D>(ctx, p.b), ctx.kernels);
+  return dense(ctx, globalAvgPool(ctx, x), p);
 }
 
 /**

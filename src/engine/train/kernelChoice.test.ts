@@ -51,7 +51,8 @@ function build(kernels: KernelSet) {
 const ours = (names: Set<string>) => [...names].filter((n) => n.startsWith('TrickLab')).sort();
 const OURS = [
   'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D', 'TrickLabConv2DBackpropFilter',
-  'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad', 'TrickLabRunningAverageArena', 'TrickLabSgdArena',
+  'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad', 'TrickLabPoolDense', 'TrickLabPoolDenseInputGrad',
+  'TrickLabPoolDenseParamGrad', 'TrickLabRunningAverageArena', 'TrickLabSgdArena', 'TrickLabZeroPadShortcut', 'TrickLabZeroPadShortcutGrad',
 ];
 
 describe('kernel set per run', () => {
