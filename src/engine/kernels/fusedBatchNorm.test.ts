@@ -3,10 +3,9 @@
  * CPU backend, where it is plain tf ops (moments, batchNorm, relu) differentiated by tfjs.
  * Forward y, batch mean and biased variance, and the gradients for x, γ and β of a weighted
  * sum of y, with and without the fused ReLU, on odd shapes, batch 1, channel counts not a
- * multiple of 4 or over one 64-channel block, and activations with |mean| ≫ std (the variance
- * must not cancel).
- * Error bound: |ours − cpu| ≤ 1e-4 + 1e-4·|cpu| (fp32 sums over at most 4,608 rows; the largest
- * error seen on SwiftShader is 1.2e-5).
+ * multiple of 4 or over one 64-channel block, the most row slices, and activations with
+ * |mean| ≫ std (the variance must not cancel); and how many dispatches each direction takes.
+ * Error bound: |ours − cpu| ≤ 1e-4 + 1e-4·|cpu| (fp32 sums over at most 262,144 rows).
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +31,8 @@ const CASES: Case[] = [
   { name: '[16,16,16,4] many rows (sliced reduction), ReLU', shape: [16, 16, 16, 4], relu: true, offset: 1, scale: 1 },
   { name: '[3,6,6,80] two channel blocks (64 + 16), no ReLU', shape: [3, 6, 6, 80], relu: false, offset: -1, scale: 3 },
   { name: '[8,24,24,64] 72 row slices (> 64 finalize lanes), ReLU', shape: [8, 24, 24, 64], relu: true, offset: 0.2, scale: 1 },
+  // The sweeps sum the partials over 256 / cb lanes: here 64 lanes over the most slices (256).
+  { name: '[64,64,64,3] 256 row slices, 64 lanes, mean 3 ≫ std 0.5, ReLU', shape: [64, 64, 64, 3], relu: true, offset: 3, scale: 0.5 },
 ];
 
 useWebGPU();
@@ -46,8 +47,8 @@ describe('fusedBatchNorm', () => {
   });
 
   const rng = createRng(7);
-  // The last three shapes also with SwiftShader's few row slices; all with a GPU's many.
-  const runs = [...CASES.map((c) => [c, 'gpu'] as const), ...CASES.slice(-3).map((c) => [c, 'cpu'] as const)];
+  // Three shapes also with SwiftShader's few row slices; all with a GPU's many.
+  const runs = [...CASES.map((c) => [c, 'gpu'] as const), ...CASES.slice(-4, -1).map((c) => [c, 'cpu'] as const)];
   for (const [c, adapter] of runs) {
     it(`${c.name} (${adapter} split): y, mean, variance and dx, dγ, dβ match tf ops`, async () => {
       setAdapterClass(adapter);
@@ -135,6 +136,44 @@ describe('fusedBatchNorm', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, gamma, beta]);
   });
+
+  // The dispatches of ours that `f` records, by program (shader key up to its first '_').
+  const ourDispatches = (f: () => void): string[] => {
+    const backend = tf.backend() as unknown as { recordAndSubmit: (program: { shaderKey: string }, ...rest: unknown[]) => unknown };
+    const original = backend.recordAndSubmit;
+    const keys: string[] = [];
+    backend.recordAndSubmit = function (this: unknown, program, ...rest) {
+      if (program.shaderKey.startsWith('tlBatchNorm')) keys.push(program.shaderKey.split('_')[0]);
+      return original.call(this, program, ...rest);
+    };
+    try {
+      tf.tidy(f);
+    } finally {
+      backend.recordAndSubmit = original;
+    }
+    return keys;
+  };
+
+  for (const adapter of ['gpu', 'cpu'] as const) {
+    it(`is 2 dispatches forward and 2 backward, with the fused shortcut too (${adapter} split)`, async () => {
+      await tf.setBackend('webgpu');
+      setAdapterClass(adapter);
+      const shape: [number, number, number, number] = [4, 8, 8, 16];
+      const [x, shortcut, weights] = [0, 1, 2].map(() => tf.tensor4d(randomValues(rng, 4 * 8 * 8 * 16), shape));
+      const gamma = tf.ones([16]) as tf.Tensor1D;
+      const beta = tf.zeros([16]) as tf.Tensor1D;
+      const bn = (s?: tf.Tensor4D) => (a: tf.Tensor) => fusedBatchNorm(a as tf.Tensor4D, gamma, beta, { epsilon: 1e-5, training: true, relu: true, shortcut: s, kernels: 'custom' }).y;
+      const cases = [[bn(), 'tlBatchNormApply', 'tlBatchNormGradInput'], [bn(shortcut), 'tlBatchNormApplyAdd', 'tlBatchNormGradInputGiven']] as const;
+      for (const [f, apply, dx] of cases) {
+        const forward = ourDispatches(() => f(x));
+        // tf.grads runs the forward pass again, then the backward.
+        const both = ourDispatches(() => tf.grads((a: tf.Tensor) => tf.sum(tf.mul(f(a), weights)))([x]));
+        expect(forward).toEqual(['tlBatchNormPartial', apply]);
+        expect(both).toEqual([...forward, 'tlBatchNormPartial', dx]);
+      }
+      tf.dispose([x, shortcut, weights, gamma, beta]);
+    });
+  }
 
   it('normalises with the running statistics when training is false', async () => {
     const run = () => {

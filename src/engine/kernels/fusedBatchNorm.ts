@@ -1,7 +1,7 @@
 /**
  * Training-mode BatchNorm (Ioffe & Szegedy 2015) with an optional fused ReLU, as one call the
- * model can make whatever the backend: with the 'custom' kernel set on WebGPU it costs 3 dispatches
- * forward and 3 backward (tf.customGrad supplies the closed-form gradient); anywhere else it is
+ * model can make whatever the backend: with the 'custom' kernel set on WebGPU it costs 2 dispatches
+ * forward and 2 backward (tf.customGrad supplies the closed-form gradient); anywhere else it is
  * plain tf ops (moments, batchNorm, relu) differentiated by tfjs.
  *
  * Gradient (training mode, μ and σ² functions of x; x̂ = (x − μ)/σ, σ = √(σ² + ε), R = N·H·W):
@@ -52,27 +52,40 @@ export function fusedBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
   if (!usesCustomKernels(options.kernels)) return opsBatchNorm(x, gamma, beta, options.epsilon, relu, shortcut);
 
   const attrs = { epsilon: options.epsilon, relu };
-  // The statistics kernel runs outside the custom-gradient op: its outputs feed the running
-  // averages, never the loss, so the tape prunes it (and needs no gradient for it).
-  const [mean, variance] = tf.engine().runKernel(BN_STATS_KERNEL, { x }) as [tf.Tensor1D, tf.Tensor1D];
+  // The partial-sum pass runs outside the custom-gradient op, and the apply pass inside writes
+  // the mean and variance as extra outputs: they feed the running averages and the gradient
+  // (saved), never the loss, so the tape needs no gradient through either.
+  const partial = tf.engine().runKernel(BN_STATS_KERNEL, { x }) as tf.Tensor;
+  const stats: { mean?: tf.Tensor1D; variance?: tf.Tensor1D } = {};
   const normalize = tf.customGrad((...args) => {
     const [xt, g, b, s] = args.slice(0, shortcut ? 4 : 3) as tf.Tensor[];
     const saveFn = args[args.length - 1] as tf.GradSaveFunc;
-    const y = tf.engine().runKernel(BN_APPLY_KERNEL, s ? { x: xt, mean, variance, gamma: g, beta: b, shortcut: s } : { x: xt, mean, variance, gamma: g, beta: b }, attrs) as tf.Tensor4D;
+    const inputs: tf.NamedTensorMap = { x: xt, partial, gamma: g, beta: b };
+    if (s) inputs.shortcut = s;
+    const [y, mean, variance] = tf.engine().runKernel(BN_APPLY_KERNEL, inputs, attrs) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+    // customGrad runs this function in a tidy: keep μ and σ² past it (cloned into the caller's
+    // scope below, so that a tidy of the caller's frees them like any other result).
+    Object.assign(stats, { mean: tf.keep(mean), variance: tf.keep(variance) });
     // With a shortcut the ReLU's mask comes from y (BN + shortcut), which the gradient reads.
     saveFn(s ? [xt, g, b, mean, variance, y] : [xt, g, b, mean, variance]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sg, sb, sm, sv, sy] = saved;
-        const inputs: tf.NamedTensorMap = { x: sx, dy, mean: sm, variance: sv, gamma: sg, beta: sb };
-        if (sy) inputs.y = sy;
-        return tf.engine().runKernel(BN_GRAD_KERNEL, inputs, attrs) as tf.Tensor[];
+        const gradInputs: tf.NamedTensorMap = { x: sx, dy, mean: sm, variance: sv, gamma: sg, beta: sb };
+        if (sy) gradInputs.y = sy;
+        return tf.engine().runKernel(BN_GRAD_KERNEL, gradInputs, attrs) as tf.Tensor[];
       },
     };
   });
   const y = (shortcut ? normalize(x, gamma, beta, shortcut) : normalize(x, gamma, beta)) as tf.Tensor4D;
-  return { y, mean, variance };
+  partial.dispose();
+  const { mean, variance } = stats;
+  if (!mean || !variance) throw new Error('fusedBatchNorm: the apply kernel returned no mean and variance');
+  // Clones share the buffers (no dispatch); the kept originals are let go.
+  const result = { y, mean: tf.clone(mean), variance: tf.clone(variance) };
+  tf.dispose([mean, variance]);
+  return result;
 }
 
 /** The tf-ops path (every backend): moments, batchNorm, optional shortcut and ReLU. */

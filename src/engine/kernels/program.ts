@@ -100,3 +100,17 @@ export function isCpuAdapter(backend: WebGPUBackend): boolean {
  * or 3-D when it exceeds maxComputeWorkgroupsPerDimension.
  */
 export const LINEAR_WORKGROUP_ID = 'i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x)';
+
+/**
+ * WGSL: input `name` of a program declared a second time, read_write, as `alias`, so that one
+ * dispatch can write more than its one `result` (tfjs binds each input, read-only, at binding
+ * 1 + its index in `variableNames`; WGSL allows two variables at one binding when an entry point
+ * uses only one of them). The program must reach that input through `alias` alone, and the
+ * tensor bound there must be the kernel's own (made by it for this dispatch, or its scratch):
+ * tfjs does not know that the dispatch wrote it.
+ */
+export function readWriteAlias(variableNames: readonly string[], name: string, alias: string): string {
+  const i = variableNames.indexOf(name);
+  if (i < 0) throw new Error(`readWriteAlias: '${name}' is not among the program's inputs (${variableNames.join(', ')})`);
+  return `@group(0) @binding(${1 + i}) var<storage, read_write> ${alias} : array<f32>;`;
+}

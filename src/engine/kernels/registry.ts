@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import { batchNormApply } from './batchNormApply';
-import { batchNormGrad, batchNormStats } from './batchNormPrograms';
+import { batchNormGrad, batchNormPartials } from './batchNormPrograms';
 import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFilter';
 import { countCorrectRows, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
 import { allFinite, runningAverageArenaStep, sgdArenaStep } from './arenaPrograms';
@@ -99,20 +99,21 @@ function kernelConfigs(): KernelConfig[] {
       }),
     },
     {
-      // inputs {x}; outputs [mean, variance] over all axes but the last.
+      // inputs {x}; output the partial sums [S, 2, C] of the statistics over S row slices (all
+      // axes but the last are rows), which BN_APPLY_KERNEL reads.
       kernelName: BN_STATS_KERNEL,
       backendName: BACKEND,
-      kernelFunc: asKernel(({ inputs, backend }) => batchNormStats(backend, inputs.x)),
+      kernelFunc: asKernel(({ inputs, backend }) => batchNormPartials(backend, inputs.x)),
     },
     {
-      // inputs {x, mean, variance, gamma, beta, shortcut?}; attrs {epsilon, relu}; output y
-      // (γ·x̂ + β [+ shortcut] [, ReLU]).
+      // inputs {x, partial (BN_STATS_KERNEL's output for x), gamma, beta, shortcut?}; attrs
+      // {epsilon, relu}; outputs [y (γ·x̂ + β [+ shortcut] [, ReLU]), mean, variance].
       kernelName: BN_APPLY_KERNEL,
       backendName: BACKEND,
       kernelFunc: asKernel(({ inputs, backend, attrs }) => {
         const { epsilon, relu } = bnAttrs(attrs);
-        const { x, mean, variance, gamma, beta, shortcut } = inputs;
-        return batchNormApply(backend, { x, mean, variance, gamma, beta, shortcut }, epsilon, relu);
+        const { x, partial, gamma, beta, shortcut } = inputs;
+        return batchNormApply(backend, { x, partial, gamma, beta, shortcut }, epsilon, relu);
       }),
     },
     {
