@@ -18,7 +18,7 @@ describe('kernel registry', () => {
       'TrickLabConv2DBackpropFilter', 'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad', 'TrickLabLossScale',
       'TrickLabPoolDense', 'TrickLabPoolDenseInputGrad', 'TrickLabPoolDenseParamGrad',
       'TrickLabRunningAverage', 'TrickLabRunningAverageArena', 'TrickLabSgdArena', 'TrickLabSgdMomentum',
-      'TrickLabZeroPadShortcut', 'TrickLabZeroPadShortcutGrad',
+      'TrickLabZeroPadShortcut', 'TrickLabZeroPadShortcutGrad', 'TrickLabZeroPadShortcutTee',
     ]);
     for (const name of names) expect(tf.getKernel(name, 'webgpu'), name).toBeDefined();
     expect(tf.getGradient(registry.CONV2D_KERNEL)).toBeDefined();

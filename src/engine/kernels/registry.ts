@@ -48,6 +48,7 @@ export const POOL_DENSE_INPUT_GRAD_KERNEL = 'TrickLabPoolDenseInputGrad';
 export const POOL_DENSE_PARAM_GRAD_KERNEL = 'TrickLabPoolDenseParamGrad';
 export const ZERO_PAD_SHORTCUT_KERNEL = 'TrickLabZeroPadShortcut';
 export const ZERO_PAD_SHORTCUT_GRAD_KERNEL = 'TrickLabZeroPadShortcutGrad';
+export const ZERO_PAD_SHORTCUT_TEE_KERNEL = 'TrickLabZeroPadShortcutTee';
 
 /** Whether a call made with `kernels` runs ours: the 'custom' set on the webgpu backend. */
 export function usesCustomKernels(kernels: KernelSet): boolean {
@@ -229,10 +230,24 @@ function kernelConfigs(): KernelConfig[] {
       kernelFunc: asKernel(({ inputs, backend, attrs }) => zeroPadShortcutForward(backend, inputs.x, attrs.stride as number, attrs.outC as number)),
     },
     {
-      // inputs {dy}; attrs {stride, inputShape}; output ∂L/∂x of ZERO_PAD_SHORTCUT_KERNEL.
+      // inputs {x}; attrs {stride, outC}; outputs [x (the same buffer: no dispatch), the shortcut of
+      // ZERO_PAD_SHORTCUT_KERNEL]: x's two consumers' gradients are summed by this kernel's.
+      kernelName: ZERO_PAD_SHORTCUT_TEE_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend, attrs }) => {
+        const { x } = inputs;
+        backend.incRef(x.dataId);
+        const alias: TensorInfo = { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+        return [alias, zeroPadShortcutForward(backend, x, attrs.stride as number, attrs.outC as number)];
+      }),
+    },
+    {
+      // inputs {dy, add?}; attrs {stride, inputShape}; output ∂L/∂x of ZERO_PAD_SHORTCUT_KERNEL
+      // (+ add: x's gradient from its other consumer).
       kernelName: ZERO_PAD_SHORTCUT_GRAD_KERNEL,
       backendName: BACKEND,
-      kernelFunc: asKernel(({ inputs, backend, attrs }) => zeroPadShortcutBackward(backend, inputs.dy, attrs.inputShape as number[], attrs.stride as number)),
+      kernelFunc: asKernel(({ inputs, backend, attrs }) =>
+        zeroPadShortcutBackward(backend, inputs.dy, attrs.inputShape as number[], attrs.stride as number, inputs.add)),
     },
   ];
 }
@@ -305,6 +320,18 @@ const zeroPadShortcutGradient: tf.GradConfig = {
   },
 };
 
+/** The tee's gradient: the shortcut's, with the passed-through x's gradient added in the same pass. */
+const zeroPadShortcutTeeGradient: tf.GradConfig = {
+  kernelName: ZERO_PAD_SHORTCUT_TEE_KERNEL,
+  inputsToSave: ['x'],
+  gradFunc: (dys, saved, attrs) => {
+    const [x] = saved;
+    const [dPass, dShortcut] = dys as tf.Tensor[];
+    const gradAttrs = { stride: attrs.stride as number, inputShape: x.shape };
+    return { x: () => tf.engine().runKernel(ZERO_PAD_SHORTCUT_GRAD_KERNEL, { dy: dShortcut, add: dPass }, gradAttrs) as tf.Tensor };
+  },
+};
+
 /** Names of our kernels, for reports and tests. */
 export function customKernelNames(): string[] {
   return kernelConfigs().map((c) => c.kernelName);
@@ -317,3 +344,4 @@ if (!tf.getGradient(CONV2D_KERNEL)) tf.registerGradient(conv2dGradient);
 if (!tf.getGradient(CROSS_ENTROPY_KERNEL)) tf.registerGradient(crossEntropyGradient);
 if (!tf.getGradient(POOL_DENSE_KERNEL)) tf.registerGradient(poolDenseGradient);
 if (!tf.getGradient(ZERO_PAD_SHORTCUT_KERNEL)) tf.registerGradient(zeroPadShortcutGradient);
+if (!tf.getGradient(ZERO_PAD_SHORTCUT_TEE_KERNEL)) tf.registerGradient(zeroPadShortcutTeeGradient);

@@ -8,7 +8,9 @@
  *   backward: dx[n, h, w, c] = dy[n, h/s, w/s, c + before]  where s divides h and w, else 0
  *
  * with outH = ⌈H/s⌉ (a 'valid' pool of size 1). Each is one thread per output element over 1-D
- * views, every shape a uniform: one pipeline per direction for every layer.
+ * views, every shape a uniform: one pipeline per direction for every layer. The block's input
+ * also feeds its first conv, so its gradient is a sum of two; the backward pass can take the
+ * conv's part and add it in (a third pipeline), which saves the tape's add.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { ceilDiv, intFields, ints, reshaped, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
@@ -37,12 +39,15 @@ class ZeroPadShortcutProgram implements WebGPUProgram {
   workgroupSize: [number, number, number] = [THREADS, 1, 1];
   size = true;
 
-  /** `rows` × `C`: the output as [N·H·W, C]. */
-  constructor(rows: number, C: number, private readonly backward: boolean) {
-    this.variableNames = backward ? ['dy'] : ['x'];
+  /**
+   * `rows` × `C`: the output as [N·H·W, C]. `accumulate` (backward only): the input's other
+   * gradient, `add`, is summed in, where the tape would add the two in a dispatch of its own.
+   */
+  constructor(rows: number, C: number, private readonly backward: boolean, private readonly accumulate = false) {
+    this.variableNames = backward ? (accumulate ? ['dy', 'add'] : ['dy']) : ['x'];
     this.outputShape = [rows, C];
     this.dispatch = [ceilDiv(rows * C, THREADS), 1, 1];
-    this.shaderKey = backward ? 'tlZeroPadShortcutGrad' : 'tlZeroPadShortcut';
+    this.shaderKey = backward ? (accumulate ? 'tlZeroPadShortcutGradAdd' : 'tlZeroPadShortcutGrad') : 'tlZeroPadShortcut';
   }
 
   getUserCode(): string {
@@ -52,7 +57,7 @@ class ZeroPadShortcutProgram implements WebGPUProgram {
            let i = a / uniforms.stride;
            let j = b / uniforms.stride;
            if (i < uniforms.outH && j < uniforms.outW) {
-             v = dy[((n * uniforms.outH + i) * uniforms.outW + j) * uniforms.outC + ch + uniforms.before];
+             v = v + dy[((n * uniforms.outH + i) * uniforms.outW + j) * uniforms.outC + ch + uniforms.before];
            }
          }`
       : `${coords('out')}
@@ -63,7 +68,7 @@ class ZeroPadShortcutProgram implements WebGPUProgram {
     return `
       fn main(index : i32) {
         if (index >= uniforms.size) { return; }
-        var v = 0.0;
+        var v = ${this.accumulate ? 'add[index]' : '0.0'};
         ${body}
         result[index] = v;
       }
@@ -96,10 +101,14 @@ export function zeroPadShortcutForward(backend: WebGPUBackend, x: TensorInfo, st
   return reshaped(y, outShape);
 }
 
-/** ∂L/∂x [inShape] from the shortcut's output gradient dy: 1 dispatch. */
-export function zeroPadShortcutBackward(backend: WebGPUBackend, dy: TensorInfo, inShape: number[], stride: number): TensorInfo {
+/**
+ * ∂L/∂x [inShape] from the shortcut's output gradient dy, plus `add` (x's gradient from its
+ * other consumer, shaped as x) when given: 1 dispatch.
+ */
+export function zeroPadShortcutBackward(backend: WebGPUBackend, dy: TensorInfo, inShape: number[], stride: number, add?: TensorInfo): TensorInfo {
   const [N, H, W, inC] = inShape;
-  const dx = runProgram(backend, new ZeroPadShortcutProgram(N * H * W, inC, true), [reshaped(dy, [sizeOf(dy.shape)])], uniformsFor(inShape, dy.shape, stride));
+  const inputs = [reshaped(dy, [sizeOf(dy.shape)]), ...(add ? [reshaped(add, [sizeOf(add.shape)])] : [])];
+  const dx = runProgram(backend, new ZeroPadShortcutProgram(N * H * W, inC, true, Boolean(add)), inputs, uniformsFor(inShape, dy.shape, stride));
   return reshaped(dx, inShape);
 }
 

@@ -7,7 +7,7 @@
  * subsampling, differentiable everywhere) and tf.pad. Both give the same values, exactly.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ZERO_PAD_SHORTCUT_KERNEL, usesCustomKernels, type KernelSet } from './registry';
+import { ZERO_PAD_SHORTCUT_KERNEL, ZERO_PAD_SHORTCUT_TEE_KERNEL, usesCustomKernels, type KernelSet } from './registry';
 import { channelsBefore } from './shortcutPrograms';
 
 /** x [N, H, W, inC] subsampled by `stride` and zero-padded to `outC` channels (outC ≥ inC). */
@@ -20,4 +20,16 @@ export function zeroPadShortcut(x: tf.Tensor4D, stride: number, outC: number, ke
     const before = channelsBefore(inC, outC);
     return tf.pad(sub, [[0, 0], [0, 0], [0, 0], [before, outC - inC - before]]);
   });
+}
+
+/**
+ * [x, zeroPadShortcut(x)] for a block whose input feeds both its first conv and this shortcut.
+ * With our kernels the first is x under a second handle (no copy), and the pair's gradient is one
+ * dispatch that adds the conv's gradient into the shortcut's, where the tape would add the two
+ * consumers' gradients in a dispatch of its own; elsewhere it is [x, zeroPadShortcut(x)].
+ */
+export function zeroPadShortcutTee(x: tf.Tensor4D, stride: number, outC: number, kernels: KernelSet): [tf.Tensor4D, tf.Tensor4D] {
+  if (!usesCustomKernels(kernels)) return [x, zeroPadShortcut(x, stride, outC, kernels)];
+  if (outC < x.shape[3]) throw new Error(`zeroPadShortcutTee: ${x.shape[3]} channels cannot be padded to ${outC}`);
+  return tf.engine().runKernel(ZERO_PAD_SHORTCUT_TEE_KERNEL, { x }, { stride, outC }) as [tf.Tensor4D, tf.Tensor4D];
 }

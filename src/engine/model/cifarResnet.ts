@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import type { Rng } from '../rng';
-import { zeroPadShortcut } from '../kernels/zeroPadShortcut';
+import { zeroPadShortcut, zeroPadShortcutTee } from '../kernels/zeroPadShortcut';
 import { activation, avgPool, batchNorm, batchNormAct, batchNormAddRelu, classifierHead, conv2d, ParamStore, residualAdd, type BnLayer, type ForwardContext } from './layers';
 import { createSe, squeezeExcite, type SeParams } from './se';
 import type { Model } from './types';
@@ -91,15 +91,19 @@ export function createCifarResnet(config: ModelConfig, numClasses: number, rng: 
   const forward = (x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D => {
     let h = batchNormAct(ctx, conv2d(ctx, x, stem.conv, 1), stem.bn, config.activation);
     for (const b of blocks) {
-      let y = batchNormAct(ctx, conv2d(ctx, h, b.conv1, b.stride), b.bn1, config.activation);
+      // Option A's shortcut comes with the conv's input from one kernel (zeroPadShortcutTee), so
+      // the block input's two gradients are summed in its backward pass, not by a tape add.
+      const [input, zeroPad] = b.shortcut.kind === 'zero-pad' ? zeroPadShortcutTee(h, b.shortcut.stride, b.shortcut.outC, ctx.kernels) : [h, null];
+      const shortcut = (x: tf.Tensor4D) => zeroPad ?? shortcutForward(ctx, x, b.shortcut);
+      let y = batchNormAct(ctx, conv2d(ctx, input, b.conv1, b.stride), b.bn1, config.activation);
       const z = conv2d(ctx, y, b.conv2, 1);
       if (config.skipConnections && !b.se && config.activation === 'relu') {
-        h = batchNormAddRelu(ctx, z, b.bn2, shortcutForward(ctx, h, b.shortcut));
+        h = batchNormAddRelu(ctx, z, b.bn2, shortcut(h));
         continue;
       }
       y = batchNorm(ctx, z, b.bn2);
       if (b.se) y = squeezeExcite(ctx, y, b.se);
-      if (config.skipConnections) y = residualAdd(ctx, y, shortcutForward(ctx, h, b.shortcut));
+      if (config.skipConnections) y = residualAdd(ctx, y, shortcut(h));
       h = activation(ctx, y, config.activation);
     }
     return classifierHead(ctx, h, head);

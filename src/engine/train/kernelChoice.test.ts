@@ -52,7 +52,7 @@ const ours = (names: Set<string>) => [...names].filter((n) => n.startsWith('Tric
 const OURS = [
   'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D', 'TrickLabConv2DBackpropFilter',
   'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad', 'TrickLabPoolDense', 'TrickLabPoolDenseInputGrad',
-  'TrickLabPoolDenseParamGrad', 'TrickLabRunningAverageArena', 'TrickLabSgdArena', 'TrickLabZeroPadShortcut', 'TrickLabZeroPadShortcutGrad',
+  'TrickLabPoolDenseParamGrad', 'TrickLabRunningAverageArena', 'TrickLabSgdArena', 'TrickLabZeroPadShortcutGrad', 'TrickLabZeroPadShortcutTee',
 ];
 
 describe('kernel set per run', () => {
