@@ -1,9 +1,9 @@
 /**
  * Our kernels compile one pipeline per program, not one per layer shape: a small two-width
- * network (conv → BN+ReLU → stride-2 conv → BN, both gradients) trained one step at several
- * channel counts, batch sizes and image sizes dispatches the same set of pipelines of ours
- * (tfjs caches a pipeline per key: shader key, input ranks, broadcast pattern, dispatch shape),
- * with a GPU's work split and with SwiftShader's.
+ * network (conv → BN+ReLU → stride-2 conv → BN → ReLU(BN + shortcut), and the gradients) trained
+ * one step at several channel counts, batch sizes and image sizes dispatches the same set of
+ * pipelines of ours (tfjs caches a pipeline per key: shader key, input ranks, broadcast pattern,
+ * dispatch shape), with a GPU's work split and with SwiftShader's.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,7 +47,10 @@ function ourPipelineKeys(net: Net): Set<string> {
       const loss = (a: tf.Tensor, b: tf.Tensor, g1: tf.Tensor, g2: tf.Tensor) => {
         const h = fusedBatchNorm(conv2d(x, a as tf.Tensor4D, 1, 'same', 'custom'), g1 as tf.Tensor1D, zeros(w1), { ...bn, relu: true }).y;
         const y = fusedBatchNorm(conv2d(h, b as tf.Tensor4D, 2, 'same', 'custom'), g2 as tf.Tensor1D, zeros(w2), bn).y;
-        return tf.sum(tf.square(y));
+        // A residual block's tail, ReLU(BN(y) + shortcut), has programs of its own.
+        const shortcut = tf.tensor4d(randomValues(rng, y.size), y.shape);
+        const z = fusedBatchNorm(y, g2 as tf.Tensor1D, zeros(w2), { ...bn, relu: true, shortcut }).y;
+        return tf.sum(tf.square(z));
       };
       tf.grads(loss)([f1, f2, ones(w1), ones(w2)]);
     });
@@ -74,9 +77,11 @@ describe('pipeline sharing', () => {
     it(`dispatches the same ${adapter === 'gpu' ? "GPU-split" : 'SwiftShader-split'} pipelines of ours for every channel count and shape`, () => {
       setAdapterClass(adapter);
       const first = ourPipelineKeys(NETS[0]);
-      // Partial sums (statistics, gradient), apply, dx; filter gradient and its reduce.
+      // Partial sums (statistics, gradient, the tail's gradient), apply and dx with and without
+      // a shortcut; filter gradient and its reduce.
       expect([...first].map((k) => k.split('_')[0]).sort()).toEqual([
-        'tlBatchNormApply', 'tlBatchNormGradInput', 'tlBatchNormPartial', 'tlBatchNormPartial',
+        'tlBatchNormApply', 'tlBatchNormApplyAdd', 'tlBatchNormGradInput', 'tlBatchNormGradInputGiven',
+        'tlBatchNormPartial', 'tlBatchNormPartial', 'tlBatchNormPartial',
         'tlConv2DBackpropFilterPartial', 'tlSplitKReduce',
       ]);
       const all = new Set(first);
