@@ -6,11 +6,11 @@ import { DEFAULT_BENCH } from './runBench';
 const from = (settings: Record<string, string>) => parseBenchOptions((k) => settings[k]);
 
 describe('parseBenchOptions', () => {
-  it('defaults to ResNet-20/56 at batch 128/512, both kernel sets', () => {
+  it('defaults to ResNet-20/56 at batch 128/512, all three kernel sets', () => {
     const o = from({});
     expect(o.depths).toEqual([20, 56]);
     expect(o.batches).toEqual([128, 512]);
-    expect(o.modes).toEqual(['custom', 'stock']);
+    expect(o.modes).toEqual(['compiled', 'custom', 'stock']);
     expect(o.profile).toBe(DEFAULT_BENCH.profile);
     expect(o.fp16).toBe(false);
   });

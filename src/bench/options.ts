@@ -25,7 +25,7 @@ function one(key: string, value: string | undefined, fallback: number, allowZero
 /** Options from settings looked up by key; throws with the key's name on a bad value. */
 export function parseBenchOptions(get: (key: BenchKey) => string | undefined): Omit<BenchOptions, 'log'> {
   const modes = (get('modes') ?? DEFAULT_BENCH.modes.join(',')).split(',') as KernelMode[];
-  if (modes.some((m) => m !== 'custom' && m !== 'stock')) throw new Error(`modes: expected custom and/or stock, got '${get('modes')}'`);
+  if (modes.some((m) => m !== 'compiled' && m !== 'custom' && m !== 'stock')) throw new Error(`modes: expected some of compiled, custom and stock, got '${get('modes')}'`);
   const depths = get('depth') ? list('depth', get('depth') as string) : DEFAULT_BENCH.depths;
   const bad = depths.find((d) => !Number.isInteger(d) || (d - 2) % 6 !== 0);
   if (bad !== undefined) throw new Error(`depth: CIFAR ResNets have depth 6n+2 (8, 14, 20, 56, …), got ${bad}`);

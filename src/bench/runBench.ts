@@ -22,6 +22,7 @@ import { createModel, disposeModel } from '../engine/model';
 import { createRng } from '../engine/rng';
 import { createTrainStep } from '../engine/train/step';
 import { fp16 } from '../engine/tricks/fp16';
+import type { CompiledStepInfo } from '../engine/train/compiledStep';
 import { createTrickStreams, resolveTricks } from '../engine/tricks/resolve';
 import { countDispatches } from './dispatchCounter';
 import { profileKernels, type KernelTime } from './profileKernels';
@@ -71,7 +72,7 @@ export const DEFAULT_BENCH: BenchOptions = {
   resolution: 32,
   steps: 10,
   warmup: 3,
-  modes: ['custom', 'stock'],
+  modes: ['compiled', 'custom', 'stock'],
   profile: true,
   microBatch: 128,
   train: true,
@@ -147,6 +148,8 @@ type StepOutput = { loss: tf.Scalar; correct: tf.Scalar };
 interface BenchStep {
   /** One training step on `fed`, or on the configuration's resident seeded random batch. */
   run(fed?: { x: tf.Tensor4D; targets: tf.Tensor2D }): StepOutput;
+  /** The compiled step's path and counts (the 'compiled' kernel set only). */
+  info(): CompiledStepInfo | undefined;
   dispose(): void;
 }
 
@@ -161,6 +164,7 @@ function buildStep(depth: number, batch: number, mode: KernelMode, opts: BenchOp
   const data = randomBatch(rng.fork('data'), batch, opts.resolution, numClasses);
   return {
     run: (fed) => step.run(fed ?? data, config.optim.lr),
+    info: () => step.info,
     dispose: () => {
       tf.dispose([data.x, data.targets]);
       step.dispose();
@@ -242,8 +246,18 @@ async function timeTraining(depth: number, batch: number, mode: KernelMode, opts
       gpuMsPerStep = typeof timing.kernelMs === 'number' ? timing.kernelMs : null;
     }
     const counted = countDispatches(discard);
-    const byProgram = [...counted.byProgram.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
-    const topKernels = opts.profile ? (await profileKernels(discard)).slice(0, 8) : [];
+    let byProgram = [...counted.byProgram.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+    // A replayed step dispatches nothing through tfjs: its counts are the graph's.
+    const info = step.info();
+    if (info?.mode === 'compiled' && info.stats) {
+      counted.total = info.stats.dispatches;
+      counted.pipelines = info.stats.pipelines;
+      byProgram = info.stats.byProgram.slice(0, 10);
+      gpuMsPerStep = null;
+    } else if (mode === 'compiled') {
+      throw new Error(`depth ${depth} batch ${batch}: the compiled step ran ${info?.note ?? 'op by op'}`);
+    }
+    const topKernels = opts.profile && mode !== 'compiled' ? (await profileKernels(discard)).slice(0, 8) : [];
     return {
       depth, batch, mode,
       msPerStep: ms, imagesPerSecond: (1000 * batch) / ms, hostMsPerStep: hostMs / opts.steps, gpuMsPerStep,
@@ -270,14 +284,20 @@ async function benchConfiguration(depth: number, batch: number, opts: BenchOptio
     log(`  ${p.compile.pipelines} pipelines in ${p.compile.ms.toFixed(0)} ms; losses ${p.losses.map((l) => l.toFixed(5)).join(', ')}`);
     prepared.set(mode, p);
   }
-  const custom = prepared.get('custom');
+  // Ours (op by op, and compiled: its steps 3–5 are replays) against stock, before any timing.
   const stock = prepared.get('stock');
-  const sameLoss = custom && stock ? checkSameLoss(custom.losses, stock.losses, `ResNet-${depth} batch ${batch}${opts.fp16 ? ' FP16' : ''}`, sameLossTolerance(opts.fp16)) : null;
-  if (sameLoss) log(`  custom and stock losses agree over ${SAME_LOSS_STEPS} steps (max |Δ| ${sameLoss.maxAbsDiff.toExponential(2)})`);
+  const sameLoss = new Map<KernelMode, SameLossResult>();
+  for (const mode of opts.modes) {
+    const ours = prepared.get(mode);
+    if (mode === 'stock' || !ours || !stock) continue;
+    const result = checkSameLoss(ours.losses, stock.losses, `ResNet-${depth} batch ${batch}${opts.fp16 ? ' FP16' : ''} ${mode}`, sameLossTolerance(opts.fp16));
+    sameLoss.set(mode, result);
+    log(`  ${mode} and stock losses agree over ${SAME_LOSS_STEPS} steps (max |Δ| ${result.maxAbsDiff.toExponential(2)})`);
+  }
   const rows: TrainRow[] = [];
   for (const mode of opts.modes) {
     log(`ResNet-${depth}, batch ${batch}, ${mode} kernels: timing…`);
-    const row = await timeTraining(depth, batch, mode, opts, prepared.get(mode) as Prepared, sameLoss);
+    const row = await timeTraining(depth, batch, mode, opts, prepared.get(mode) as Prepared, sameLoss.get(mode) ?? null);
     log(`  ${row.msPerStep.toFixed(1)} ms/step, ${row.imagesPerSecond.toFixed(1)} img/s, host ${row.hostMsPerStep.toFixed(1)} ms/step, ${row.dispatchesPerStep} dispatches/step`);
     rows.push(row);
   }

@@ -27,7 +27,7 @@ import { loadBenchData } from '../node/benchData';
 import { errorMessage } from '../engine/errorMessage';
 
 const USAGE = `usage: npm run bench -- [--depth 20,56] [--batch 128,512] [--width 1] [--resolution 32]
-  [--steps 10] [--warmup 3] [--micro-batch 128] [--modes custom,stock] [--no-profile] [--no-train] [--fp16]
+  [--steps 10] [--warmup 3] [--micro-batch 128] [--modes compiled,custom,stock] [--no-profile] [--no-train] [--fp16]
   [--json out.json] [--data PATH [--input device|host]]
   --micro-batch 0 skips the kernel micro-benchmarks; --no-train runs only them; --fp16 trains with
   the FP16 trick (emulated half precision, dynamic loss scaling)

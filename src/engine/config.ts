@@ -99,7 +99,7 @@ export interface RunConfig {
   /** Progress event every N steps (the only time the loss is read back from the GPU). */
   logEvery: number;
   backend: 'auto' | BackendName;
-  /** 'custom': our WGSL kernels for the hot ops on WebGPU; 'stock': tfjs's own kernels. */
+  /** 'compiled': our WGSL kernels, each step replayed from a capture; 'custom': ours op by op; 'stock': tfjs's own. */
   kernels: KernelSet;
 }
 

@@ -19,7 +19,7 @@ describe('the config field table', () => {
         data: { dataset: 'synthetic', trainLimit: null, valLimit: null, valFraction: 0.1, resolution: 32, augment: { crop: true, padding: 4, flip: true } },
         optim: { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-4, batchSize: 128 },
         schedule: { kind: 'step', milestones: [0.5, 0.75], gamma: 0.1 },
-        run: { epochs: 30, seed: 1, logEvery: 10, backend: 'auto', kernels: 'custom' },
+        run: { epochs: 30, seed: 1, logEvery: 10, backend: 'auto', kernels: 'compiled' },
         tricks: {},
       }),
     );

@@ -163,7 +163,7 @@ export const CONFIG_FIELDS: { [P in ConfigPath]: FieldSpecFor<ValueAt<BaseConfig
     choices: choices(['auto', 'Best available'], ['webgpu', 'WebGPU'], ['webgl', 'WebGL'], ['cpu', 'CPU']),
     label: 'Backend',
   },
-  'run.kernels': { kind: 'choice', default: 'custom', choices: choices(['custom', 'Trick Lab WGSL'], ['stock', 'tfjs stock']), label: 'GPU kernels', help: 'WebGPU only' },
+  'run.kernels': { kind: 'choice', default: 'compiled', choices: choices(['compiled', 'Trick Lab WGSL, compiled step'], ['custom', 'Trick Lab WGSL, op by op'], ['stock', 'tfjs stock']), label: 'GPU kernels', help: 'WebGPU only' },
 };
 
 /** The spec of one path, as the common union (for code that handles every kind). */

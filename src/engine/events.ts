@@ -27,6 +27,11 @@ export interface StepEvent {
   lr: number;
   imagesPerSecond: number;
   elapsedSeconds: number;
+  /**
+   * How the latest step ran on the GPU, one line: "compiled: 218 dispatches, 36 pipelines in one
+   * command buffer" or "op-by-op: <why>" (train/compiledStep.ts); absent for the other kernel sets.
+   */
+  stepPath?: string;
 }
 
 /** After every epoch: training means and the held-out evaluation. */

@@ -58,6 +58,11 @@ export function RunProgress({ phase, lastStep, lastEpoch, totalEpochs, status, c
           <dd data-testid="progress-eta">{eta === null ? '–' : formatDuration(eta)}</dd>
         </div>
       </dl>
+      {lastStep?.stepPath ? (
+        <p className="step-path" data-testid="step-path" title="How each training step runs on the GPU: compiled (captured once, replayed as one command buffer) or op by op, and why">
+          {lastStep.stepPath}
+        </p>
+      ) : null}
     </div>
   );
 }

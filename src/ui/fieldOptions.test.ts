@@ -28,7 +28,7 @@ describe('numberOptions', () => {
 
 describe('choiceOptions', () => {
   it('shows an unknown kernel set as its own option', () => {
-    expect(labels(choiceOptions(CONFIG_FIELDS['run.kernels'], 'custom'))).toEqual(['Trick Lab WGSL', 'tfjs stock']);
-    expect(labels(choiceOptions(CONFIG_FIELDS['run.kernels'], 'other' as 'custom'))).toEqual(['Trick Lab WGSL', 'tfjs stock', 'other (from the config)']);
+    expect(labels(choiceOptions(CONFIG_FIELDS['run.kernels'], 'custom'))).toEqual(['Trick Lab WGSL, compiled step', 'Trick Lab WGSL, op by op', 'tfjs stock']);
+    expect(labels(choiceOptions(CONFIG_FIELDS['run.kernels'], 'other' as 'custom'))).toEqual(['Trick Lab WGSL, compiled step', 'Trick Lab WGSL, op by op', 'tfjs stock', 'other (from the config)']);
   });
 });

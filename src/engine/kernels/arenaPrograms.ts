@@ -25,6 +25,8 @@ class ArenaProgram implements WebGPUProgram {
   dispatchLayout = { x: [0] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+  /** The learning rate changes every step: a captured step (capture.ts) writes it per replay. */
+  stepScalars?: Readonly<Record<string, number>>;
 
   /** `count` = elements per half of the arena (N or M); the arena has 2·count. */
   constructor(
@@ -38,6 +40,7 @@ class ArenaProgram implements WebGPUProgram {
     this.outputShape = [2 * count];
     this.dispatch = [ceilDiv(Math.max(1, count), WORKGROUP), 1, 1];
     this.shaderKey = `tlArena_${mode}_${nesterov}_${gated}_${scaled}`;
+    if (mode === 'sgd') this.stepScalars = { lr: 0 };
   }
 
   getUserCode(): string {

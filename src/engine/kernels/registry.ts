@@ -25,8 +25,11 @@ import type { WebGPUBackend } from './program';
 
 const BACKEND = 'webgpu';
 
-/** A run's kernel set: 'custom' = ours for the hot ops on WebGPU, 'stock' = tfjs's own kernels. */
-export type KernelSet = 'custom' | 'stock';
+/**
+ * A run's kernel set: 'compiled' = ours, with each training step captured once and replayed
+ * (train/compiledStep.ts); 'custom' = ours, op by op; 'stock' = tfjs's own kernels.
+ */
+export type KernelSet = 'compiled' | 'custom' | 'stock';
 
 /** Names of our kernels (inputs and attrs are documented on each config below). */
 export const CONV2D_KERNEL = 'TrickLabConv2D';
@@ -50,9 +53,9 @@ export const ZERO_PAD_SHORTCUT_KERNEL = 'TrickLabZeroPadShortcut';
 export const ZERO_PAD_SHORTCUT_GRAD_KERNEL = 'TrickLabZeroPadShortcutGrad';
 export const ZERO_PAD_SHORTCUT_TEE_KERNEL = 'TrickLabZeroPadShortcutTee';
 
-/** Whether a call made with `kernels` runs ours: the 'custom' set on the webgpu backend. */
+/** Whether a call made with `kernels` runs ours: the 'compiled' or 'custom' set on the webgpu backend. */
 export function usesCustomKernels(kernels: KernelSet): boolean {
-  return kernels === 'custom' && tf.getBackend() === BACKEND;
+  return kernels !== 'stock' && tf.getBackend() === BACKEND;
 }
 
 interface KernelArgs {

@@ -13,6 +13,7 @@ import type { Batch, Numerics, TrickRuntime } from '../tricks/types';
 import { TRICKS } from '../tricks/registry';
 import { countCorrect, countTopK, softCrossEntropy } from './losses';
 import { createSgd, type Sgd } from './optimizer';
+import { compileTrainStep, type CompiledStepInfo } from './compiledStep';
 
 /** Device-side sums from a step or an evaluation batch (the caller disposes them). */
 export interface StepOutput {
@@ -56,8 +57,20 @@ export interface TrainStepOptions {
   runtime: StepRuntime;
 }
 
-/** Builds the step for a model and config; initialisation tricks run here, once. */
-export function createTrainStep(opts: TrainStepOptions): TrainStep {
+/**
+ * Builds the step for a model and config; initialisation tricks run here, once. With the
+ * 'compiled' kernel set the step is captured and replayed on WebGPU (compiledStep.ts); `info`
+ * then says whether it is and why not.
+ */
+export function createTrainStep(opts: TrainStepOptions): TrainStep & { readonly info?: CompiledStepInfo } {
+  const step = createOpByOpStep(opts);
+  if (opts.config.run.kernels !== 'compiled') return step;
+  const { model } = opts;
+  return compileTrainStep(step, () => [...model.params.map((p) => p.variable), ...model.buffers, ...step.state]);
+}
+
+/** The step as tfjs ops and our kernels, dispatched one by one. */
+function createOpByOpStep(opts: TrainStepOptions): TrainStep {
   const { model, config } = opts;
   const tricks = opts.tricks ?? resolveTricks(config, TRICKS);
   const { streams, ...shared } = opts.runtime;

@@ -199,6 +199,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
             lr,
             imagesPerSecond: (windowSteps * config.optim.batchSize) / Math.max(1e-9, (now - windowStart) / 1000),
             elapsedSeconds: (now - t0) / 1000,
+            ...(step.info ? { stepPath: step.info.note } : {}),
           };
           windowLoss.dispose();
           windowLoss = tf.scalar(0);

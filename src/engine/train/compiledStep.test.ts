@@ -1,0 +1,198 @@
+/**
+ * The compiled step (compiledStep.ts) against the op-by-op step it captures, on Dawn in Node:
+ * for every lever of the CIFAR ResNet and with every trick on, the same losses step by step
+ * (relative 1e-3 over 20 steps for the default network) and the same weights, momentum and
+ * running statistics after each of the first steps (relative 1e-4: they differ only if one
+ * step's gradient does), with a learning rate that changes every step. It also checks that the
+ * steps after the captured second one replay (no tfjs dispatch), that the tensor count stays
+ * flat, and that a checkpoint restored from outside (new variable buffers) is noticed and
+ * recaptured.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { countDispatches } from '../../bench/dispatchCounter';
+import { makeConfig, type DeepPartial, type ExperimentConfig } from '../config';
+import { createModel, disposeModel, readWeights } from '../model';
+import { createTeacher } from '../model/teacher';
+import { createRng } from '../rng';
+import { createTrickStreams } from '../tricks/resolve';
+import { compileTrainStep, type CompiledTrainStep } from './compiledStep';
+import { createTrainStep, type TrainStep } from './step';
+import { compare, randomValues, useWebGPU } from '../../../test/support/testEnv';
+
+useWebGPU();
+
+const BATCH = 4;
+const SIZE = 8;
+const CLASSES = 10;
+const on = { enabled: true, params: {} };
+/** Every trick but FP16 (tested on its own below). */
+const ALL_TRICKS = {
+  linearScaling: on, warmup: on, zeroGamma: on, noBiasDecay: on, cosine: on,
+  labelSmoothing: on, distillation: on, mixup: on, cutmix: on,
+};
+
+function configFor(patch: DeepPartial<ExperimentConfig>): ExperimentConfig {
+  return makeConfig({
+    ...patch,
+    model: { depth: 8, widthMultiplier: 0.25, ...patch.model },
+    data: { resolution: SIZE },
+    optim: { batchSize: BATCH, nesterov: true },
+    run: { kernels: 'custom', epochs: 3 },
+  });
+}
+
+/** A model and its step (compiled or not), fed the same seeded batches. */
+function build(config: ExperimentConfig, compiled: boolean) {
+  const model = createModel(config.model, CLASSES, createRng(3));
+  const teacherModel = configFor({}).model;
+  const teacherWeights = (() => {
+    const m = createModel(teacherModel, CLASSES, createRng(9));
+    const w = m.params.map((p) => p.variable.dataSync() as Float32Array);
+    const b = m.buffers.map((v) => v.dataSync() as Float32Array);
+    disposeModel(m);
+    return [...w, ...b];
+  })();
+  const teacher = config.tricks.distillation?.enabled ? createTeacher(teacherModel, teacherWeights, CLASSES) : null;
+  const inner = createTrainStep({ model, config, runtime: { config, numClasses: CLASSES, streams: createTrickStreams(createRng(4)), teacher: teacher?.logits } });
+  const step: TrainStep | CompiledTrainStep = compiled ? compileTrainStep(inner, () => [...model.params.map((p) => p.variable), ...model.buffers, ...inner.state]) : inner;
+  return {
+    step,
+    /** One step on seeded batch i at learning rate lr: the loss and the dispatches tfjs recorded. */
+    async run(i: number, lr: number): Promise<{ loss: number; dispatches: number }> {
+      const x = tf.tensor4d(randomValues(createRng(100 + i), BATCH * SIZE * SIZE * 3), [BATCH, SIZE, SIZE, 3]);
+      const targets = tf.tidy(() => tf.oneHot(tf.tensor1d([i % 10, (3 * i) % 10, (7 * i + 1) % 10, 9], 'int32'), CLASSES).toFloat() as tf.Tensor2D);
+      const prepared = step.prepare({ x, targets });
+      let loss: tf.Scalar | null = null;
+      // Only the step itself: the batch tricks (prepare) run as tfjs ops either way.
+      const { total } = countDispatches(() => {
+        const out = step.run(prepared, lr);
+        out.correct.dispose();
+        loss = out.loss;
+      });
+      tf.dispose([x, targets, prepared.x, prepared.targets]);
+      const l = loss as unknown as tf.Scalar;
+      const value = (await l.data())[0];
+      l.dispose();
+      return { loss: value, dispatches: total };
+    },
+    async values(): Promise<Float32Array[]> {
+      const vars = await Promise.all(inner.state.map(async (v) => new Float32Array(await v.data())));
+      return [...(await readWeights(model)), ...vars];
+    },
+    model,
+    dispose() {
+      step.dispose();
+      teacher?.dispose();
+      disposeModel(model);
+    },
+  };
+}
+
+const lrAt = (i: number) => 0.1 * (1 - i / 40);
+
+function expectClose(got: Float32Array[], want: Float32Array[], rtol: number, what: string): void {
+  expect(got.length).toBe(want.length);
+  want.forEach((w, i) => {
+    const { worst, maxAbs } = compare(got[i], w, 1e-6, rtol);
+    expect(worst, `${what}, tensor ${i}: max abs error ${maxAbs}`).toBeLessThanOrEqual(1);
+  });
+}
+
+/** Runs `steps` steps of both; compares losses and, for the first `compareValues` steps, every value. */
+async function matchOpByOp(config: ExperimentConfig, steps: number, compareValues: number): Promise<CompiledTrainStep> {
+  const ref = build(config, false);
+  const ours = build(config, true);
+  const compiled = ours.step as CompiledTrainStep;
+  try {
+    for (let i = 0; i < steps; i++) {
+      const want = await ref.run(i, lrAt(i));
+      const got = await ours.run(i, lrAt(i));
+      expect(Math.abs(got.loss - want.loss), `step ${i}: loss ${got.loss} vs ${want.loss}`).toBeLessThanOrEqual(1e-3 * Math.abs(want.loss));
+      if (i > 1) expect(got.dispatches, `step ${i} replays (${compiled.info.note})`).toBe(0);
+      if (i < compareValues) expectClose(await ours.values(), await ref.values(), 1e-4, `after step ${i}`);
+    }
+    expect(compiled.info.mode).toBe('compiled');
+    return compiled;
+  } finally {
+    ref.dispose();
+    ours.dispose();
+  }
+}
+
+describe('compiled training step', () => {
+  it('matches the op-by-op step for 20 steps of the default network, with a changing learning rate', async () => {
+    const before = tf.memory().numTensors;
+    const compiled = await matchOpByOp(configFor({}), 20, 4);
+    expect(compiled.info.stats?.dispatches).toBeGreaterThan(20);
+    expect(compiled.info.note).toMatch(/^compiled: \d+ dispatches/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('matches with every trick on but FP16', async () => {
+    await matchOpByOp(configFor({ tricks: ALL_TRICKS }), 5, 5);
+  });
+
+  const levers: [string, DeepPartial<ExperimentConfig>][] = [
+    ['swish', { model: { activation: 'swish' } }],
+    ['gelu and SE', { model: { activation: 'gelu', se: true } }],
+    ['no skip connections', { model: { skipConnections: false } }],
+    ['option B shortcuts with ResNet-D', { model: { shortcut: 'projection', resnetD: true } }],
+    ['width ×0.5', { model: { widthMultiplier: 0.5 } }],
+  ];
+  for (const [name, patch] of levers) {
+    it(`matches with ${name}`, async () => {
+      await matchOpByOp(configFor(patch), 4, 4);
+    });
+  }
+
+  it('runs FP16 op by op and says why', async () => {
+    const config = configFor({ tricks: { fp16: on } });
+    const ref = build(config, false);
+    const ours = build(config, true);
+    try {
+      // Op by op, a capture that finds new buffers, op by op, a second such capture: given up.
+      for (let i = 0; i < 5; i++) {
+        const want = await ref.run(i, lrAt(i));
+        const got = await ours.run(i, lrAt(i));
+        expect(got.loss).toBe(want.loss);
+        expect(got.dispatches).toBeGreaterThan(0);
+      }
+      expectClose(await ours.values(), await ref.values(), 0, 'FP16 op by op');
+      const info = (ours.step as CompiledTrainStep).info;
+      expect(info.mode).toBe('op-by-op');
+      expect(info.note).toMatch(/^op-by-op: .*new buffers/);
+    } finally {
+      ref.dispose();
+      ours.dispose();
+    }
+  });
+
+  it('recaptures after a variable is assigned from outside (a restored checkpoint)', async () => {
+    const config = configFor({});
+    const ref = build(config, false);
+    const ours = build(config, true);
+    try {
+      for (let i = 0; i < 2; i++) {
+        await ref.run(i, lrAt(i));
+        await ours.run(i, lrAt(i));
+      }
+      // Both get the same new weights for their first parameter, in a new buffer.
+      for (const b of [ref, ours]) {
+        const v = b.model.params[0].variable;
+        v.assign(tf.tidy(() => tf.mul(v, 0.5)));
+      }
+      // Op by op, captured, then replayed again.
+      for (let i = 2; i < 5; i++) {
+        const want = await ref.run(i, lrAt(i));
+        const got = await ours.run(i, lrAt(i));
+        expect(got.dispatches > 0, `step ${i}: ${got.dispatches} tfjs dispatches`).toBe(i < 4);
+        expect(Math.abs(got.loss - want.loss)).toBeLessThanOrEqual(1e-3 * Math.abs(want.loss));
+      }
+      expectClose(await ours.values(), await ref.values(), 1e-4, 'after the recapture');
+    } finally {
+      ref.dispose();
+      ours.dispose();
+    }
+  });
+});
