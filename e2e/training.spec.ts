@@ -1,5 +1,6 @@
-// A tiny run on the embedded data: the charts fill, Pause holds the step counter, Resume moves
-// it on, Stop ends the run as 'stopped'.
+// A tiny run on the embedded data: the charts fill, each step replays a compiled capture (the
+// progress says so), Pause holds the step counter, Resume moves it on, Stop ends the run as
+// 'stopped'.
 import { expect, test } from './fixtures';
 
 test('trains, pauses, resumes and stops a tiny run', async ({ app }) => {
@@ -9,6 +10,7 @@ test('trains, pauses, resumes and stops a tiny run', async ({ app }) => {
   await app.expectChartFilled('loss-chart', 2, 150_000);
   await expect(app.imagesPerSecond).toHaveText(/\d img\/s/);
   await expect(app.eta).toHaveText(/^\d+ (s|min \d\d s|h \d\d min)$/);
+  await expect(app.page.getByTestId('step-path')).toHaveText(/^compiled: \d+ dispatches, \d+ pipelines in one command buffer$/);
 
   await app.pauseButton.click();
   await app.expectPhase('paused');
