@@ -81,7 +81,7 @@ export function formatReport(report: BenchReport): string {
   if (report.micro.length) parts.push('Kernel micro-benchmarks (wall clock per call)', microTable(report.micro));
   if (report.training.length) {
     parts.push(
-      'Training step (createModel + createTrainStep); host = time to enqueue a step, GPU = timestamp queries (not taken inside a compiled step\'s replay), pipelines compiled = created before the first step (shared ones come from the cache); compiled = each step replays a capture of the custom kernels\' step (one command buffer)',
+      'Training step (createModel + createTrainStep); host = time to enqueue a step, GPU = timestamp queries (a compiled step writes its own around its replay), pipelines compiled = created before the first step (shared ones come from the cache); compiled = each step replays a capture of the custom kernels\' step (one command buffer)',
       trainingTable(report.training),
     );
     if (report.training.some((r) => r.sameLoss)) parts.push(sameLossLines(report.training, o.fp16));

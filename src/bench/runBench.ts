@@ -150,6 +150,8 @@ interface BenchStep {
   run(fed?: { x: tf.Tensor4D; targets: tf.Tensor2D }): StepOutput;
   /** The compiled step's path and counts (the 'compiled' kernel set only). */
   info(): CompiledStepInfo | undefined;
+  /** One step timed on the GPU by the compiled step's own timestamps (null where it cannot). */
+  timed(): Promise<number | null>;
   dispose(): void;
 }
 
@@ -165,6 +167,12 @@ function buildStep(depth: number, batch: number, mode: KernelMode, opts: BenchOp
   return {
     run: (fed) => step.run(fed ?? data, config.optim.lr),
     info: () => step.info,
+    timed: async () => {
+      if (!step.runTimed) return null;
+      const { out, gpuMs } = step.runTimed(data, config.optim.lr);
+      tf.dispose([out.loss, out.correct]);
+      return gpuMs;
+    },
     dispose: () => {
       tf.dispose([data.x, data.targets]);
       step.dispose();
@@ -255,7 +263,8 @@ async function timeTraining(depth: number, batch: number, mode: KernelMode, opts
       counted.total = info.stats.dispatches;
       counted.pipelines = info.stats.pipelines;
       byProgram = info.stats.byProgram.slice(0, 10);
-      gpuMsPerStep = null;
+      // tfjs's timers see no kernel of a replay: the replay writes its own timestamps.
+      gpuMsPerStep = hasTimestamps() ? await step.timed() : null;
     } else if (mode === 'compiled') {
       throw new Error(`depth ${depth} batch ${batch}: the compiled step ran ${info?.note ?? 'op by op'}`);
     }

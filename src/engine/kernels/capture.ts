@@ -99,8 +99,10 @@ export interface CommandGraph {
   /**
    * Replays the captured work after tfjs's pending work: `scalars` gives every step scalar's
    * value; `before` and `after` add copies (inputs in, outputs out) to the same command buffer.
+   * With `timestamps` (a 'timestamp' query set of 2), the replay's first compute pass writes
+   * query 0 as it begins and its last writes query 1 as it ends (the caller resolves them in `after`).
    */
-  replay(scalars: Readonly<Record<string, number>>, before?: (encoder: GPUCommandEncoder) => void, after?: (encoder: GPUCommandEncoder) => void): void;
+  replay(scalars: Readonly<Record<string, number>>, before?: (encoder: GPUCommandEncoder) => void, after?: (encoder: GPUCommandEncoder) => void, timestamps?: GPUQuerySet): void;
   dispose(): void;
 }
 
@@ -384,12 +386,14 @@ function buildGraph(b: BackendInternals, commands: Command[], owned: Set<GPUBuff
     ownedBytes: [...owned].reduce((s, buffer) => s + buffer.size, 0),
   };
   const scalarValue = new Float32Array(1);
+  // Compute passes a replay makes: runs of dispatches between copies.
+  const passCount = commands.filter((c, i) => c.kind === 'dispatch' && (i === 0 || commands[i - 1].kind === 'copy')).length;
 
   return {
     stats,
     scalarNames: [...slots.keys()],
     valid: () => isValid && !disposed,
-    replay(scalars, before, after) {
+    replay(scalars, before, after, timestamps) {
       if (!isValid || disposed) throw new Error('compiled step: replaying a graph whose buffers are gone');
       b.endComputePassEncoder();
       if (b.commandEncoder) b.submitQueue();
@@ -403,6 +407,15 @@ function buildGraph(b: BackendInternals, commands: Command[], owned: Set<GPUBuff
       before?.(encoder);
       let pass: GPUComputePassEncoder | null = null;
       let d = 0;
+      let passes = 0;
+      const begin = (): GPUComputePassEncoder => {
+        const first = passes === 0;
+        const last = ++passes === passCount;
+        if (!timestamps || !(first || last)) return encoder.beginComputePass();
+        return encoder.beginComputePass({
+          timestampWrites: { querySet: timestamps, ...(first ? { beginningOfPassWriteIndex: 0 } : {}), ...(last ? { endOfPassWriteIndex: 1 } : {}) },
+        });
+      };
       for (const c of commands) {
         if (c.kind === 'copy') {
           pass?.end();
@@ -410,7 +423,7 @@ function buildGraph(b: BackendInternals, commands: Command[], owned: Set<GPUBuff
           encoder.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.size);
           continue;
         }
-        pass ??= encoder.beginComputePass();
+        pass ??= begin();
         pass.setPipeline(c.pipeline);
         pass.setBindGroup(0, bindGroups[d++]);
         pass.dispatchWorkgroups(...c.workgroups);

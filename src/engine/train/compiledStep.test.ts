@@ -146,6 +146,32 @@ describe('compiled training step', () => {
     });
   }
 
+  it('times a replayed step on the GPU where the device has timestamp queries, and the step is an ordinary one', async () => {
+    const config = configFor({});
+    const ref = build(config, false);
+    const ours = build(config, true);
+    try {
+      for (let i = 0; i < 3; i++) {
+        await ref.run(i, lrAt(i));
+        await ours.run(i, lrAt(i));
+      }
+      const x = tf.tensor4d(randomValues(createRng(7), BATCH * SIZE * SIZE * 3), [BATCH, SIZE, SIZE, 3]);
+      const targets = tf.tidy(() => tf.oneHot(tf.tensor1d([1, 2, 3, 4], 'int32'), CLASSES).toFloat() as tf.Tensor2D);
+      const want = ref.step.run({ x, targets }, 0.05);
+      const { out, gpuMs } = (ours.step as CompiledTrainStep).runTimed({ x, targets }, 0.05);
+      expect((await out.loss.data())[0]).toBeCloseTo((await want.loss.data())[0], 5);
+      const ms = await gpuMs;
+      const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+      if (device.features.has('timestamp-query')) expect(ms).toBeGreaterThan(0);
+      else expect(ms).toBeNull();
+      tf.dispose([x, targets, want.loss, want.correct, out.loss, out.correct]);
+      expectClose(await ours.values(), await ref.values(), 1e-4, 'after the timed step');
+    } finally {
+      ref.dispose();
+      ours.dispose();
+    }
+  });
+
   it('runs FP16 op by op and says why', async () => {
     const config = configFor({ tricks: { fp16: on } });
     const ref = build(config, false);

@@ -34,6 +34,11 @@ export interface CompiledStepInfo {
 export interface CompiledTrainStep extends TrainStep {
   /** The latest step's path. */
   readonly info: CompiledStepInfo;
+  /**
+   * One step as `run`, timed on the GPU with timestamp queries when it replays a capture and the
+   * device has 'timestamp-query': `gpuMs` resolves with the step's GPU milliseconds, else null.
+   */
+  runTimed(batch: Batch, lr: number): { out: StepOutput; gpuMs: Promise<number | null> };
 }
 
 interface Captured {
@@ -95,7 +100,7 @@ export function compileTrainStep(inner: TrainStep, persistent: () => readonly tf
     return { loss: tf.keep(copyOf(backend, c.loss)) as tf.Scalar, correct: tf.keep(copyOf(backend, c.correct)) as tf.Scalar };
   };
 
-  const replay = (c: Captured, batch: Batch, lr: number): StepOutput => {
+  const replay = (c: Captured, batch: Batch, lr: number, timer: GpuTimer | null = null): StepOutput => {
     const { backend } = c;
     const inputs = [batch.x, batch.targets].map((t) => bufferOf(backend, t));
     // Kept, as the op-by-op step keeps its outputs: the caller may step inside a tidy.
@@ -109,7 +114,9 @@ export function compileTrainStep(inner: TrainStep, persistent: () => readonly tf
       (encoder) => {
         encoder.copyBufferToBuffer(bufferOf(backend, c.loss), 0, bufferOf(backend, outputs[0]), 0, c.loss.size * BYTES);
         encoder.copyBufferToBuffer(bufferOf(backend, c.correct), 0, bufferOf(backend, outputs[1]), 0, c.correct.size * BYTES);
+        timer?.resolve(encoder);
       },
+      timer?.querySet,
     );
     // The replay wrote the weights' buffers in place: a CPU copy cached by an earlier read is stale.
     for (const t of persistent()) {
@@ -118,6 +125,8 @@ export function compileTrainStep(inner: TrainStep, persistent: () => readonly tf
     }
     return { loss: outputs[0] as tf.Scalar, correct: outputs[1] as tf.Scalar };
   };
+
+  const replayable = (c: Captured, backend: WebGPUBackend): boolean => c.backend === backend && c.graph.valid() && persistent().every((t, i) => t.dataId === c.ids[i]);
 
   return {
     prepare: (batch) => inner.prepare(batch),
@@ -131,14 +140,21 @@ export function compileTrainStep(inner: TrainStep, persistent: () => readonly tf
     get info() {
       return info;
     },
+    runTimed(batch, lr) {
+      const backend = tf.getBackend() === 'webgpu' ? (tf.backend() as unknown as WebGPUBackend) : null;
+      const c = backend && !blocked ? captures.get(keyOf(backend, batch)) : undefined;
+      if (!backend || !c || !replayable(c, backend) || !backend.device.features.has('timestamp-query')) return { out: this.run(batch, lr), gpuMs: Promise.resolve(null) };
+      const timer = createGpuTimer(backend.device);
+      const out = replay(c, batch, lr, timer);
+      return { out, gpuMs: timer.read() };
+    },
     run(batch, lr) {
       if (tf.getBackend() !== 'webgpu') return opByOp(`the ${tf.getBackend()} backend runs tfjs ops`, batch, lr);
       if (blocked) return opByOp(blocked, batch, lr);
       const backend = tf.backend() as unknown as WebGPUBackend;
-      // tfjs may keep a float32 tensor in an int32 buffer (a cast that changed no bits): part of the key.
-      const key = [batch.x, batch.targets].map((t) => `${t.shape.join('x')}:${t.dtype}:${storedDtype(backend, t)}`).join('|');
+      const key = keyOf(backend, batch);
       const c = captures.get(key);
-      if (c && c.backend === backend && c.graph.valid() && persistent().every((t, i) => t.dataId === c.ids[i])) {
+      if (c && replayable(c, backend)) {
         info = { mode: 'compiled', note: info.mode === 'compiled' ? info.note : `compiled: ${c.graph.stats.dispatches} dispatches, ${c.graph.stats.pipelines} pipelines in one command buffer`, stats: c.graph.stats };
         return replay(c, batch, lr);
       }
@@ -159,6 +175,54 @@ export function compileTrainStep(inner: TrainStep, persistent: () => readonly tf
       for (const c of captures.values()) release(c);
       captures.clear();
       inner.dispose();
+    },
+  };
+}
+
+/** A capture's key: the batch's shapes and dtypes (tfjs may keep a float32 tensor in an int32 buffer: a cast that changed no bits). */
+function keyOf(backend: WebGPUBackend, batch: Batch): string {
+  return [batch.x, batch.targets].map((t) => `${t.shape.join('x')}:${t.dtype}:${storedDtype(backend, t)}`).join('|');
+}
+
+interface GpuTimer {
+  querySet: GPUQuerySet;
+  /** Adds the query resolution to the replay's encoder. */
+  resolve(encoder: GPUCommandEncoder): void;
+  /** After the submit: the milliseconds between the two timestamps (buffers freed). */
+  read(): Promise<number | null>;
+}
+
+const QUERY_RESOLVE = 0x0200;
+const COPY_SRC = 0x0004;
+const COPY_DST = 0x0008;
+const MAP_READ = 0x0001;
+
+/** Two timestamps around a replay, resolved and read back. */
+function createGpuTimer(device: GPUDevice): GpuTimer {
+  const querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
+  const resolved = device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC });
+  const readable = device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST });
+  const free = () => {
+    querySet.destroy();
+    resolved.destroy();
+    readable.destroy();
+  };
+  return {
+    querySet,
+    resolve(encoder) {
+      encoder.resolveQuerySet(querySet, 0, 2, resolved, 0);
+      encoder.copyBufferToBuffer(resolved, 0, readable, 0, 16);
+    },
+    async read() {
+      try {
+        await readable.mapAsync(MAP_READ);
+        const [start, end] = new BigInt64Array(readable.getMappedRange());
+        readable.unmap();
+        // Nanoseconds; an adapter may quantise them or report 0 for both.
+        return end > start ? Number(end - start) / 1e6 : null;
+      } finally {
+        free();
+      }
     },
   };
 }

@@ -13,7 +13,7 @@ import type { Batch, Numerics, TrickRuntime } from '../tricks/types';
 import { TRICKS } from '../tricks/registry';
 import { countCorrect, countTopK, softCrossEntropy } from './losses';
 import { createSgd, type Sgd } from './optimizer';
-import { compileTrainStep, type CompiledStepInfo } from './compiledStep';
+import { compileTrainStep, type CompiledTrainStep } from './compiledStep';
 
 /** Device-side sums from a step or an evaluation batch (the caller disposes them). */
 export interface StepOutput {
@@ -62,7 +62,7 @@ export interface TrainStepOptions {
  * 'compiled' kernel set the step is captured and replayed on WebGPU (compiledStep.ts); `info`
  * then says whether it is and why not.
  */
-export function createTrainStep(opts: TrainStepOptions): TrainStep & { readonly info?: CompiledStepInfo } {
+export function createTrainStep(opts: TrainStepOptions): TrainStep & Partial<Pick<CompiledTrainStep, 'info' | 'runTimed'>> {
   const step = createOpByOpStep(opts);
   if (opts.config.run.kernels !== 'compiled') return step;
   const { model } = opts;
