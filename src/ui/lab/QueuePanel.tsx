@@ -90,6 +90,11 @@ function RunRow({ run, index, last, lab, active, lastStep, estimate, unsaved, me
         </span>
       </div>
       {run.message && run.status !== 'finished' ? <p className={run.status === 'failed' || run.status === 'diverged' ? 'error' : 'field-hint'}>{run.message}</p> : null}
+      {active && lastStep?.stepPath ? (
+        <p className="step-path" data-testid="lab-step-path">
+          {lastStep.stepPath}
+        </p>
+      ) : null}
       <div className="lab-run-actions">
         {run.status === 'queued' ? (
           <>
