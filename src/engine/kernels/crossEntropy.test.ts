@@ -3,12 +3,13 @@
  * version on tfjs's CPU backend: the mean soft-target cross-entropy, its gradient for the logits
  * under an upstream factor, and the correct count, for one-hot, smoothed, mixed (rows not summing
  * to 1) and random soft targets, 10 and 100 classes, more rows than the reduction has threads,
- * large logits, and ties (the first index wins, as tf.argMax).
+ * large logits, and ties (the first index wins, as tf.argMax); the loss and count in one
+ * dispatch give the same numbers as the two apart.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { countCorrect, softCrossEntropy } from '../train/losses';
-import { COUNT_CORRECT_KERNEL, CROSS_ENTROPY_GRAD_KERNEL, CROSS_ENTROPY_KERNEL, type KernelSet } from './registry';
+import { countCorrect, crossEntropyAndCorrect, softCrossEntropy } from '../train/losses';
+import { COUNT_CORRECT_KERNEL, CROSS_ENTROPY_AND_CORRECT_KERNEL, CROSS_ENTROPY_GRAD_KERNEL, CROSS_ENTROPY_KERNEL, type KernelSet } from './registry';
 import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
 
 type Rng = ReturnType<typeof createRng>;
@@ -63,6 +64,15 @@ function lossHead(logits: Float32Array, targets: Float32Array, N: number, K: num
   return [loss, grad, countCorrect(z, t, kernels)];
 }
 
+/** The same three from the one-dispatch loss and count (its loss differentiated). */
+function lossAndCount(logits: Float32Array, targets: Float32Array, N: number, K: number, kernels: KernelSet): tf.Tensor[] {
+  const z = tf.tensor2d(logits, [N, K]);
+  const t = tf.tensor2d(targets, [N, K]);
+  const { loss, correct } = crossEntropyAndCorrect(z, t, kernels);
+  const grad = tf.grad((x: tf.Tensor) => tf.mul(crossEntropyAndCorrect(x as tf.Tensor2D, t, kernels).loss, 3))(z);
+  return [loss, grad, correct];
+}
+
 describe('fused cross-entropy, gradient and correct count', () => {
   const rng = createRng(11);
   for (const c of CASES) {
@@ -75,6 +85,12 @@ describe('fused cross-entropy, gradient and correct count', () => {
       expect(compare(gpuGrad, cpuGrad, 1e-7, 1e-4).worst).toBeLessThanOrEqual(1);
       expect(gpuCorrect[0]).toBe(cpuCorrect[0]);
       expect(Number.isFinite(gpuLoss[0])).toBe(true);
+      // The loss and the count in one dispatch: the same numbers as the two apart, bit for bit
+      // (the same sums in the same order), and its loss's gradient is the loss's.
+      const [bothLoss, bothGrad, bothCorrect] = await runOn('webgpu', () => lossAndCount(logits, targets, c.N, c.K, 'custom'));
+      expect(bothLoss).toEqual(gpuLoss);
+      expect(bothCorrect).toEqual(gpuCorrect);
+      expect(bothGrad).toEqual(gpuGrad);
     });
   }
 
@@ -116,5 +132,8 @@ describe('fused cross-entropy, gradient and correct count', () => {
     expect(custom).not.toContain('LogSoftmax');
     const stock = await names('stock');
     expect(stock.filter((n) => n.startsWith('TrickLab'))).toEqual([]);
+    const both = await tf.profile(() => tf.tidy(() => lossAndCount(logits, targets, 8, 10, 'custom')));
+    tf.dispose(both.result as tf.Tensor[]);
+    expect([...new Set(both.kernelNames.filter((n) => n.startsWith('TrickLab')))].sort()).toEqual([CROSS_ENTROPY_AND_CORRECT_KERNEL, CROSS_ENTROPY_GRAD_KERNEL]);
   });
 });

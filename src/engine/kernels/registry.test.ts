@@ -15,7 +15,7 @@ describe('kernel registry', () => {
     const names = registry.customKernelNames();
     expect(names.sort()).toEqual([
       'TrickLabAllFinite', 'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabBatchNormStats', 'TrickLabConv2D',
-      'TrickLabConv2DBackpropFilter', 'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyGrad', 'TrickLabLossScale',
+      'TrickLabConv2DBackpropFilter', 'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyAndCorrect', 'TrickLabCrossEntropyGrad', 'TrickLabLossScale',
       'TrickLabPoolDense', 'TrickLabPoolDenseInputGrad', 'TrickLabPoolDenseParamGrad',
       'TrickLabRunningAverage', 'TrickLabRunningAverageArena', 'TrickLabSgdArena', 'TrickLabSgdMomentum',
       'TrickLabZeroPadShortcut', 'TrickLabZeroPadShortcutGrad', 'TrickLabZeroPadShortcutTee',

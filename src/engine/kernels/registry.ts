@@ -3,7 +3,8 @@
  * of tfjs, and no stock kernel replaced): a split-K Conv2DBackpropFilter, the BatchNorm
  * statistics, apply and gradient, the SGD-momentum and running-average updates (per tensor, and
  * over a flat arena of all of them: those two update their `state` input in place), the loss
- * head (soft-target cross-entropy, its gradient, the correct count), FP16's loss-scale
+ * head (soft-target cross-entropy, its gradient, the correct count, or the loss and the count in
+ * one), FP16's loss-scale
  * bookkeeping (in place too), the classifier head (global average pool + dense) and the
  * option-A shortcut, each with its gradient. Which set a
  * run uses is its own `kernels` choice, passed down to each call (`usesCustomKernels`); tfjs's
@@ -15,7 +16,7 @@ import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, ty
 import { batchNormApply } from './batchNormApply';
 import { batchNormGrad, batchNormPartials } from './batchNormPrograms';
 import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFilter';
-import { countCorrectRows, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
+import { countCorrectRows, crossEntropyAndCorrect, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
 import { allFinite, runningAverageArenaStep, sgdArenaStep } from './arenaPrograms';
 import { poolDenseForward, poolDenseInputGrad, poolDenseParamGrad } from './poolDensePrograms';
 import { zeroPadShortcutBackward, zeroPadShortcutForward } from './shortcutPrograms';
@@ -42,6 +43,7 @@ export const RUNNING_AVERAGE_KERNEL = 'TrickLabRunningAverage';
 export const CROSS_ENTROPY_KERNEL = 'TrickLabCrossEntropy';
 export const CROSS_ENTROPY_GRAD_KERNEL = 'TrickLabCrossEntropyGrad';
 export const COUNT_CORRECT_KERNEL = 'TrickLabCountCorrect';
+export const CROSS_ENTROPY_AND_CORRECT_KERNEL = 'TrickLabCrossEntropyAndCorrect';
 export const SGD_ARENA_KERNEL = 'TrickLabSgdArena';
 export const RUNNING_AVERAGE_ARENA_KERNEL = 'TrickLabRunningAverageArena';
 export const ALL_FINITE_KERNEL = 'TrickLabAllFinite';
@@ -164,6 +166,13 @@ function kernelConfigs(): KernelConfig[] {
       kernelName: COUNT_CORRECT_KERNEL,
       backendName: BACKEND,
       kernelFunc: asKernel(({ inputs, backend }) => countCorrectRows(backend, inputs.logits, inputs.targets)),
+    },
+    {
+      // inputs {logits, targets}; outputs [loss [1], correct [1]]: the two kernels above in one
+      // dispatch (the loss's gradient registered below).
+      kernelName: CROSS_ENTROPY_AND_CORRECT_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel(({ inputs, backend }) => crossEntropyAndCorrect(backend, inputs.logits, inputs.targets)),
     },
     {
       // inputs {state: [w (N); buf (N)], g (N), gate?, scale?}; attrs {lr, momentum, weightDecay,
@@ -294,6 +303,22 @@ const crossEntropyGradient: tf.GradConfig = {
   },
 };
 
+/** The gradient of the loss-and-count kernel: the loss's (the count has none: it is a step function). */
+const crossEntropyAndCorrectGradient: tf.GradConfig = {
+  kernelName: CROSS_ENTROPY_AND_CORRECT_KERNEL,
+  inputsToSave: ['logits', 'targets'],
+  gradFunc: (dys, saved) => {
+    const [logits, targets] = saved;
+    const [dLoss] = dys as tf.Tensor[];
+    return {
+      logits: () => tf.engine().runKernel(CROSS_ENTROPY_GRAD_KERNEL, { logits, targets, dy: dLoss }) as tf.Tensor,
+      targets: () => {
+        throw new Error(`${CROSS_ENTROPY_AND_CORRECT_KERNEL}: no gradient for the targets`);
+      },
+    };
+  },
+};
+
 /**
  * The classifier head's gradient: the input's in one pass, the weight's and the bias's together
  * in another (run once, when tfjs asks for the gradient, and handed to both thunks).
@@ -345,6 +370,7 @@ export function customKernelNames(): string[] {
 for (const c of kernelConfigs()) if (!tf.getKernel(c.kernelName, BACKEND)) tf.registerKernel(c);
 if (!tf.getGradient(CONV2D_KERNEL)) tf.registerGradient(conv2dGradient);
 if (!tf.getGradient(CROSS_ENTROPY_KERNEL)) tf.registerGradient(crossEntropyGradient);
+if (!tf.getGradient(CROSS_ENTROPY_AND_CORRECT_KERNEL)) tf.registerGradient(crossEntropyAndCorrectGradient);
 if (!tf.getGradient(POOL_DENSE_KERNEL)) tf.registerGradient(poolDenseGradient);
 if (!tf.getGradient(ZERO_PAD_SHORTCUT_KERNEL)) tf.registerGradient(zeroPadShortcutGradient);
 if (!tf.getGradient(ZERO_PAD_SHORTCUT_TEE_KERNEL)) tf.registerGradient(zeroPadShortcutTeeGradient);

@@ -42,6 +42,8 @@ describe('a ResNet-8 step with our kernels', () => {
       // (tfjs's choice): a matMul more would be the head's. The stem's input needs no gradient.
       expect(stock).toEqual({ im2col: 7, matMulSmallOutputSize: 7, conv2DDerInput: 6, binary: 1 });
       expect(byProgram.get('tlPoolDense')).toBe(1);
+      // The loss with the correct count, and its gradient.
+      expect(byProgram.get('tlCrossEntropy')).toBe(2);
       expect(byProgram.get('tlZeroPadShortcutGradAdd')).toBe(2);
     } finally {
       tf.dispose([x, targets]);

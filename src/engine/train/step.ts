@@ -11,7 +11,7 @@ import type { Model } from '../model/types';
 import { MIX_SWITCH_STREAM, resolveTricks, type ResolvedTricks, type TrickStreams } from '../tricks/resolve';
 import type { Batch, Numerics, TrickRuntime } from '../tricks/types';
 import { TRICKS } from '../tricks/registry';
-import { countCorrect, countTopK, softCrossEntropy } from './losses';
+import { countTopK, crossEntropyAndCorrect, softCrossEntropy } from './losses';
 import { createSgd, type Sgd } from './optimizer';
 import { compileTrainStep, type CompiledTrainStep } from './compiledStep';
 
@@ -118,10 +118,11 @@ function createOpByOpStep(opts: TrainStepOptions): TrainStep {
       const { value, grads } = tf.variableGrads(() => {
         const ctx: ForwardContext = { training: true, bnStats, round, kernels, ...fused() };
         const logits = model.forward(batch.x, ctx);
-        let l = softCrossEntropy(logits, batch.targets, kernels);
+        const head = crossEntropyAndCorrect(logits, batch.targets, kernels);
+        let l = head.loss;
         for (const { t, p, rt } of withParams) if (t.loss) l = t.loss({ logits, targets: batch.targets, x: batch.x, base: l }, p, rt);
         loss = tf.keep(l);
-        correct = tf.keep(countCorrect(logits, batch.targets, kernels));
+        correct = tf.keep(head.correct);
         return numerics ? (tf.mul(l, numerics.scale) as tf.Scalar) : l;
       }, vars);
       // Without loss scaling `value` is the kept loss itself: dispose it only when it is the scaled copy.
