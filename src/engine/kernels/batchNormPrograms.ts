@@ -243,8 +243,8 @@ class PartialSumsProgram implements WebGPUProgram {
 
 /**
  * Pass 2 backward: dx on the partial pass's grid. Each workgroup sums the [S, 2, C] partials of
- * its own channels into dβ and dγ (the first slice's write them to the partials' last row), then
- * writes dx for its row slice. The partials are reached read_write (`partials`) for that row.
+ * its own channels into dβ and dγ (the first row slice's workgroups write them to the partials'
+ * last row, so the partials are reached read_write, as `partials`), then writes dx for its rows.
  */
 class GradInputProgram implements WebGPUProgram {
   variableNames: string[];
