@@ -99,12 +99,24 @@ function expectClose(got: Float32Array[], want: Float32Array[], rtol: number, wh
   });
 }
 
-/** Runs `steps` steps of both; compares losses and, for the first `compareValues` steps, every value. */
-async function matchOpByOp(config: ExperimentConfig, steps: number, compareValues: number): Promise<CompiledTrainStep> {
+type Built = ReturnType<typeof build>;
+
+/** The op-by-op step and the compiled one of the same config, freed after `f`. */
+async function withBoth<T>(config: ExperimentConfig, f: (ref: Built, ours: Built) => Promise<T>): Promise<T> {
   const ref = build(config, false);
   const ours = build(config, true);
-  const compiled = ours.step as CompiledTrainStep;
   try {
+    return await f(ref, ours);
+  } finally {
+    ref.dispose();
+    ours.dispose();
+  }
+}
+
+/** Runs `steps` steps of both; compares losses and, for the first `compareValues` steps, every value. */
+async function matchOpByOp(config: ExperimentConfig, steps: number, compareValues: number, after?: (ours: Built) => Promise<void>): Promise<CompiledTrainStep> {
+  return withBoth(config, async (ref, ours) => {
+    const compiled = ours.step as CompiledTrainStep;
     for (let i = 0; i < steps; i++) {
       const want = await ref.run(i, lrAt(i));
       const got = await ours.run(i, lrAt(i));
@@ -113,11 +125,9 @@ async function matchOpByOp(config: ExperimentConfig, steps: number, compareValue
       if (i < compareValues) expectClose(await ours.values(), await ref.values(), 1e-4, `after step ${i}`);
     }
     expect(compiled.info.mode).toBe('compiled');
+    await after?.(ours);
     return compiled;
-  } finally {
-    ref.dispose();
-    ours.dispose();
-  }
+  });
 }
 
 describe('compiled training step', () => {
@@ -148,9 +158,7 @@ describe('compiled training step', () => {
 
   it('times a replayed step on the GPU where the device has timestamp queries, and the step is an ordinary one', async () => {
     const config = configFor({});
-    const ref = build(config, false);
-    const ours = build(config, true);
-    try {
+    await withBoth(config, async (ref, ours) => {
       for (let i = 0; i < 3; i++) {
         await ref.run(i, lrAt(i));
         await ours.run(i, lrAt(i));
@@ -166,22 +174,19 @@ describe('compiled training step', () => {
       else expect(ms).toBeNull();
       tf.dispose([x, targets, want.loss, want.correct, out.loss, out.correct]);
       expectClose(await ours.values(), await ref.values(), 1e-4, 'after the timed step');
-    } finally {
-      ref.dispose();
-      ours.dispose();
-    }
+    });
   });
 
   it('matches with FP16 (loss scaling, its state written in place), an overflowing step included', async () => {
     // An initial scale of 2^24 overflows the first steps: their updates are skipped on the GPU.
-    await matchOpByOp(configFor({ tricks: { fp16: { enabled: true, params: { initialScale: 2 ** 24 } } } }), 6, 6);
+    await matchOpByOp(configFor({ tricks: { fp16: { enabled: true, params: { initialScale: 2 ** 24 } } } }), 6, 6, async (ours) => {
+      expect((await ours.step.skipped.data())[0], 'steps skipped on overflow').toBeGreaterThan(0);
+    });
   });
 
   it('recaptures after a variable is assigned from outside (a restored checkpoint)', async () => {
     const config = configFor({});
-    const ref = build(config, false);
-    const ours = build(config, true);
-    try {
+    await withBoth(config, async (ref, ours) => {
       for (let i = 0; i < 2; i++) {
         await ref.run(i, lrAt(i));
         await ours.run(i, lrAt(i));
@@ -199,9 +204,6 @@ describe('compiled training step', () => {
         expect(Math.abs(got.loss - want.loss)).toBeLessThanOrEqual(1e-3 * Math.abs(want.loss));
       }
       expectClose(await ours.values(), await ref.values(), 1e-4, 'after the recapture');
-    } finally {
-      ref.dispose();
-      ours.dispose();
-    }
+    });
   });
 });
