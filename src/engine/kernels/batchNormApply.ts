@@ -1,13 +1,13 @@
 /**
  * The forward BatchNorm sweep (batchNormPrograms.ts has the partial sums and the gradient): on
- * the partial pass's grid, each thread sums the partials of its channel into μ and σ² (the
- * first row slice's threads write them out), then writes y = γ·x̂ + β [+ shortcut] [, ReLU] for
- * its rows. With a shortcut it is a residual block's tail (BN, add, ReLU: three tf ops,
+ * the partial pass's grid, each workgroup sums the partials of its channels into μ and σ² (the
+ * first row slice's workgroups write them out), then writes y = γ·x̂ + β [+ shortcut] [, ReLU]
+ * for its rows. With a shortcut it is a residual block's tail (BN, add, ReLU: three tf ops,
  * three dispatches) in the same pass. Inputs are 1-D views and y is [R, C], so tfjs's pipeline
  * key never depends on the layer shape.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
-import { planFor, SLICE_SETUP, SLICED_UNIFORMS, slicedGrid, slicedUniforms, sumPartials, THREADS, type ReducePlan } from './batchNormPrograms';
+import { LANE_SUM, planFor, SLICE_SETUP, SLICED_UNIFORMS, slicedGrid, slicedUniforms, sumPartials, THREADS, type ReducePlan } from './batchNormPrograms';
 import { flatRows, readWriteAlias, reshaped, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
 
 /**
@@ -35,6 +35,7 @@ class ApplyProgram implements WebGPUProgram {
     return `
       ${readWriteAlias(this.variableNames, 'mean', 'meanOut')}
       ${readWriteAlias(this.variableNames, 'variance', 'varianceOut')}
+      ${LANE_SUM}
 
       fn main(index : i32) {
         ${SLICE_SETUP}

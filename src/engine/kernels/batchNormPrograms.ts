@@ -3,8 +3,8 @@
  * as a matrix [R = N·H·W rows, C channels], with an optional fused ReLU and residual add. Stock
  * tfjs spends ~20 small dispatches per BN layer (moments, batchNorm, ReLU, and their gradients);
  * here each direction is 2: a partial-sum pass over row slices, then a sweep on the same grid
- * whose threads first sum the partials of their own channel (S·2 loads, from cache: the
- * partials are a few kB), so no pass of its own finalizes them:
+ * whose workgroups first sum the partials of their own channels (S·2 loads per channel, from
+ * cache: the partials are a few kB), so no pass of its own finalizes them:
  *
  *   forward:  partial (Σ(x−s), Σ(x−s)²) per row slice →
  *             μ, σ², then y = γ·x̂ + β [+ shortcut] [, ReLU]          (batchNormApply.ts)
@@ -16,7 +16,7 @@
  * x̂ = (x − μ)/σ, σ = √(var + ε); the variance is the biased batch variance used to normalise.
  * The first pass subtracts a per-channel shift s = x[0, c] before squaring, so E[(x−s)²] −
  * E[x−s]² does not cancel catastrophically when |μ| ≫ σ (shifted-data variance, Chan et al. 1983).
- * Every thread of a channel sums its partials in the same order, so the μ and σ² each one
+ * Every workgroup of a channel sums its partials in the same order, so the μ and σ² each one
  * normalises with are the same numbers, bit for bit, as those written out.
  *
  * A tfjs program writes one output; the per-channel results (μ and σ² forward, the shortcut's
@@ -113,7 +113,7 @@ export const SLICE_SETUP = `
  * 0.6 s per 1,024 floats), and two more barrier rounds cost a GPU next to nothing. The loop
  * bound comes from uniforms only, so the barriers sit in uniform control flow.
  */
-const LANE_SUM = `
+export const LANE_SUM = `
   var<workgroup> laneSums : array<f32, ${THREADS}>;
 
   fn laneSum(v : f32, t : i32, lane : i32, cb : i32) -> f32 {
@@ -131,22 +131,21 @@ const LANE_SUM = `
   }`;
 
 /**
- * WGSL: total1, total2 = channel c's two sums over the S slices of `partials` ([S, 2, C] first),
- * in slice order, by each thread on its own: no barrier and no workgroup memory, so a sweep
- * compiles in 40–80 ms on SwiftShader where with a tree over lanes (as the partial pass sums) it
- * took 125–380 ms. The loads are the same few kB for every thread of a channel (cached): at most
- * 2·256 on a GPU's plan, 2·8 on a CPU adapter's.
+ * WGSL: total1, total2 = channel c's two sums over the S slices of `partials` ([S, 2, C] first):
+ * lane l takes slices l, l + lanes, …, then laneSum. Call it from every thread (it has barriers).
  */
 export function sumPartials(partials: string): string {
   return `
-    var total1 = 0.0;
-    var total2 = 0.0;
+    var p1 = 0.0;
+    var p2 = 0.0;
     if (inRange) {
-      for (var p = 0; p < uniforms.splits; p = p + 1) {
-        total1 = total1 + ${partials}[(p * 2) * uniforms.C + c];
-        total2 = total2 + ${partials}[(p * 2 + 1) * uniforms.C + c];
+      for (var p = lane; p < uniforms.splits; p = p + lanes) {
+        p1 = p1 + ${partials}[(p * 2) * uniforms.C + c];
+        p2 = p2 + ${partials}[(p * 2 + 1) * uniforms.C + c];
       }
-    }`;
+    }
+    let total1 = laneSum(p1, t, lane, cb);
+    let total2 = laneSum(p2, t, lane, cb);`;
 }
 
 /**
@@ -243,9 +242,9 @@ class PartialSumsProgram implements WebGPUProgram {
 }
 
 /**
- * Pass 2 backward: dx on the partial pass's grid. Each thread sums the [S, 2, C] partials of its
- * channel into dβ and dγ (the first row slice's threads write them to the partials' last row, so
- * the partials are reached read_write, as `partials`), then writes dx for its rows.
+ * Pass 2 backward: dx on the partial pass's grid. Each workgroup sums the [S, 2, C] partials of
+ * its own channels into dβ and dγ (the first row slice's workgroups write them to the partials'
+ * last row, so the partials are reached read_write, as `partials`), then writes dx for its rows.
  */
 class GradInputProgram implements WebGPUProgram {
   variableNames: string[];
@@ -266,6 +265,7 @@ class GradInputProgram implements WebGPUProgram {
   getUserCode(): string {
     return `
       ${readWriteAlias(this.variableNames, 'partial', 'partials')}
+      ${LANE_SUM}
 
       fn main(index : i32) {
         ${SLICE_SETUP}
