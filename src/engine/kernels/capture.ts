@@ -300,18 +300,26 @@ export function captureCommands<T>(backend: WebGPUBackend, body: () => T): Captu
   });
 
   let result: T;
+  // The buffers held back go to tfjs's pool when there is no graph (the work using them is submitted).
+  const giveBack = () => {
+    for (const buffer of owned) release.call(manager, buffer, true);
+  };
   try {
     result = body();
-  } finally {
-    // Submitted before the backend is restored: the submit releases the tensors disposed during
-    // the capture, whose buffers the capture keeps.
+  } catch (err) {
     b.endComputePassEncoder();
     if (b.commandEncoder) b.submitQueue();
     restore();
+    giveBack();
+    throw err;
   }
+  // Submitted before the backend is restored: the submit releases the tensors disposed during
+  // the capture, whose buffers the capture keeps.
+  b.endComputePassEncoder();
+  if (b.commandEncoder) b.submitQueue();
+  restore();
   if (failure) {
-    // The buffers held back go to tfjs's pool (the work using them is submitted).
-    for (const buffer of owned) release.call(manager, buffer, true);
+    giveBack();
     return { result, graph: null, failure };
   }
   return { result, graph: buildGraph(b, commands, owned, release.bind(manager)), failure: null };
