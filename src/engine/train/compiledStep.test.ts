@@ -1,6 +1,7 @@
 /**
  * The compiled step (compiledStep.ts) against the op-by-op step it captures, on Dawn in Node:
- * for every lever of the CIFAR ResNet and with every trick on, the same losses step by step
+ * for every lever of the CIFAR ResNet, the ImageNet-style ResNet-18/50 with the B/C/D tweaks,
+ * with every trick on and with FP16, the same losses step by step
  * (relative 1e-3 over 20 steps for the default network) and the same weights, momentum and
  * running statistics after each of the first steps (relative 1e-4: they differ only if one
  * step's gradient does), with a learning rate that changes every step. It also checks that the
@@ -149,6 +150,9 @@ describe('compiled training step', () => {
     ['no skip connections', { model: { skipConnections: false } }],
     ['option B shortcuts with ResNet-D', { model: { shortcut: 'projection', resnetD: true } }],
     ['width ×0.5', { model: { widthMultiplier: 0.5 } }],
+    ['depth 14', { model: { depth: 14 } }],
+    ['ResNet-18 with ResNet-C and -D', { model: { family: 'resnet18', widthMultiplier: 0.125, resnetC: true, resnetD: true } }],
+    ['ResNet-50 with ResNet-B', { model: { family: 'resnet50', widthMultiplier: 0.125, resnetB: true } }],
   ];
   for (const [name, patch] of levers) {
     it(`matches with ${name}`, async () => {
