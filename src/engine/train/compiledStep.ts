@@ -53,6 +53,11 @@ interface Captured {
   ids: object[];
 }
 
+/** The info of a step that replays a capture. */
+function compiledInfo(stats: GraphStats): CompiledStepInfo {
+  return { mode: 'compiled', note: `compiled: ${stats.dispatches} dispatches, ${stats.pipelines} pipelines in one command buffer`, stats };
+}
+
 /** Captures that may fail because the step reassigned its state before the step is left op by op. */
 const MAX_REASSIGNED_CAPTURES = 2;
 const BYTES = 4;
@@ -95,7 +100,7 @@ export function compileTrainStep(inner: TrainStep, persistent: () => readonly tf
     }
     const c: Captured = { backend, graph, x, targets, loss: tf.keep(result.loss), correct: tf.keep(result.correct), ids: persistent().map((t) => t.dataId) };
     captures.set(key, c);
-    info = { mode: 'compiled', note: `compiled: ${graph.stats.dispatches} dispatches, ${graph.stats.pipelines} pipelines in one command buffer`, stats: graph.stats };
+    info = compiledInfo(graph.stats);
     // This step's outputs are the graph's own: the caller gets copies it may dispose.
     return { loss: tf.keep(copyOf(backend, c.loss)) as tf.Scalar, correct: tf.keep(copyOf(backend, c.correct)) as tf.Scalar };
   };
@@ -155,7 +160,7 @@ export function compileTrainStep(inner: TrainStep, persistent: () => readonly tf
       const key = keyOf(backend, batch);
       const c = captures.get(key);
       if (c && replayable(c, backend)) {
-        info = { mode: 'compiled', note: info.mode === 'compiled' ? info.note : `compiled: ${c.graph.stats.dispatches} dispatches, ${c.graph.stats.pipelines} pipelines in one command buffer`, stats: c.graph.stats };
+        info = compiledInfo(c.graph.stats);
         return replay(c, batch, lr);
       }
       if (c) {
