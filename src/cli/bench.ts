@@ -15,6 +15,7 @@
  * anchor in the same call. run.sh sets VK_ICD_FILENAMES to the NVIDIA ICD, so Dawn takes the GPU;
  * this file installs navigator.gpu (src/node/webgpu.ts) before the tfjs webgpu backend is imported.
  */
+import * as tf from '@tensorflow/tfjs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BENCH_KEYS, parseBenchOptions } from '../bench/options';
@@ -85,7 +86,19 @@ async function main(): Promise<number> {
     await writeFile(json, JSON.stringify({ adapter: backend.adapter, ...report }, null, 2));
     console.log(`\nwrote ${json}`);
   }
+  await closeDevice();
   return 0;
+}
+
+/**
+ * Waits for the GPU's queued work and destroys the device before Node exits: Dawn's teardown at
+ * process exit crashed (exit 139) with the bench's device still live and work in flight.
+ */
+async function closeDevice(): Promise<void> {
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  if (!device) return;
+  await device.queue.onSubmittedWorkDone();
+  device.destroy();
 }
 
 main().then(
