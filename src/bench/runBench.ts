@@ -251,7 +251,8 @@ async function timeTraining(depth: number, batch: number, mode: KernelMode, opts
     if (!Number.isFinite(loss)) throw new Error(`depth ${depth} batch ${batch} ${mode}: loss is ${loss}`);
 
     let gpuMsPerStep: number | null = null;
-    if (hasTimestamps()) {
+    // A compiled step's replay is invisible to tfjs's timers: it is timed by its own timestamps below.
+    if (hasTimestamps() && mode !== 'compiled') {
       const timing = await tf.time(discard);
       gpuMsPerStep = typeof timing.kernelMs === 'number' ? timing.kernelMs : null;
     }
@@ -263,7 +264,6 @@ async function timeTraining(depth: number, batch: number, mode: KernelMode, opts
       counted.total = info.stats.dispatches;
       counted.pipelines = info.stats.pipelines;
       byProgram = info.stats.byProgram.slice(0, 10);
-      // tfjs's timers see no kernel of a replay: the replay writes its own timestamps.
       gpuMsPerStep = hasTimestamps() ? await step.timed() : null;
     } else if (mode === 'compiled') {
       throw new Error(`depth ${depth} batch ${batch}: the compiled step ran ${info?.note ?? 'op by op'}`);

@@ -106,10 +106,6 @@ export interface CommandGraph {
   dispose(): void;
 }
 
-const MAP_USAGE = 0x0001 | 0x0002; // GPUBufferUsage.MAP_READ | MAP_WRITE
-const MAP_READ = 0x0001;
-const UNIFORM_USAGE = 0x0040;
-const STORAGE_USAGE = 0x0080;
 
 /** The uniform block tfjs builds for a dispatch (recordAndSubmit + makeUniforms), with each field's byte offset. */
 export function uniformBlock(program: CapturedProgram, inputs: readonly TensorInfo[], output: TensorInfo, programDefined: readonly Uniform[] = []): { bytes: ArrayBuffer; offsets: number[]; programOffset: number } {
@@ -230,14 +226,14 @@ export function captureCommands<T>(backend: WebGPUBackend, body: () => T): Captu
   const key = (size: number, usage: number) => `${size}_${usage}`;
 
   manager.acquireBuffer = function (size, usage, mappedAtCreation = false, reuse = true) {
-    if (!(usage & STORAGE_USAGE) || mappedAtCreation || !reuse) return acquire.call(manager, size, usage, mappedAtCreation, reuse);
+    if (!(usage & GPUBufferUsage.STORAGE) || mappedAtCreation || !reuse) return acquire.call(manager, size, usage, mappedAtCreation, reuse);
     const buffer = free.get(key(size, usage))?.pop() ?? acquire.call(manager, size, usage, mappedAtCreation, reuse);
     acquired.add(buffer);
     owned.delete(buffer);
     return buffer;
   };
   manager.releaseBuffer = function (buffer, reuse = true) {
-    if (!(buffer.usage & STORAGE_USAGE) || !reuse) return release.call(manager, buffer, reuse);
+    if (!(buffer.usage & GPUBufferUsage.STORAGE) || !reuse) return release.call(manager, buffer, reuse);
     // Held back from tfjs's pool: the graph owns it from now on.
     owned.add(buffer);
     if (acquired.has(buffer) && !pinned.has(buffer)) {
@@ -252,7 +248,7 @@ export function captureCommands<T>(backend: WebGPUBackend, body: () => T): Captu
     if (fromCpu && isBuffer(data.resource)) pinned.add(data.resource);
   };
   b.queue.writeBuffer = function (this: GPUQueue, buffer: GPUBuffer, ...rest: unknown[]) {
-    if (buffer.usage & STORAGE_USAGE) pinned.add(buffer);
+    if (buffer.usage & GPUBufferUsage.STORAGE) pinned.add(buffer);
     return (writeBuffer as (...args: unknown[]) => undefined).call(b.queue, buffer, ...rest);
   } as GPUQueue['writeBuffer'];
   b.recordAndSubmit = function (program, output, inputs, programDefinedUniform) {
@@ -278,8 +274,8 @@ export function captureCommands<T>(backend: WebGPUBackend, body: () => T): Captu
       get(target, prop) {
         if (prop === 'copyBufferToBuffer') {
           return (src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, size: number) => {
-            if (dst.usage & MAP_READ) failure = 'the step reads data back from the GPU';
-            else if (!(src.usage & MAP_USAGE)) commands.push({ kind: 'copy', src, srcOffset, dst, dstOffset, size });
+            if (dst.usage & GPUBufferUsage.MAP_READ) failure = 'the step reads data back from the GPU';
+            else if (!(src.usage & (GPUBufferUsage.MAP_READ | GPUBufferUsage.MAP_WRITE))) commands.push({ kind: 'copy', src, srcOffset, dst, dstOffset, size });
             copy(src, srcOffset, dst, dstOffset, size);
           };
         }
@@ -358,7 +354,7 @@ function buildGraph(b: BackendInternals, commands: Command[], owned: Set<GPUBuff
     at.push(total);
     total += Math.ceil(d.uniform.byteLength / align) * align;
   }
-  const uniforms = device.createBuffer({ size: Math.max(total, 16), usage: UNIFORM_USAGE | 0x0008, mappedAtCreation: true });
+  const uniforms = device.createBuffer({ size: Math.max(total, 16), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, mappedAtCreation: true });
   const mapped = new Uint8Array(uniforms.getMappedRange());
   dispatches.forEach((d, i) => mapped.set(new Uint8Array(d.uniform), at[i]));
   uniforms.unmap();

@@ -114,6 +114,14 @@ async function withBoth<T>(config: ExperimentConfig, f: (ref: Built, ours: Built
   }
 }
 
+/** Steps `from` … `to` − 1 on both, results unused. */
+async function stepBoth(ref: Built, ours: Built, from: number, to: number): Promise<void> {
+  for (let i = from; i < to; i++) {
+    await ref.run(i, lrAt(i));
+    await ours.run(i, lrAt(i));
+  }
+}
+
 /** Runs `steps` steps of both; compares losses and, for the first `compareValues` steps, every value. */
 async function matchOpByOp(config: ExperimentConfig, steps: number, compareValues: number, after?: (ours: Built) => Promise<void>): Promise<CompiledTrainStep> {
   return withBoth(config, async (ref, ours) => {
@@ -163,10 +171,7 @@ describe('compiled training step', () => {
   it('times a replayed step on the GPU where the device has timestamp queries, and the step is an ordinary one', async () => {
     const config = configFor({});
     await withBoth(config, async (ref, ours) => {
-      for (let i = 0; i < 3; i++) {
-        await ref.run(i, lrAt(i));
-        await ours.run(i, lrAt(i));
-      }
+      await stepBoth(ref, ours, 0, 3); // op by op, captured, replayed
       const x = tf.tensor4d(randomValues(createRng(7), BATCH * SIZE * SIZE * 3), [BATCH, SIZE, SIZE, 3]);
       const targets = tf.tidy(() => tf.oneHot(tf.tensor1d([1, 2, 3, 4], 'int32'), CLASSES).toFloat() as tf.Tensor2D);
       const want = ref.step.run({ x, targets }, 0.05);
@@ -191,10 +196,7 @@ describe('compiled training step', () => {
   it('recaptures after a variable is assigned from outside (a restored checkpoint)', async () => {
     const config = configFor({});
     await withBoth(config, async (ref, ours) => {
-      for (let i = 0; i < 2; i++) {
-        await ref.run(i, lrAt(i));
-        await ours.run(i, lrAt(i));
-      }
+      await stepBoth(ref, ours, 0, 2);
       // Both get the same new weights for their first parameter, in a new buffer.
       for (const b of [ref, ours]) {
         const v = b.model.params[0].variable;

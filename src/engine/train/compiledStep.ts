@@ -197,16 +197,11 @@ interface GpuTimer {
   read(): Promise<number | null>;
 }
 
-const QUERY_RESOLVE = 0x0200;
-const COPY_SRC = 0x0004;
-const COPY_DST = 0x0008;
-const MAP_READ = 0x0001;
-
 /** Two timestamps around a replay, resolved and read back. */
 function createGpuTimer(device: GPUDevice): GpuTimer {
   const querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
-  const resolved = device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC });
-  const readable = device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST });
+  const resolved = device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  const readable = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const free = () => {
     querySet.destroy();
     resolved.destroy();
@@ -220,7 +215,7 @@ function createGpuTimer(device: GPUDevice): GpuTimer {
     },
     async read() {
       try {
-        await readable.mapAsync(MAP_READ);
+        await readable.mapAsync(GPUMapMode.READ);
         const [start, end] = new BigInt64Array(readable.getMappedRange());
         readable.unmap();
         // Nanoseconds; an adapter may quantise them or report 0 for both.
