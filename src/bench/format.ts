@@ -76,7 +76,7 @@ function microTable(rows: MicroRow[]): string {
 export function formatReport(report: BenchReport): string {
   const o = report.options;
   const parts = [
-    `backend ${report.backend}; width ×${o.widthMultiplier}, ${o.resolution}×${o.resolution} inputs, ${o.fp16 ? 'FP16 (emulated)' : 'FP32'}, ${o.steps} timed steps after ${o.warmup} warm-up; GPU timestamps ${report.timestamps ? 'on' : 'unavailable (kernel times show 0)'}`,
+    `backend ${report.backend}; width ×${o.widthMultiplier}, ${o.resolution}×${o.resolution} inputs, ${o.fp16 ? 'FP16 (emulated)' : 'FP32'}, ${o.plan === 'auto' ? '' : `${o.plan} work plan, `}${o.steps} timed steps after ${o.warmup} warm-up; GPU timestamps ${report.timestamps ? 'on' : 'unavailable (kernel times show 0)'}`,
   ];
   if (report.micro.length) parts.push('Kernel micro-benchmarks (wall clock per call)', microTable(report.micro));
   if (report.training.length) {

@@ -25,6 +25,12 @@ describe('parseBenchOptions', () => {
     expect(from({ fp16: '0' }).fp16).toBe(false);
   });
 
+  it('takes the work plan (GPU splits on any adapter with plan=gpu)', () => {
+    expect(from({}).plan).toBe('auto');
+    expect(from({ plan: 'gpu' }).plan).toBe('gpu');
+    expect(() => from({ plan: 'tpu' })).toThrow(/plan: expected auto, gpu or cpu, got 'tpu'/);
+  });
+
   it('rejects bad values by name', () => {
     expect(() => from({ depth: '9' })).toThrow(/depth: .*6n\+2.*9/);
     expect(() => from({ batch: '16,x' })).toThrow(/batch/);

@@ -3,10 +3,10 @@
  * query, e.g. bench.html?depth=8&width=0.25&batch=16&resolution=16&steps=3&fp16=1), with the same
  * validation messages. Unset keys take DEFAULT_BENCH's values.
  */
-import { DEFAULT_BENCH, type BenchOptions, type KernelMode } from './runBench';
+import { DEFAULT_BENCH, type BenchOptions, type KernelMode, type WorkPlan } from './runBench';
 
 /** The setting names, as flags (`--micro-batch`) and query keys (`micro-batch=`). */
-export const BENCH_KEYS = ['depth', 'batch', 'width', 'resolution', 'steps', 'warmup', 'micro-batch', 'modes', 'profile', 'train', 'fp16'] as const;
+export const BENCH_KEYS = ['depth', 'batch', 'width', 'resolution', 'steps', 'warmup', 'micro-batch', 'modes', 'profile', 'train', 'fp16', 'plan'] as const;
 export type BenchKey = (typeof BENCH_KEYS)[number];
 
 function list(key: string, value: string): number[] {
@@ -20,6 +20,12 @@ function one(key: string, value: string | undefined, fallback: number, allowZero
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`${key}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got '${value}'`);
   return n;
+}
+
+function workPlan(value: string | undefined): WorkPlan {
+  if (value === undefined) return DEFAULT_BENCH.plan;
+  if (value !== 'auto' && value !== 'gpu' && value !== 'cpu') throw new Error(`plan: expected auto, gpu or cpu, got '${value}'`);
+  return value;
 }
 
 /** Options from settings looked up by key; throws with the key's name on a bad value. */
@@ -47,5 +53,6 @@ export function parseBenchOptions(get: (key: BenchKey) => string | undefined): O
     profile: flag('profile', DEFAULT_BENCH.profile),
     train: flag('train', DEFAULT_BENCH.train),
     fp16: flag('fp16', DEFAULT_BENCH.fp16),
+    plan: workPlan(get('plan')),
   };
 }

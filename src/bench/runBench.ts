@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { makeConfig, type ExperimentConfig } from '../engine/config';
 import type { KernelSet } from '../engine/kernels';
 import { precompile } from '../engine/kernels/precompile';
+import { setAdapterClass } from '../engine/kernels/program';
 import { createModel, disposeModel } from '../engine/model';
 import { createRng } from '../engine/rng';
 import { createTrainStep } from '../engine/train/step';
@@ -59,6 +60,12 @@ export interface BenchOptions {
   train: boolean;
   /** Train with the FP16 trick (emulated half precision, dynamic loss scaling from its default scale). */
   fp16: boolean;
+  /**
+   * How our kernels split work: 'auto' by the adapter; 'gpu' the many-workgroup splits a GPU gets
+   * (BN row slices, split-K filter gradients) on any adapter, so a SwiftShader run counts a GPU's
+   * dispatches; 'cpu' the few large workgroups a CPU adapter gets.
+   */
+  plan: WorkPlan;
   /** Real data through the input pipeline instead of one resident random batch (src/bench/inputFeed.ts). */
   data?: BenchData;
   /** Progress lines. */
@@ -77,7 +84,10 @@ export const DEFAULT_BENCH: BenchOptions = {
   microBatch: 128,
   train: true,
   fp16: false,
+  plan: 'auto',
 };
+
+export type WorkPlan = 'auto' | 'gpu' | 'cpu';
 
 
 export interface TrainRow {
@@ -257,13 +267,13 @@ async function timeTraining(depth: number, batch: number, mode: KernelMode, opts
       gpuMsPerStep = typeof timing.kernelMs === 'number' ? timing.kernelMs : null;
     }
     const counted = countDispatches(discard);
-    let byProgram = [...counted.byProgram.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+    let byProgram = [...counted.byProgram.entries()].sort((a, b) => b[1] - a[1]);
     // A replayed step dispatches nothing through tfjs: its counts are the graph's.
     const info = step.info();
     if (info?.mode === 'compiled' && info.stats) {
       counted.total = info.stats.dispatches;
       counted.pipelines = info.stats.pipelines;
-      byProgram = info.stats.byProgram.slice(0, 10);
+      byProgram = info.stats.byProgram;
       gpuMsPerStep = hasTimestamps() ? await step.timed() : null;
     } else if (mode === 'compiled') {
       throw new Error(`depth ${depth} batch ${batch}: the compiled step ran ${info?.note ?? 'op by op'}`);
@@ -326,6 +336,16 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     training: [],
     micro: [],
   };
+  setAdapterClass(options.plan);
+  try {
+    await benchAll(options, report, log);
+  } finally {
+    setAdapterClass('auto');
+  }
+  return report;
+}
+
+async function benchAll(options: BenchOptions, report: BenchReport, log: (line: string) => void): Promise<void> {
   if (options.microBatch > 0) {
     log(`kernel micro-benchmarks (${options.modes.join(' and ')} kernels, ${MICRO_ROUNDS} alternating rounds)…`);
     report.micro.push(...(await benchMicro(options, Math.max(1, options.steps))));
@@ -333,5 +353,4 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   for (const depth of options.train ? options.depths : []) {
     for (const batch of options.batches) report.training.push(...(await benchConfiguration(depth, batch, options, log)));
   }
-  return report;
 }

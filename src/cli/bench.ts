@@ -29,9 +29,11 @@ import { errorMessage } from '../engine/errorMessage';
 
 const USAGE = `usage: npm run bench -- [--depth 20,56] [--batch 128,512] [--width 1] [--resolution 32]
   [--steps 10] [--warmup 3] [--micro-batch 128] [--modes compiled,custom,stock] [--no-profile] [--no-train] [--fp16]
+  [--plan auto|gpu|cpu]
   [--json out.json] [--data PATH [--input device|host]]
   --micro-batch 0 skips the kernel micro-benchmarks; --no-train runs only them; --fp16 trains with
-  the FP16 trick (emulated half precision, dynamic loss scaling)
+  the FP16 trick (emulated half precision, dynamic loss scaling); --plan gpu splits work as on a
+  GPU (many workgroups) whatever the adapter, to count a GPU's dispatches on SwiftShader
   --data trains on a CIFAR archive/folder through the input pipeline (batches built on the GPU
   from resident uint8 images, or with --input host in JavaScript) instead of a resident random tensor`;
 
