@@ -11,7 +11,9 @@
  *   backward: partial (Σg, Σg·x̂) per row slice →
  *             dβ = Σg, dγ = Σg·x̂, then dx = γ/σ · (g − dβ/R − x̂·dγ/R)
  *   g = dy, zeroed where the fused ReLU's output was 0; with a shortcut that is read from the
- *   output y, and the partial pass also writes g (it is the shortcut's gradient).
+ *   output y, and the partial pass also writes g (it is the shortcut's gradient). An output read
+ *   by two consumers (a tee: a block input, by its conv and its identity shortcut) brings two
+ *   dy, which the partial pass sums (masked by y) and writes as g for the dx pass.
  *
  * x̂ = (x − μ)/σ, σ = √(var + ε); the variance is the biased batch variance used to normalise.
  * The first pass subtracts a per-channel shift s = x[0, c] before squaring, so E[(x−s)²] −
@@ -31,9 +33,9 @@
  * One pipeline per program, whatever the layer: every shape number (rows, channels, channel block,
  * slices) and the ReLU flag are uniforms, all inputs are bound as 1-D views, outputs have fixed
  * ranks and the grid is 1-D, so tfjs's pipeline key (shader key + ranks + broadcast pattern +
- * dispatch flatness) never varies with the layer. A ResNet compiles 7 BN pipelines (statistics,
- * gradient and fused-tail gradient partial sums, the forward sweep with and without a shortcut,
- * the dx sweep with and without one), not ~6 per distinct channel count. Only THREADS (the
+ * dispatch flatness) never varies with the layer. A ResNet compiles 8 BN pipelines (statistics,
+ * gradient partial sums masked by the BN, by y and by y with a tee, the forward sweep with and
+ * without a shortcut, the dx sweep masked and given g), not ~6 per distinct channel count. Only THREADS (the
  * workgroup size and its shared arrays) is baked in.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
@@ -150,24 +152,40 @@ export function sumPartials(partials: string): string {
 
 /**
  * How a gradient pass finds g at element i: 'masked' = dy, zeroed where the fused ReLU (if
- * uniforms.relu) cut γ·x̂ + β; 'fromOutput' = dy where the fused tail's output y > 0, written to
- * the shortcut's gradient too; 'given' = dy as bound (g, already masked).
+ * uniforms.relu) cut γ·x̂ + β; 'fromOutput' = dy where the fused ReLU's output y > 0, written out
+ * too (the shortcut's gradient, or the dx pass's g); 'fromOutputTee' the same with dy + dy2, the
+ * gradients of an output read by two consumers (a block input: its conv and its identity
+ * shortcut), summed here instead of by a tape add; 'given' = dy as bound (g, already masked).
  */
-type GradSource = 'masked' | 'fromOutput' | 'given';
+type GradSource = 'masked' | 'fromOutput' | 'fromOutputTee' | 'given';
 
-/** The inputs a gradient pass binds before its own, by GradSource (β only to recompute the mask). */
+/**
+ * The inputs a gradient pass binds before its own, by GradSource (β only to recompute the mask;
+ * γ not in the partial sums from y, whose tee variant binds 7 buffers and its output, the 8
+ * storage buffers WebGPU guarantees a stage).
+ */
 function gradInputs(source: GradSource): string[] {
-  if (source === 'fromOutput') return ['x', 'dy', 'y', 'mean', 'variance', 'gamma'];
-  return source === 'masked' ? ['x', 'dy', 'mean', 'variance', 'gamma', 'beta'] : ['x', 'dy', 'mean', 'variance', 'gamma'];
+  switch (source) {
+    case 'fromOutput':
+      return ['x', 'dy', 'y', 'mean', 'variance'];
+    case 'fromOutputTee':
+      return ['x', 'dy', 'dy2', 'y', 'mean', 'variance'];
+    case 'masked':
+      return ['x', 'dy', 'mean', 'variance', 'gamma', 'beta'];
+    case 'given':
+      return ['x', 'dy', 'mean', 'variance', 'gamma'];
+  }
 }
 
-/** WGSL: channel c's μ, 1/σ and γ. */
-const CHANNEL_SETUP = `
+/** WGSL: channel c's μ and 1/σ, and γ where the pass binds it. */
+function channelSetup(withGamma: boolean): string {
+  return `
   let mu = mean[c];
   let invStd = inverseSqrt(variance[c] + uniforms.epsilon);
-  let g0 = gamma[c];`;
+  ${withGamma ? 'let g0 = gamma[c];' : ''}`;
+}
 
-/** WGSL: x̂ and g at element i of channel c (after CHANNEL_SETUP). */
+/** WGSL: x̂ and g at element i of channel c (after channelSetup). */
 function gradAt(source: GradSource): string {
   const xHat = 'let xHat = (x[i] - mu) * invStd;';
   switch (source) {
@@ -176,13 +194,19 @@ function gradAt(source: GradSource): string {
         var g = dy[i];
         if (uniforms.relu != 0 && fma(g0, xHat, beta[c]) <= 0.0) { g = 0.0; }`;
     case 'fromOutput':
+    case 'fromOutputTee':
       return `${xHat}
-        let g = select(0.0, dy[i], y[i] > 0.0);
-        dShortcutOut[i] = g;`;
+        let g = select(0.0, ${source === 'fromOutputTee' ? 'dy[i] + dy2[i]' : 'dy[i]'}, y[i] > 0.0);
+        gOut[i] = g;`;
     case 'given':
       return `${xHat}
         let g = dy[i];`;
   }
+}
+
+/** Whether a partial pass writes g out (a read_write input named g). */
+function writesG(mode: 'stats' | GradSource): boolean {
+  return mode === 'fromOutput' || mode === 'fromOutputTee';
 }
 
 /**
@@ -200,7 +224,7 @@ class PartialSumsProgram implements WebGPUProgram {
   workgroupSize: [number, number, number] = [THREADS, 1, 1];
 
   constructor(C: number, plan: ReducePlan, private readonly mode: 'stats' | GradSource) {
-    this.variableNames = mode === 'stats' ? ['x'] : mode === 'fromOutput' ? [...gradInputs(mode), 'dShortcut'] : gradInputs(mode);
+    this.variableNames = mode === 'stats' ? ['x'] : writesG(mode) ? [...gradInputs(mode), 'g'] : gradInputs(mode);
     this.outputShape = [plan.splits + (mode === 'stats' ? 0 : 1), 2, C];
     this.dispatch = slicedGrid(C, plan).dispatch;
     this.shaderKey = `tlBatchNormPartial_${mode}`;
@@ -216,7 +240,7 @@ class PartialSumsProgram implements WebGPUProgram {
          s1 = s1 + g;
          s2 = fma(g, xHat, s2);`;
     return `
-      ${this.mode === 'fromOutput' ? readWriteAlias(this.variableNames, 'dShortcut', 'dShortcutOut') : ''}
+      ${writesG(this.mode) ? readWriteAlias(this.variableNames, 'g', 'gOut') : ''}
       ${LANE_SUM}
 
       fn main(index : i32) {
@@ -224,7 +248,7 @@ class PartialSumsProgram implements WebGPUProgram {
         var s1 = 0.0;
         var s2 = 0.0;
         if (inRange) {
-          ${stats ? 'let shift = x[c];' : CHANNEL_SETUP}
+          ${stats ? 'let shift = x[c];' : channelSetup(this.mode === 'masked')}
           for (var r = rowStart + lane; r < rowEnd; r = r + lanes) {
             let i = r * uniforms.C + c;
             ${body}
@@ -276,7 +300,7 @@ class GradInputProgram implements WebGPUProgram {
           partials[(uniforms.splits * 2 + 1) * uniforms.C + c] = total2;
         }
         if (inRange) {
-          ${CHANNEL_SETUP}
+          ${channelSetup(true)}
           let invR = 1.0 / f32(uniforms.R);
           let meanG = total1 * invR;
           let meanGxHat = total2 * invR;
@@ -301,37 +325,44 @@ export function batchNormPartials(backend: WebGPUBackend, x: TensorInfo): Tensor
 
 /**
  * Training-mode BN gradient [dx, dγ, dβ]: 2 dispatches (partial sums; dx, whose workgroups also
- * write dβ and dγ) and two buffer copies of those. Given the output `y` of a fused BN + shortcut
- * + ReLU, the partial pass masks dy by y > 0 and writes that g too: the fourth output (the
- * shortcut's gradient), which the dx pass reads unmasked.
+ * write dβ and dγ) and two buffer copies of those. Given the output `y` of a fused ReLU, the
+ * partial pass masks by y > 0 and writes that g out, which the dx pass reads unmasked; with
+ * `shortcut` (a fused BN + shortcut + ReLU) g is also the fourth output, the shortcut's gradient.
+ * `dy2` (needs y) is a second consumer's gradient of the output, added to dy in the same pass.
  */
 export function batchNormGrad(
   backend: WebGPUBackend,
-  inputs: { x: TensorInfo; dy: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma: TensorInfo; beta: TensorInfo; y?: TensorInfo },
-  epsilon: number,
-  relu: boolean,
+  inputs: { x: TensorInfo; dy: TensorInfo; dy2?: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma: TensorInfo; beta: TensorInfo; y?: TensorInfo },
+  options: { epsilon: number; relu: boolean; shortcut: boolean },
 ): TensorInfo[] {
   const { x, mean, variance, gamma, beta } = inputs;
+  const { epsilon, relu } = options;
   const { view, R, C } = flatRows(x);
   const dy = flatRows(inputs.dy).view;
   const plan = planFor(backend, R, C);
   const tail = plan.splits * 2 * C;
+  if ((inputs.dy2 || options.shortcut) && !inputs.y) throw new Error('batchNormGrad: a second output gradient or a shortcut needs the output y');
   let partial: TensorInfo;
-  let dShortcut: TensorInfo | null = null;
+  let g: TensorInfo | null = null;
   if (inputs.y) {
-    dShortcut = backend.makeTensorInfo(x.shape, 'float32');
-    const program = new PartialSumsProgram(C, plan, 'fromOutput');
-    partial = runProgram(backend, program, [view, dy, flatRows(inputs.y).view, mean, variance, gamma, reshaped(dShortcut, [R * C])], slicedUniforms(R, C, plan, false, epsilon));
+    g = backend.makeTensorInfo(x.shape, 'float32');
+    const y = flatRows(inputs.y).view;
+    const gView = reshaped(g, [R * C]);
+    partial = inputs.dy2
+      ? runProgram(backend, new PartialSumsProgram(C, plan, 'fromOutputTee'), [view, dy, flatRows(inputs.dy2).view, y, mean, variance, gView], slicedUniforms(R, C, plan, false, epsilon))
+      : runProgram(backend, new PartialSumsProgram(C, plan, 'fromOutput'), [view, dy, y, mean, variance, gView], slicedUniforms(R, C, plan, false, epsilon));
   } else {
     partial = runProgram(backend, new PartialSumsProgram(C, plan, 'masked'), [view, dy, mean, variance, gamma, beta], slicedUniforms(R, C, plan, relu, epsilon));
   }
   const partialFlat = reshaped(partial, [tail + 2 * C]);
-  const dx = dShortcut
-    ? runProgram(backend, new GradInputProgram(R, C, plan, 'given'), [view, reshaped(dShortcut, [R * C]), mean, variance, gamma, partialFlat], slicedUniforms(R, C, plan, false, epsilon))
+  const dx = g
+    ? runProgram(backend, new GradInputProgram(R, C, plan, 'given'), [view, reshaped(g, [R * C]), mean, variance, gamma, partialFlat], slicedUniforms(R, C, plan, false, epsilon))
     : runProgram(backend, new GradInputProgram(R, C, plan, 'masked'), [view, dy, mean, variance, gamma, beta, partialFlat], slicedUniforms(R, C, plan, relu, epsilon));
   const dBeta = copySlice(backend, partial, tail, [C]);
   const dGamma = copySlice(backend, partial, tail + C, [C]);
   backend.disposeData(partial.dataId);
   const grads = [reshaped(dx, x.shape), dGamma, dBeta];
-  return dShortcut ? [...grads, dShortcut] : grads;
+  if (g && options.shortcut) return [...grads, g];
+  if (g) backend.disposeData(g.dataId);
+  return grads;
 }

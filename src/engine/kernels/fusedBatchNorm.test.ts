@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { fusedBatchNorm } from './fusedBatchNorm';
 import { setAdapterClass } from './program';
-import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL, usesCustomKernels } from './registry';
+import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, usesCustomKernels } from './registry';
 import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
 
 interface Case {
@@ -117,7 +117,69 @@ describe('fusedBatchNorm', () => {
     });
   }
 
-  it('forward and backward run only our three kernels and leak no tensors', async () => {
+  // A tee: y read by two consumers (a block input: its conv and its identity shortcut) as y and
+  // `second`, whose gradients the BN's backward pass sums, with and without a fused shortcut.
+  const teeCases: [Case, boolean, 'gpu' | 'cpu'][] = [
+    [{ name: '[2,6,6,5]', shape: [2, 6, 6, 5], relu: true, offset: 0.3, scale: 1 }, false, 'gpu'],
+    [{ name: '[8,12,12,16]', shape: [8, 12, 12, 16], relu: true, offset: -0.5, scale: 2 }, true, 'gpu'],
+    [{ name: '[8,12,12,16]', shape: [8, 12, 12, 16], relu: true, offset: -0.5, scale: 2 }, true, 'cpu'],
+  ];
+  for (const [c, withShortcut, adapter] of teeCases) {
+    it(`${c.name} tee${withShortcut ? ' + shortcut' : ''}, ReLU (${adapter} split): two consumers' gradients match tf ops`, async () => {
+      setAdapterClass(adapter);
+      const [, , , ch] = c.shape;
+      const size = c.shape.reduce((a, b) => a * b, 1);
+      const values = [c.scale, 1, 1, 1].map((scale, i) => randomValues(rng, size, scale, i === 0 ? c.offset : 0));
+      const gv = randomValues(rng, ch, 0.5, 1);
+      const bv = randomValues(rng, ch, 0.5, 0.1);
+      const run = () => {
+        const [x, shortcut, w1, w2] = values.map((v) => tf.tensor4d(v, c.shape));
+        const loss = (a: tf.Tensor, b: tf.Tensor, d: tf.Tensor, s?: tf.Tensor) => {
+          const out = fusedBatchNorm(a as tf.Tensor4D, b as tf.Tensor1D, d as tf.Tensor1D, {
+            epsilon: 1e-5, training: true, relu: true, tee: true, shortcut: s as tf.Tensor4D | undefined, kernels: 'custom',
+          });
+          if (!out.second) throw new Error('no second handle');
+          // The second consumer squares its input, so its gradient differs from the first's.
+          return tf.add(tf.sum(tf.mul(out.y, w1)), tf.sum(tf.mul(tf.square(out.second), w2)));
+        };
+        const params = [x, tf.tensor1d(gv), tf.tensor1d(bv)];
+        if (withShortcut) return tf.grads((a: tf.Tensor, b: tf.Tensor, d: tf.Tensor, s: tf.Tensor) => loss(a, b, d, s))([...params, shortcut]);
+        return tf.grads((a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) => loss(a, b, d))(params);
+      };
+      const ref = await runOn('cpu', run);
+      const ours = await runOn('webgpu', run);
+      ['dx', 'dgamma', 'dbeta', 'dshortcut'].slice(0, ref.length).forEach((name, i) => {
+        const { worst, maxAbs } = compare(ours[i], ref[i], 1e-4, 1e-4);
+        expect(worst, `${name}: max abs error ${maxAbs}`).toBeLessThanOrEqual(1);
+      });
+    });
+  }
+
+  it('a tee is y under a second handle, and its backward pass is 2 dispatches with no tape add', async () => {
+    await tf.setBackend('webgpu');
+    setAdapterClass('gpu');
+    const shape: [number, number, number, number] = [4, 8, 8, 16];
+    const [x, w1, w2] = [0, 1, 2].map(() => tf.tensor4d(randomValues(rng, 4 * 8 * 8 * 16), shape));
+    const gamma = tf.ones([16]) as tf.Tensor1D;
+    const beta = tf.zeros([16]) as tf.Tensor1D;
+    const loss = (a: tf.Tensor) => {
+      const { y, second } = fusedBatchNorm(a as tf.Tensor4D, gamma, beta, { epsilon: 1e-5, training: true, relu: true, tee: true, kernels: 'custom' });
+      if (!second) throw new Error('no second handle');
+      expect(second.dataId).toBe(y.dataId);
+      expect(second.id).not.toBe(y.id);
+      return tf.add(tf.sum(tf.mul(y, w1)), tf.sum(tf.mul(second, w2)));
+    };
+    const forward = ourDispatches(() => loss(x));
+    const both = ourDispatches(() => tf.grads(loss)([x]));
+    expect(forward).toEqual(['tlBatchNormPartial', 'tlBatchNormApply']);
+    expect(both).toEqual([...forward, 'tlBatchNormPartial', 'tlBatchNormGradInputGiven']);
+    const profile = await tf.profile(() => tf.dispose(tf.grads(loss)([x])));
+    // The forward's one Add (of the two sums) is the only one: the two y gradients are not added.
+    expect(profile.kernelNames.filter((k) => k === 'Add' || k === 'AddN')).toEqual(['Add']);
+    tf.dispose([x, w1, w2, gamma, beta]);
+  });
+
+  it('forward and backward run only our two kernels and leak no tensors', async () => {
     await tf.setBackend('webgpu');
     const x = tf.tensor4d(randomValues(rng, 2 * 3 * 3 * 8), [2, 3, 3, 8]);
     const gamma = tf.variable(tf.ones([8])) as tf.Variable<tf.Rank.R1>;
@@ -132,7 +194,7 @@ describe('fusedBatchNorm', () => {
       tf.dispose([value, ...Object.values(grads)]);
     });
     const names = profile.kernelNames.filter((k) => k.startsWith('TrickLab'));
-    expect(names.sort()).toEqual([BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL].sort());
+    expect(names.sort()).toEqual([BN_APPLY_KERNEL, BN_GRAD_KERNEL].sort());
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, gamma, beta]);
   });

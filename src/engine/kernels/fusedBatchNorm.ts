@@ -1,14 +1,14 @@
 /**
  * Training-mode BatchNorm (Ioffe & Szegedy 2015) with an optional fused ReLU, as one call the
- * model can make whatever the backend: with the 'custom' kernel set on WebGPU it costs 2 dispatches
- * forward and 2 backward (tf.customGrad supplies the closed-form gradient); anywhere else it is
- * plain tf ops (moments, batchNorm, relu) differentiated by tfjs.
+ * model can make whatever the backend: with our kernels on WebGPU it is one kernel of 2 dispatches
+ * forward and one of 2 backward (the closed-form gradient, registered in registry.ts); anywhere
+ * else it is plain tf ops (moments, batchNorm, relu) differentiated by tfjs.
  *
  * Gradient (training mode, μ and σ² functions of x; x̂ = (x − μ)/σ, σ = √(σ² + ε), R = N·H·W):
  *   dβ = Σ g,  dγ = Σ g·x̂,  dx = γ/σ · (g − dβ/R − x̂·dγ/R),  g = dy (· [y > 0] with ReLU).
  */
 import * as tf from '@tensorflow/tfjs';
-import { BN_APPLY_KERNEL, BN_GRAD_KERNEL, BN_STATS_KERNEL, usesCustomKernels, type KernelSet } from './registry';
+import { BN_APPLY_KERNEL, usesCustomKernels, type KernelSet } from './registry';
 
 export interface FusedBatchNormOptions {
   /** Added to the variance before the square root (PyTorch's default is 1e-5). */
@@ -22,6 +22,13 @@ export interface FusedBatchNormOptions {
    * addition and the ReLU are one kernel (needs relu). Differentiable like x.
    */
   shortcut?: tf.Tensor4D;
+  /**
+   * Also return y under a second handle (`second`), for an output read by two consumers (a
+   * block input: its first conv and its identity shortcut). With our kernels the two consumers'
+   * gradients are summed inside the BN's backward pass, not by a tape add; elsewhere `second` is
+   * y itself. Needs relu. Default false.
+   */
+  tee?: boolean;
   /** Running mean, required when training is false. */
   movingMean?: tf.Tensor1D;
   /** Running variance, required when training is false. */
@@ -37,6 +44,8 @@ export interface FusedBatchNormResult {
   mean: tf.Tensor1D;
   /** Per-channel biased variance used to normalise (divide by R, not R − 1). Not differentiable. */
   variance: tf.Tensor1D;
+  /** With `tee`: y under a second handle (the same buffer; with tf ops, y itself). */
+  second?: tf.Tensor4D;
 }
 
 /**
@@ -47,45 +56,19 @@ export interface FusedBatchNormResult {
 export function fusedBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, options: FusedBatchNormOptions): FusedBatchNormResult {
   const relu = options.relu ?? false;
   const { shortcut } = options;
+  const tee = options.tee ?? false;
   if (shortcut && !relu) throw new Error('fusedBatchNorm: a shortcut is fused only with relu: true');
-  if (!options.training) return inferenceBatchNorm(x, gamma, beta, options, relu);
-  if (!usesCustomKernels(options.kernels)) return opsBatchNorm(x, gamma, beta, options.epsilon, relu, shortcut);
+  if (tee && !relu) throw new Error('fusedBatchNorm: a tee needs relu: true (its gradient reads the ReLU mask from y)');
+  if (!options.training || !usesCustomKernels(options.kernels)) {
+    const result = options.training ? opsBatchNorm(x, gamma, beta, options.epsilon, relu, shortcut) : inferenceBatchNorm(x, gamma, beta, options, relu);
+    return tee ? { ...result, second: result.y } : result;
+  }
 
-  const attrs = { epsilon: options.epsilon, relu };
-  // The partial-sum pass runs outside the custom-gradient op, and the apply pass inside writes
-  // the mean and variance as extra outputs: they feed the running averages and the gradient
-  // (saved), never the loss, so the tape needs no gradient through either.
-  const partial = tf.engine().runKernel(BN_STATS_KERNEL, { x }) as tf.Tensor;
-  const stats: { mean?: tf.Tensor1D; variance?: tf.Tensor1D } = {};
-  const normalize = tf.customGrad((...args) => {
-    const [xt, g, b, s] = args.slice(0, shortcut ? 4 : 3) as tf.Tensor[];
-    const saveFn = args[args.length - 1] as tf.GradSaveFunc;
-    const inputs: tf.NamedTensorMap = { x: xt, partial, gamma: g, beta: b };
-    if (s) inputs.shortcut = s;
-    const [y, mean, variance] = tf.engine().runKernel(BN_APPLY_KERNEL, inputs, attrs) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
-    // customGrad runs this function in a tidy: keep μ and σ² past it (cloned into the caller's
-    // scope below, so that a tidy of the caller's frees them like any other result).
-    Object.assign(stats, { mean: tf.keep(mean), variance: tf.keep(variance) });
-    // With a shortcut the ReLU's mask comes from y (BN + shortcut), which the gradient reads.
-    saveFn(s ? [xt, g, b, mean, variance, y] : [xt, g, b, mean, variance]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sg, sb, sm, sv, sy] = saved;
-        const gradInputs: tf.NamedTensorMap = { x: sx, dy, mean: sm, variance: sv, gamma: sg, beta: sb };
-        if (sy) gradInputs.y = sy;
-        return tf.engine().runKernel(BN_GRAD_KERNEL, gradInputs, attrs) as tf.Tensor[];
-      },
-    };
-  });
-  const y = (shortcut ? normalize(x, gamma, beta, shortcut) : normalize(x, gamma, beta)) as tf.Tensor4D;
-  partial.dispose();
-  const { mean, variance } = stats;
-  if (!mean || !variance) throw new Error('fusedBatchNorm: the apply kernel returned no mean and variance');
-  // Clones share the buffers (no dispatch); the kept originals are let go.
-  const result = { y, mean: tf.clone(mean), variance: tf.clone(variance) };
-  tf.dispose([mean, variance]);
-  return result;
+  const attrs = { epsilon: options.epsilon, relu, shortcut: Boolean(shortcut), tee };
+  const inputs: tf.NamedTensorMap = shortcut ? { x, gamma, beta, shortcut } : { x, gamma, beta };
+  // μ and σ² feed the running averages, never the loss: their gradients stay null.
+  const [y, mean, variance, second] = tf.engine().runKernel(BN_APPLY_KERNEL, inputs, attrs) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D?];
+  return second ? { y, mean, variance, second } : { y, mean, variance };
 }
 
 /** The tf-ops path (every backend): moments, batchNorm, optional shortcut and ReLU. */

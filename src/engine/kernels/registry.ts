@@ -35,7 +35,6 @@ export type KernelSet = 'compiled' | 'custom' | 'stock';
 /** Names of our kernels (inputs and attrs are documented on each config below). */
 export const CONV2D_KERNEL = 'TrickLabConv2D';
 export const CONV_FILTER_GRAD_KERNEL = 'TrickLabConv2DBackpropFilter';
-export const BN_STATS_KERNEL = 'TrickLabBatchNormStats';
 export const BN_APPLY_KERNEL = 'TrickLabBatchNormApply';
 export const BN_GRAD_KERNEL = 'TrickLabBatchNormGrad';
 export const SGD_KERNEL = 'TrickLabSgdMomentum';
@@ -105,32 +104,33 @@ function kernelConfigs(): KernelConfig[] {
       }),
     },
     {
-      // inputs {x}; output the partial sums [S, 2, C] of the statistics over S row slices (all
-      // axes but the last are rows), which BN_APPLY_KERNEL reads.
-      kernelName: BN_STATS_KERNEL,
-      backendName: BACKEND,
-      kernelFunc: asKernel(({ inputs, backend }) => batchNormPartials(backend, inputs.x)),
-    },
-    {
-      // inputs {x, partial (BN_STATS_KERNEL's output for x), gamma, beta, shortcut?}; attrs
-      // {epsilon, relu}; outputs [y (γ·x̂ + β [+ shortcut] [, ReLU]), mean, variance].
+      // inputs {x, gamma, beta, shortcut?}; attrs {epsilon, relu, shortcut, tee}; outputs [y
+      // (γ·x̂ + β [+ shortcut] [, ReLU]), mean, variance] and, with tee, y again under a second
+      // handle (no copy) for a second consumer. 2 dispatches: the statistics' partial sums, then
+      // the sweep that finishes them and writes y.
       kernelName: BN_APPLY_KERNEL,
       backendName: BACKEND,
       kernelFunc: asKernel(({ inputs, backend, attrs }) => {
         const { epsilon, relu } = bnAttrs(attrs);
-        const { x, partial, gamma, beta, shortcut } = inputs;
-        return batchNormApply(backend, { x, partial, gamma, beta, shortcut }, epsilon, relu);
+        const { x, gamma, beta, shortcut } = inputs;
+        const partial = batchNormPartials(backend, x);
+        const outputs = batchNormApply(backend, { x, partial, gamma, beta, shortcut }, epsilon, relu);
+        backend.disposeData(partial.dataId);
+        if (!attrs.tee) return outputs;
+        const [y] = outputs;
+        backend.incRef(y.dataId);
+        return [...outputs, { dataId: y.dataId, shape: y.shape, dtype: y.dtype }];
       }),
     },
     {
-      // inputs {x, dy, mean, variance, gamma, beta, y?}; attrs {epsilon, relu}; outputs [dx, dγ, dβ],
-      // and the shortcut's gradient when y (the output of BN + shortcut + ReLU) is given.
+      // inputs {x, dy, dy2?, mean, variance, gamma, beta, y?}; attrs {epsilon, relu, shortcut};
+      // outputs [dx, dγ, dβ], and with shortcut (needs y, the output of BN + shortcut + ReLU) the
+      // shortcut's gradient. dy2 (needs y): the tee'd output's gradient, added to dy.
       kernelName: BN_GRAD_KERNEL,
       backendName: BACKEND,
       kernelFunc: asKernel(({ inputs, backend, attrs }) => {
-        const { epsilon, relu } = bnAttrs(attrs);
-        const { x, dy, mean, variance, gamma, beta, y } = inputs;
-        return batchNormGrad(backend, { x, dy, mean, variance, gamma, beta, y }, epsilon, relu);
+        const { x, dy, dy2, mean, variance, gamma, beta, y } = inputs;
+        return batchNormGrad(backend, { x, dy, dy2, mean, variance, gamma, beta, y }, { ...bnAttrs(attrs), shortcut: Boolean(attrs.shortcut) });
       }),
     },
     {
@@ -337,6 +337,38 @@ const poolDenseGradient: tf.GradConfig = {
   },
 };
 
+/**
+ * Training BatchNorm's gradient (fusedBatchNorm.ts has the formulas): one BN_GRAD_KERNEL call
+ * for all of x, γ, β and the shortcut. With a tee (outputs [y, μ, σ², y′]) the gradients of y
+ * and y′ are summed inside that call; an output no consumer reached has a null gradient.
+ */
+const batchNormGradient: tf.GradConfig = {
+  kernelName: BN_APPLY_KERNEL,
+  inputsToSave: ['x', 'gamma', 'beta'],
+  outputsToSave: [true, true, true],
+  gradFunc: (dys, saved, attrs) => {
+    const [x, gamma, beta, y, mean, variance] = saved;
+    const [dyFirst, , , dySecond] = dys as (tf.Tensor | null)[];
+    const [dy, dy2] = dyFirst && dySecond ? [dyFirst, dySecond] : [dyFirst ?? dySecond, undefined];
+    if (!dy) throw new Error(`${BN_APPLY_KERNEL}: no gradient reached its output`);
+    const inputs: tf.NamedTensorMap = { x, dy, mean, variance, gamma, beta };
+    // The mask is read from y when it has to be: after a shortcut (BN alone cannot give it), or
+    // with both gradients (the masked pass has no binding left for dy2).
+    if (attrs.shortcut || dy2) inputs.y = y;
+    if (dy2) inputs.dy2 = dy2;
+    const [dx, dGamma, dBeta, dShortcut] = tf.engine().runKernel(BN_GRAD_KERNEL, inputs, attrs) as tf.Tensor[];
+    return {
+      x: () => dx,
+      gamma: () => dGamma,
+      beta: () => dBeta,
+      shortcut: () => {
+        if (!dShortcut) throw new Error(`${BN_APPLY_KERNEL}: no shortcut gradient without a shortcut`);
+        return dShortcut;
+      },
+    };
+  },
+};
+
 /** The option-A shortcut's gradient: the output gradient's kept pixels and channels, zeros elsewhere. */
 const zeroPadShortcutGradient: tf.GradConfig = {
   kernelName: ZERO_PAD_SHORTCUT_KERNEL,
@@ -369,6 +401,7 @@ export function customKernelNames(): string[] {
 // no backend yet, and a second copy of the module (hot reload) finds them already there.
 for (const c of kernelConfigs()) if (!tf.getKernel(c.kernelName, BACKEND)) tf.registerKernel(c);
 if (!tf.getGradient(CONV2D_KERNEL)) tf.registerGradient(conv2dGradient);
+if (!tf.getGradient(BN_APPLY_KERNEL)) tf.registerGradient(batchNormGradient);
 if (!tf.getGradient(CROSS_ENTROPY_KERNEL)) tf.registerGradient(crossEntropyGradient);
 if (!tf.getGradient(CROSS_ENTROPY_AND_CORRECT_KERNEL)) tf.registerGradient(crossEntropyAndCorrectGradient);
 if (!tf.getGradient(POOL_DENSE_KERNEL)) tf.registerGradient(poolDenseGradient);

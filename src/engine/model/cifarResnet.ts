@@ -88,24 +88,30 @@ export function createCifarResnet(config: ModelConfig, numClasses: number, rng: 
   });
   const head = store.dense('fc', inC, numClasses);
 
+  // A block whose input goes to its identity shortcut as well as its first conv takes that input
+  // as a Teed pair from the layer before, so the two gradients meet inside that layer's backward
+  // pass rather than in a tape add.
+  const sharedInput = (i: number): boolean => i < blocks.length && config.skipConnections && blocks[i].shortcut.kind === 'identity';
+
   const forward = (x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor2D => {
-    let h = batchNormAct(ctx, conv2d(ctx, x, stem.conv, 1), stem.bn, config.activation);
-    for (const b of blocks) {
+    let [h, second] = batchNormAct(ctx, conv2d(ctx, x, stem.conv, 1), stem.bn, config.activation, sharedInput(0));
+    blocks.forEach((b, i) => {
       // Option A's shortcut comes with the conv's input from one kernel (zeroPadShortcutTee), so
       // the block input's two gradients are summed in its backward pass, not by a tape add.
       const [input, zeroPad] = b.shortcut.kind === 'zero-pad' ? zeroPadShortcutTee(h, b.shortcut.stride, b.shortcut.outC, ctx.kernels) : [h, null];
-      const shortcut = (x: tf.Tensor4D) => zeroPad ?? shortcutForward(ctx, x, b.shortcut);
-      let y = batchNormAct(ctx, conv2d(ctx, input, b.conv1, b.stride), b.bn1, config.activation);
-      const z = conv2d(ctx, y, b.conv2, 1);
+      const shortcut = (): tf.Tensor4D => zeroPad ?? (b.shortcut.kind === 'identity' ? second : shortcutForward(ctx, h, b.shortcut));
+      const [y1] = batchNormAct(ctx, conv2d(ctx, input, b.conv1, b.stride), b.bn1, config.activation);
+      const z = conv2d(ctx, y1, b.conv2, 1);
       if (config.skipConnections && !b.se && config.activation === 'relu') {
-        h = batchNormAddRelu(ctx, z, b.bn2, shortcut(h));
-        continue;
+        [h, second] = batchNormAddRelu(ctx, z, b.bn2, shortcut(), sharedInput(i + 1));
+        return;
       }
-      y = batchNorm(ctx, z, b.bn2);
+      let y = batchNorm(ctx, z, b.bn2);
       if (b.se) y = squeezeExcite(ctx, y, b.se);
-      if (config.skipConnections) y = residualAdd(ctx, y, shortcut(h));
+      if (config.skipConnections) y = residualAdd(ctx, y, shortcut());
       h = activation(ctx, y, config.activation);
-    }
+      second = h;
+    });
     return classifierHead(ctx, h, head);
   };
 

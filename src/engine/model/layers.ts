@@ -131,38 +131,53 @@ export function conv2d(ctx: ForwardContext, x: tf.Tensor4D, w: tf.Variable, stri
  * evaluation; `relu` fuses a following ReLU into the same kernel.
  */
 export function batchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, relu = false, shortcut?: tf.Tensor4D): tf.Tensor4D {
-  return ctx.round(unroundedBatchNorm(ctx, x, bn, relu, shortcut)) as tf.Tensor4D;
+  return ctx.round(unroundedBatchNorm(ctx, x, bn, relu, shortcut)[0]) as tf.Tensor4D;
 }
 
-/** batchNorm before its output is rounded (its weights are). */
-function unroundedBatchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, relu = false, shortcut?: tf.Tensor4D): tf.Tensor4D {
+/**
+ * An activation and a handle for its second consumer (a block input feeds its first conv and its
+ * identity shortcut): the same tensor, or with `tee` in fp32 training on our kernels the same
+ * buffer under a second handle, whose gradient the BN's backward pass adds in (no tape add).
+ */
+export type Teed = [tf.Tensor4D, tf.Tensor4D];
+
+/** Whether a fused BN + ReLU can hand out a tee here: fp32 training on our kernels. */
+function teeable(ctx: ForwardContext): boolean {
+  return ctx.training && ctx.round === noRounding && usesCustomKernels(ctx.kernels);
+}
+
+/** batchNorm before its output is rounded (its weights are), with the tee when asked and teeable. */
+function unroundedBatchNorm(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, relu = false, shortcut?: tf.Tensor4D, tee = false): Teed {
   const gamma = weight<tf.Tensor1D>(ctx, bn.gamma);
   const beta = weight<tf.Tensor1D>(ctx, bn.beta);
   if (!ctx.training) {
     const y = tf.batchNorm(x, bn.runningMean, bn.runningVar, beta, gamma, BN_EPSILON) as tf.Tensor4D;
-    return relu ? tf.relu(y) : y;
+    const out = relu ? tf.relu(y) : y;
+    return [out, out];
   }
-  const { y, mean, variance } = fusedBatchNorm(x, gamma, beta, { epsilon: BN_EPSILON, training: true, relu, shortcut, kernels: ctx.kernels });
+  const { y, mean, variance, second } = fusedBatchNorm(x, gamma, beta, { epsilon: BN_EPSILON, training: true, relu, shortcut, tee: tee && relu && teeable(ctx), kernels: ctx.kernels });
   const [n, h, w] = x.shape;
   ctx.bnStats.push({ layer: bn, mean: tf.keep(mean), variance: tf.keep(variance), count: n * h * w });
-  return y;
+  return [y, second ?? y];
 }
 
 /**
  * A residual block's tail: ReLU(BN(x) + shortcut). In fp32 training with our kernels it is one
  * kernel (fusedBatchNorm's shortcut); in FP16 with ours, BN then one kernel (ctx.addRelu);
  * otherwise BN, the addition and the activation as three steps, each rounded by the precision
- * policy as a half network stores them.
+ * policy as a half network stores them. `tee`: see Teed.
  */
-export function batchNormAddRelu(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, shortcut: tf.Tensor4D): tf.Tensor4D {
-  if (ctx.training && ctx.round === noRounding && usesCustomKernels(ctx.kernels)) return batchNorm(ctx, x, bn, true, shortcut);
-  if (ctx.addRelu) return ctx.addRelu(unroundedBatchNorm(ctx, x, bn), shortcut);
-  return activation(ctx, residualAdd(ctx, batchNorm(ctx, x, bn), shortcut), 'relu');
+export function batchNormAddRelu(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, shortcut: tf.Tensor4D, tee = false): Teed {
+  if (teeable(ctx)) return unroundedBatchNorm(ctx, x, bn, true, shortcut, tee);
+  const y = ctx.addRelu ? ctx.addRelu(unroundedBatchNorm(ctx, x, bn)[0], shortcut) : activation(ctx, residualAdd(ctx, batchNorm(ctx, x, bn), shortcut), 'relu');
+  return [y, y];
 }
 
-/** BatchNorm then the activation, with ReLU fused into the BatchNorm kernel. */
-export function batchNormAct(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, kind: Activation): tf.Tensor4D {
-  return kind === 'relu' ? batchNorm(ctx, x, bn, true) : activation(ctx, batchNorm(ctx, x, bn), kind);
+/** BatchNorm then the activation, with ReLU fused into the BatchNorm kernel. `tee`: see Teed. */
+export function batchNormAct(ctx: ForwardContext, x: tf.Tensor4D, bn: BnLayer, kind: Activation, tee = false): Teed {
+  if (kind === 'relu' && teeable(ctx)) return unroundedBatchNorm(ctx, x, bn, true, undefined, tee);
+  const y = kind === 'relu' ? batchNorm(ctx, x, bn, true) : activation(ctx, batchNorm(ctx, x, bn), kind);
+  return [y, y];
 }
 
 /*
