@@ -30,6 +30,7 @@
  * `uploadToGPU`, and copies go on `backend.commandEncoder`.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
+import { mergeSplitKReduces, type Command } from './mergeReduces';
 import type { WebGPUBackend } from './program';
 
 /** A program as recordAndSubmit sees it (tfjs's WebGPUProgram plus our optional marks). */
@@ -72,10 +73,6 @@ interface BackendInternals {
   recordAndSubmit(program: CapturedProgram, output: TensorInfo, inputs: TensorInfo[], programDefinedUniform?: Uniform[]): void;
 }
 
-/** One recorded command. */
-type Command =
-  | { kind: 'dispatch'; pipeline: GPUComputePipeline; buffers: GPUBuffer[]; uniform: ArrayBuffer; scalars: { name: string; offset: number }[]; workgroups: [number, number, number]; program: string }
-  | { kind: 'copy'; src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; size: number };
 
 /** Counts of a graph, for the bench and the run's note. */
 export interface GraphStats {
@@ -87,6 +84,8 @@ export interface GraphStats {
   byProgram: [string, number][];
   /** Bytes of the storage buffers the graph owns (its activations and gradients). */
   ownedBytes: number;
+  /** Split-K reduce dispatches the graph saves by running them as one (mergeReduces.ts). */
+  mergedReduces: number;
 }
 
 /** A replayable capture; `dispose` gives its buffers back to tfjs. */
@@ -260,7 +259,11 @@ export function captureCommands<T>(backend: WebGPUBackend, body: () => T): Captu
     const buffers = resources as GPUBuffer[];
     const block = uniformBlock(program, inputs, output, programDefinedUniform);
     const scalars = Object.entries(program.stepScalars ?? {}).map(([name, index]) => ({ name, offset: block.offsets[block.programOffset + index] }));
-    commands.push({ kind: 'dispatch', pipeline: program.pipeline, buffers, uniform: block.bytes, scalars, workgroups: [...program.dispatch], program: program.shaderKey.split('_')[0] || program.constructor.name });
+    commands.push({
+      kind: 'dispatch', pipeline: program.pipeline, buffers: buffers.map((buffer) => ({ buffer })), uniform: block.bytes, scalars,
+      workgroups: [...program.dispatch], program: program.shaderKey.split('_')[0] || program.constructor.name,
+      defined: (programDefinedUniform ?? []).flatMap((u) => u.data),
+    });
     // Run it now, as tfjs would (this capture is a real step), through whatever wraps it.
     return record.call(b, program, output, inputs, programDefinedUniform);
   };
@@ -344,24 +347,31 @@ function unwrapEncoder(e: GPUCommandEncoder): GPUCommandEncoder {
   return proxied.get(e) ?? e;
 }
 
-function buildGraph(b: BackendInternals, commands: Command[], owned: Set<GPUBuffer>, release: (buffer: GPUBuffer, reuse?: boolean) => void): CommandGraph {
+function buildGraph(b: BackendInternals, captured: Command[], owned: Set<GPUBuffer>, release: (buffer: GPUBuffer, reuse?: boolean) => void): CommandGraph {
   const device = b.device;
+  // Graph passes: the split-K reduces of the filter gradients as one dispatch (mergeReduces.ts).
+  const { commands, buffers: made, merged } = mergeSplitKReduces(device, captured);
   const align = device.limits.minUniformBufferOffsetAlignment;
   const dispatches = commands.filter((c): c is Extract<Command, { kind: 'dispatch' }> => c.kind === 'dispatch');
   const at: number[] = [];
   let total = 0;
   for (const d of dispatches) {
     at.push(total);
-    total += Math.ceil(d.uniform.byteLength / align) * align;
+    total += Math.ceil((d.uniform?.byteLength ?? 0) / align) * align;
   }
   const uniforms = device.createBuffer({ size: Math.max(total, 16), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, mappedAtCreation: true });
   const mapped = new Uint8Array(uniforms.getMappedRange());
-  dispatches.forEach((d, i) => mapped.set(new Uint8Array(d.uniform), at[i]));
+  dispatches.forEach((d, i) => {
+    if (d.uniform) mapped.set(new Uint8Array(d.uniform), at[i]);
+  });
   uniforms.unmap();
   const bindGroups = dispatches.map((d, i) =>
     device.createBindGroup({
       layout: d.pipeline.getBindGroupLayout(0),
-      entries: [...d.buffers.map((buffer, j) => ({ binding: j, resource: { buffer } })), { binding: d.buffers.length, resource: { buffer: uniforms, offset: at[i], size: d.uniform.byteLength } }],
+      entries: [
+        ...d.buffers.map((resource, j) => ({ binding: j, resource })),
+        ...(d.uniform ? [{ binding: d.buffers.length, resource: { buffer: uniforms, offset: at[i], size: d.uniform.byteLength } }] : []),
+      ],
     }),
   );
   const slots = new Map<string, number[]>();
@@ -372,7 +382,7 @@ function buildGraph(b: BackendInternals, commands: Command[], owned: Set<GPUBuff
   // Buffers used but not owned: releasing one invalidates the graph.
   const borrowed = new Set<GPUBuffer>();
   for (const c of commands) {
-    for (const buffer of c.kind === 'dispatch' ? c.buffers : [c.src, c.dst]) if (!owned.has(buffer)) borrowed.add(buffer);
+    for (const buffer of c.kind === 'dispatch' ? c.buffers.map((d) => d.buffer) : [c.src, c.dst]) if (!owned.has(buffer) && !made.includes(buffer)) borrowed.add(buffer);
   }
   let isValid = true;
   let disposed = false;
@@ -387,7 +397,8 @@ function buildGraph(b: BackendInternals, commands: Command[], owned: Set<GPUBuff
     copies: commands.length - dispatches.length,
     pipelines: new Set(dispatches.map((d) => d.pipeline)).size,
     byProgram: [...byProgram.entries()].sort((x, y) => y[1] - x[1]),
-    ownedBytes: [...owned].reduce((s, buffer) => s + buffer.size, 0),
+    ownedBytes: [...owned, ...made].reduce((s, buffer) => s + buffer.size, 0),
+    mergedReduces: merged,
   };
   const scalarValue = new Float32Array(1);
   // Compute passes a replay makes: runs of dispatches between copies.
@@ -443,6 +454,7 @@ function buildGraph(b: BackendInternals, commands: Command[], owned: Set<GPUBuff
       // Submitted work may still read these; tfjs's pool hands them out only to later work.
       for (const buffer of owned) release(buffer, true);
       uniforms.destroy();
+      for (const buffer of made) buffer.destroy();
     },
   };
 }

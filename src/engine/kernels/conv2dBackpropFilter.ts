@@ -20,7 +20,7 @@ import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, nextPow2, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
 
 /** Threads per workgroup (16 × 16), the WebGPU default limit. */
-const THREADS = 256;
+export const THREADS = 256;
 /** Depth of one K panel staged in workgroup memory. */
 const BK = 16;
 /**
@@ -48,7 +48,7 @@ const TILE_FLOATS = BK * Math.max(...[MIN_BN, 32, MAX_BN].map((bn) => bn + (TM *
 /** Most K slices (the reduce pass reads them all). */
 const MAX_SPLITS = 256;
 /** Reduce pass: outputs per workgroup × lanes splitting the slices = THREADS. */
-const REDUCE_OUTPUTS = 16;
+export const REDUCE_OUTPUTS = 16;
 const REDUCE_LANES = THREADS / REDUCE_OUTPUTS;
 
 /** How one call is split: tile width and height and the number of K slices. */

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { countDispatches } from '../../bench/dispatchCounter';
 import { makeConfig, type DeepPartial, type ExperimentConfig } from '../config';
+import { setAdapterClass } from '../kernels/program';
 import { createModel, disposeModel, readWeights } from '../model';
 import { createTeacher } from '../model/teacher';
 import { createRng } from '../rng';
@@ -146,6 +147,21 @@ describe('compiled training step', () => {
     expect(compiled.info.stats?.dispatches).toBeGreaterThan(20);
     expect(compiled.info.note).toMatch(/^compiled: \d+ dispatches/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("matches with a GPU's work split, its filter gradients' split-K reduces merged into one dispatch", async () => {
+    setAdapterClass('gpu');
+    try {
+      const compiled = await matchOpByOp(configFor({}), 4, 4);
+      const stats = compiled.info.stats;
+      // At batch 4 of 8×8 the three full-resolution convolutions (stem, first block) have
+      // K = 256 and two slices each; the smaller ones one: 3 reduces run as 1.
+      expect(stats?.mergedReduces).toBe(2);
+      expect(new Map(stats?.byProgram).get('tlSplitKReduceMerged')).toBe(1);
+      expect(new Map(stats?.byProgram).has('tlSplitKReduce')).toBe(false);
+    } finally {
+      setAdapterClass('auto');
+    }
   });
 
   it('matches with every trick on but FP16', async () => {

@@ -1,0 +1,92 @@
+/**
+ * The captured graph's merged split-K reduces (mergeReduces.ts), on Dawn in Node with a GPU's
+ * work split (every filter gradient here has several K slices): the replay gives the filter
+ * gradients op by op gives, bit for bit, on new inputs; two layers of one shape (whose partial
+ * buffers the capture reuses, the hazard the pass's own partial buffer avoids) are merged; a
+ * gradient read before the next one is computed keeps its own reduce.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { captureCommands } from './capture';
+import { MERGED_PROGRAM, REDUCE_PROGRAM } from './mergeReduces';
+import { setAdapterClass, type WebGPUBackend } from './program';
+import { CONV_FILTER_GRAD_KERNEL } from './registry';
+import { createRng, randomValues, useWebGPU } from '../../../test/support/testEnv';
+
+useWebGPU();
+
+const backend = () => tf.backend() as unknown as WebGPUBackend;
+
+/** A 3×3 'same' conv layer's shapes: x [n, s, s, inC], dy [n, s, s, outC]. */
+interface Layer {
+  n: number;
+  s: number;
+  inC: number;
+  outC: number;
+}
+
+const LAYERS: Layer[] = [
+  { n: 4, s: 16, inC: 3, outC: 8 },
+  { n: 4, s: 16, inC: 8, outC: 8 },
+  { n: 4, s: 16, inC: 8, outC: 8 },
+  { n: 4, s: 8, inC: 8, outC: 16 },
+];
+
+function filterGrad(x: tf.Tensor, dy: tf.Tensor, l: Layer): tf.Tensor {
+  const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, l.inC, l.outC] };
+  return tf.engine().runKernel(CONV_FILTER_GRAD_KERNEL, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/** Writes `values` into t's GPU buffer in place (as a compiled step copies its batch in). */
+function overwrite(t: tf.Tensor, values: Float32Array<ArrayBuffer>): void {
+  const b = backend();
+  b.uploadToGPU(t.dataId);
+  b.queue.writeBuffer(b.tensorMap.get(t.dataId).resource as GPUBuffer, 0, values);
+}
+
+describe('merged split-K reduces in a captured graph', () => {
+  afterEach(() => setAdapterClass('auto'));
+  const rng = createRng(11);
+  const fill = (l: Layer) => [randomValues(rng, l.n * l.s * l.s * l.inC), randomValues(rng, l.n * l.s * l.s * l.outC)];
+
+  for (const readFirstEarly of [false, true]) {
+    it(readFirstEarly ? 'keeps the reduce of a gradient read before the others are computed' : 'replays every filter gradient as op by op, with one reduce dispatch', async () => {
+      setAdapterClass('gpu');
+      const inputs = LAYERS.map((l) => {
+        const [xv, dyv] = fill(l);
+        return [tf.tensor4d(xv, [l.n, l.s, l.s, l.inC]), tf.tensor4d(dyv, [l.n, l.s, l.s, l.outC])];
+      });
+      // The gradients, each read (×1) after all are computed, as the optimizer's gather reads them.
+      const body = () =>
+        tf.tidy(() => {
+          const grads = LAYERS.map((l, i) => {
+            const g = filterGrad(inputs[i][0], inputs[i][1], l);
+            return readFirstEarly && i === 0 ? tf.mul(g, 1) : g;
+          });
+          return grads.map((g, i) => (readFirstEarly && i === 0 ? g : tf.mul(g, 1)));
+        });
+      const { result, graph, failure } = captureCommands(backend(), body);
+      expect(failure).toBeNull();
+      if (!graph) throw new Error('no graph');
+      const programs = new Map(graph.stats.byProgram);
+      expect(programs.get(MERGED_PROGRAM)).toBe(1);
+      expect(programs.get(REDUCE_PROGRAM)).toBe(readFirstEarly ? 1 : undefined);
+      expect(graph.stats.mergedReduces).toBe(readFirstEarly ? 2 : 3);
+
+      // New inputs, then the replay against op by op on the same inputs.
+      for (const [i, l] of LAYERS.entries()) {
+        const [xv, dyv] = fill(l);
+        overwrite(inputs[i][0], xv);
+        overwrite(inputs[i][1], dyv);
+      }
+      graph.replay({});
+      for (const t of result) (backend().tensorMap.get(t.dataId) as { values: unknown }).values = null;
+      const replayed = await Promise.all(result.map((t) => t.data()));
+      const expected = body();
+      const direct = await Promise.all(expected.map((t) => t.data()));
+      replayed.forEach((values, i) => expect(Array.from(values), `layer ${i}`).toEqual(Array.from(direct[i])));
+      graph.dispose();
+      tf.dispose([...result, ...expected, ...inputs.flat()]);
+    });
+  }
+});
