@@ -76,8 +76,8 @@ describe('merged split-K reduces in a captured graph', () => {
       // New inputs, then the replay against op by op on the same inputs.
       for (const [i, l] of LAYERS.entries()) {
         const [xv, dyv] = fill(l);
-        overwrite(inputs[i][0], xv);
-        overwrite(inputs[i][1], dyv);
+        overwrite(inputs[i][0], Float32Array.from(xv));
+        overwrite(inputs[i][1], Float32Array.from(dyv));
       }
       graph.replay({});
       for (const t of result) (backend().tensorMap.get(t.dataId) as { values: unknown }).values = null;
