@@ -50,4 +50,16 @@ describe('formatReport', () => {
     expect(text).not.toContain('Same loss');
     expect(text).toContain('GPU timestamps unavailable');
   });
+
+  it('prints each micro-benchmark once, ours against stock, with the largest difference of their values', () => {
+    const name = 'Conv2DBackpropInput 3×3 s2 8×32×32×16→32';
+    const micro = [
+      { name, mode: 'custom' as const, ms: 20, dispatches: 1, maxAbsDiff: 2.5e-6 },
+      { name, mode: 'stock' as const, ms: 50, dispatches: 1, maxAbsDiff: null },
+    ];
+    const lines = formatReport({ ...report([], false), micro }).split('\n');
+    expect(lines.find((l) => l.startsWith('kernel'))?.split(/\s{2,}/)).toEqual(['kernel', 'ours ms', 'stock ms', 'stock/ours speed-up', 'ours disp', 'stock disp', 'max |ours − stock|']);
+    // 50 ms over 20 ms = 2.50×.
+    expect(lines.filter((l) => l.startsWith('Conv2DBackpropInput')).map((l) => l.split(/\s{2,}/))).toEqual([[name, '20.00', '50.00', '2.50×', '1', '1', '2.50e-6']]);
+  });
 });

@@ -63,11 +63,11 @@ function topKernelsTable(row: TrainRow): string {
 function microTable(rows: MicroRow[]): string {
   const names = [...new Set(rows.map((r) => r.name))];
   return table(
-    ['kernel', 'ours ms', 'stock ms', 'stock/ours speed-up', 'ours disp', 'stock disp'],
+    ['kernel', 'ours ms', 'stock ms', 'stock/ours speed-up', 'ours disp', 'stock disp', 'max |ours − stock|'],
     names.map((name) => {
       const ours = find(rows, 'custom', (r) => r.name === name);
       const stock = find(rows, 'stock', (r) => r.name === name);
-      return [name, fixed(ours?.ms ?? NaN, 2), fixed(stock?.ms ?? NaN, 2), ratio(stock?.ms, ours?.ms), ours ? String(ours.dispatches) : '—', stock ? String(stock.dispatches) : '—'];
+      return [name, fixed(ours?.ms ?? NaN, 2), fixed(stock?.ms ?? NaN, 2), ratio(stock?.ms, ours?.ms), ours ? String(ours.dispatches) : '—', stock ? String(stock.dispatches) : '—', ours?.maxAbsDiff != null ? ours.maxAbsDiff.toExponential(2) : '—'];
     }),
   );
 }

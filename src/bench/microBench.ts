@@ -1,10 +1,11 @@
 /**
- * Kernel micro-benchmarks of the bench (runBench.ts): Conv2DBackpropFilter alone, and
+ * Kernel micro-benchmarks of the bench (runBench.ts): the convolution's filter gradient and input
+ * gradient (stride 1, and the stride-2 downsampling conv that doubles the channels), and
  * BatchNorm(+ReLU) forward+backward, at ResNet-20's first-stage shape, with our kernels and the
- * stock ones alternating round by round.
+ * stock ones alternating round by round, and how far ours land from stock's values.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CONV_FILTER_GRAD_KERNEL, fusedBatchNorm, usesCustomKernels } from '../engine/kernels';
+import { CONV_FILTER_GRAD_KERNEL, CONV_INPUT_GRAD_KERNEL, fusedBatchNorm, usesCustomKernels } from '../engine/kernels';
 import { BN_EPSILON } from '../engine/model/layers';
 import { createRng } from '../engine/rng';
 import { countDispatches } from './dispatchCounter';
@@ -40,11 +41,22 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Largest |a − b| over the elements of two lists of same-shaped tensors. */
+async function maxAbsDiff(a: tf.Tensor[], b: tf.Tensor[]): Promise<number> {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const [u, v] = await Promise.all([a[i].data(), b[i].data()]);
+    for (let j = 0; j < u.length; j++) worst = Math.max(worst, Math.abs(u[j] - v[j]));
+  }
+  return worst;
+}
+
 /**
  * Kernel micro-benchmarks at ResNet-20's first-stage shape (32×32×16 → 16, 3×3, pad 1, scaled
- * by resolution and width): Conv2DBackpropFilter alone, and BatchNorm(+ReLU) forward+backward.
- * Our kernels and the stock ones alternate, round by round, so drifting machine load (a shared
- * CPU running SwiftShader) affects both alike.
+ * by resolution and width): Conv2DBackpropFilter alone; Conv2DBackpropInput alone at stride 1
+ * and at stride 2 (→ 16×16×32, the first conv of the next stage); BatchNorm(+ReLU)
+ * forward+backward. Our kernels and the stock ones alternate, round by round, so drifting
+ * machine load (a shared CPU running SwiftShader) affects both alike.
  */
 export async function benchMicro(opts: BenchOptions, reps: number): Promise<MicroRow[]> {
   const rng = createRng(11);
@@ -53,6 +65,11 @@ export async function benchMicro(opts: BenchOptions, reps: number): Promise<Micr
   const c = Math.max(1, Math.round(16 * opts.widthMultiplier));
   const x = randomTensor(rng, [b, s, s, c]) as tf.Tensor4D;
   const dy = randomTensor(rng, [b, s, s, c]) as tf.Tensor4D;
+  const filter = randomTensor(rng, [3, 3, c, c], 0.1) as tf.Tensor4D;
+  // The downsampling conv: stride 2, pad 1, twice the channels out.
+  const s2 = Math.floor((s - 1) / 2) + 1;
+  const dyDown = randomTensor(rng, [b, s2, s2, 2 * c]) as tf.Tensor4D;
+  const filterDown = randomTensor(rng, [3, 3, c, 2 * c], 0.1) as tf.Tensor4D;
   const gamma = tf.variable(tf.ones([c])) as tf.Variable<tf.Rank.R1>;
   const beta = tf.variable(tf.zeros([c])) as tf.Variable<tf.Rank.R1>;
   const rows: MicroRow[] = [];
@@ -60,6 +77,9 @@ export async function benchMicro(opts: BenchOptions, reps: number): Promise<Micr
     // Each case takes the kernel set it runs with, as a run does.
     const filterGrad = (mode: KernelMode) => [
       tf.engine().runKernel(usesCustomKernels(mode) ? CONV_FILTER_GRAD_KERNEL : tf.Conv2DBackpropFilter, { x, dy }, { strides: [1, 1], pad: 1, dataFormat: 'NHWC', filterShape: [3, 3, c, c] } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    ];
+    const inputGrad = (stride: number, g: tf.Tensor4D, w: tf.Tensor4D) => (mode: KernelMode) => [
+      tf.engine().runKernel(usesCustomKernels(mode) ? CONV_INPUT_GRAD_KERNEL : tf.Conv2DBackpropInput, { dy: g, filter: w }, { strides: [stride, stride], pad: 1, dataFormat: 'NHWC', inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
     ];
     const bnStep = (mode: KernelMode) => {
       const { value, grads } = tf.variableGrads(() => {
@@ -70,7 +90,12 @@ export async function benchMicro(opts: BenchOptions, reps: number): Promise<Micr
       return [value, grads[gamma.name], grads[beta.name]];
     };
     const shape = `${b}×${s}×${s}×${c}`;
-    const cases = [[`Conv2DBackpropFilter 3×3 ${shape}→${c}`, filterGrad], [`BatchNorm fwd+bwd ${shape} (+ReLU, sum)`, bnStep]] as const;
+    const cases = [
+      [`Conv2DBackpropFilter 3×3 ${shape}→${c}`, filterGrad],
+      [`Conv2DBackpropInput 3×3 s1 ${shape}→${c}`, inputGrad(1, dy, filter)],
+      [`Conv2DBackpropInput 3×3 s2 ${shape}→${2 * c}`, inputGrad(2, dyDown, filterDown)],
+      [`BatchNorm fwd+bwd ${shape} (+ReLU, sum)`, bnStep],
+    ] as const;
     for (const [name, f] of cases) {
       // A single kernel has no step to compile: 'compiled' runs the same kernels as 'custom'.
       const modes = opts.modes.filter((m) => m !== 'compiled');
@@ -78,13 +103,21 @@ export async function benchMicro(opts: BenchOptions, reps: number): Promise<Micr
       for (let round = 0; round < MICRO_ROUNDS; round++) {
         for (const mode of modes) times.get(mode)?.push(await timeCalls(reps, () => f(mode)));
       }
+      const stockOuts = modes.includes('stock') ? f('stock') : null;
       for (const mode of modes) {
         const dispatches = countDispatches(() => tf.dispose(f(mode))).total;
-        rows.push({ name, mode, ms: median(times.get(mode) ?? []), dispatches });
+        let diff: number | null = null;
+        if (stockOuts && mode !== 'stock') {
+          const outs = f(mode);
+          diff = await maxAbsDiff(outs, stockOuts);
+          tf.dispose(outs);
+        }
+        rows.push({ name, mode, ms: median(times.get(mode) ?? []), dispatches, maxAbsDiff: diff });
       }
+      tf.dispose(stockOuts ?? []);
     }
   } finally {
-    tf.dispose([x, dy, gamma, beta]);
+    tf.dispose([x, dy, filter, dyDown, filterDown, gamma, beta]);
   }
   return rows;
 }

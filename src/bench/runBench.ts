@@ -125,6 +125,8 @@ export interface MicroRow {
   /** Wall-clock milliseconds per call: the median over rounds of the mean over `steps` calls. */
   ms: number;
   dispatches: number;
+  /** Largest |ours − stock| over the outputs (null on the stock row, or when stock did not run). */
+  maxAbsDiff: number | null;
 }
 
 export interface BenchReport {

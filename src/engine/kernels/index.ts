@@ -7,7 +7,7 @@
  * the run's kernel set (config.run.kernels); each uses tfjs's stock kernels or tf ops off WebGPU
  * or with 'stock'.
  */
-export { customKernelNames, usesCustomKernels, type KernelSet, CONV2D_KERNEL, CONV_FILTER_GRAD_KERNEL, BN_APPLY_KERNEL, BN_GRAD_KERNEL, SGD_KERNEL, RUNNING_AVERAGE_KERNEL, SGD_ARENA_KERNEL, RUNNING_AVERAGE_ARENA_KERNEL, ALL_FINITE_KERNEL, LOSS_SCALE_KERNEL } from './registry';
+export { customKernelNames, usesCustomKernels, type KernelSet, CONV2D_KERNEL, CONV_FILTER_GRAD_KERNEL, CONV_INPUT_GRAD_KERNEL, BN_APPLY_KERNEL, BN_GRAD_KERNEL, SGD_KERNEL, RUNNING_AVERAGE_KERNEL, SGD_ARENA_KERNEL, RUNNING_AVERAGE_ARENA_KERNEL, ALL_FINITE_KERNEL, LOSS_SCALE_KERNEL } from './registry';
 export { conv2d, type ConvPadding } from './conv2d';
 export { poolDense } from './poolDense';
 export { zeroPadShortcut } from './zeroPadShortcut';

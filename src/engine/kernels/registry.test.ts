@@ -15,7 +15,7 @@ describe('kernel registry', () => {
     const names = registry.customKernelNames();
     expect(names.sort()).toEqual([
       'TrickLabAllFinite', 'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabConv2D',
-      'TrickLabConv2DBackpropFilter', 'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyAndCorrect', 'TrickLabCrossEntropyGrad', 'TrickLabLossScale',
+      'TrickLabConv2DBackpropFilter', 'TrickLabConv2DBackpropInput', 'TrickLabCountCorrect', 'TrickLabCrossEntropy', 'TrickLabCrossEntropyAndCorrect', 'TrickLabCrossEntropyGrad', 'TrickLabLossScale',
       'TrickLabPoolDense', 'TrickLabPoolDenseInputGrad', 'TrickLabPoolDenseParamGrad',
       'TrickLabRunningAverage', 'TrickLabRunningAverageArena', 'TrickLabSgdArena', 'TrickLabSgdMomentum',
       'TrickLabZeroPadShortcut', 'TrickLabZeroPadShortcutGrad', 'TrickLabZeroPadShortcutTee',
@@ -26,7 +26,7 @@ describe('kernel registry', () => {
     expect(tf.getGradient(registry.POOL_DENSE_KERNEL)).toBeDefined();
     expect(tf.getGradient(registry.ZERO_PAD_SHORTCUT_KERNEL)).toBeDefined();
     // tfjs's own kernels are still what tf.conv2d and its gradient run.
-    for (const stock of [tf.Conv2D, tf.Conv2DBackpropFilter]) {
+    for (const stock of [tf.Conv2D, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput]) {
       const config = tf.getKernel(stock, 'webgpu');
       expect(config.kernelName).toBe(stock);
       expect(names.map((n) => tf.getKernel(n, 'webgpu').kernelFunc)).not.toContain(config.kernelFunc);

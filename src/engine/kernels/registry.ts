@@ -35,6 +35,7 @@ export type KernelSet = 'compiled' | 'custom' | 'stock';
 /** Names of our kernels (inputs and attrs are documented on each config below). */
 export const CONV2D_KERNEL = 'TrickLabConv2D';
 export const CONV_FILTER_GRAD_KERNEL = 'TrickLabConv2DBackpropFilter';
+export const CONV_INPUT_GRAD_KERNEL = 'TrickLabConv2DBackpropInput';
 export const BN_APPLY_KERNEL = 'TrickLabBatchNormApply';
 export const BN_GRAD_KERNEL = 'TrickLabBatchNormGrad';
 export const SGD_KERNEL = 'TrickLabSgdMomentum';
@@ -102,6 +103,13 @@ function kernelConfigs(): KernelConfig[] {
         if (!supportsFilterGrad(convInfo)) return stock(tf.Conv2DBackpropFilter)(args);
         return conv2dBackpropFilterGemm(args.backend, x, dy, convInfo);
       }),
+    },
+    {
+      // inputs {dy, filter}, attrs as tfjs's Conv2DBackpropInput (inputShape, strides, pad, …):
+      // the convolution's input gradient.
+      kernelName: CONV_INPUT_GRAD_KERNEL,
+      backendName: BACKEND,
+      kernelFunc: asKernel((args) => stock(tf.Conv2DBackpropInput)(args)),
     },
     {
       // inputs {x, gamma, beta, shortcut?}; attrs {epsilon, relu, shortcut, tee}; outputs [y
@@ -282,7 +290,7 @@ const conv2dGradient: tf.GradConfig = {
     const { strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as tf.Conv2DAttrs;
     const common = { strides, pad, dataFormat, dimRoundingMode } as unknown as NamedAttrMap;
     return {
-      x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dy as tf.Tensor, filter }, { ...common, inputShape: x.shape }) as tf.Tensor,
+      x: () => tf.engine().runKernel(CONV_INPUT_GRAD_KERNEL, { dy: dy as tf.Tensor, filter }, { ...common, inputShape: x.shape }) as tf.Tensor,
       filter: () => tf.engine().runKernel(CONV_FILTER_GRAD_KERNEL, { x, dy: dy as tf.Tensor }, { ...common, filterShape: filter.shape }) as tf.Tensor,
     };
   },
