@@ -164,6 +164,22 @@ describe('compiled training step', () => {
     }
   });
 
+  const splitLevers: [string, DeepPartial<ExperimentConfig>][] = [
+    ['option B shortcuts with ResNet-D', { model: { shortcut: 'projection', resnetD: true } }],
+    ['FP16 and every other trick', { tricks: { ...ALL_TRICKS, fp16: on } }],
+  ];
+  for (const [name, patch] of splitLevers) {
+    it(`matches with a GPU's work split and ${name}`, async () => {
+      setAdapterClass('gpu');
+      try {
+        const compiled = await matchOpByOp(configFor(patch), 4, 4);
+        expect(compiled.info.stats?.mergedReduces).toBeGreaterThan(0);
+      } finally {
+        setAdapterClass('auto');
+      }
+    });
+  }
+
   it('matches with every trick on but FP16', async () => {
     await matchOpByOp(configFor({ tricks: ALL_TRICKS }), 5, 5);
   });
