@@ -1,13 +1,15 @@
 /**
  * Picks the tfjs backend: WebGPU first, then WebGL, then CPU, recording why each preferred one
- * was skipped, and reports the GPU adapter (vendor, architecture, description). The WebGPU
- * backend module is imported lazily because it probes navigator.gpu when imported; in Node the
- * caller installs Dawn first (src/node/webgpu.ts).
+ * was skipped, and reports the GPU adapter (vendor, architecture, description, whether it is a
+ * software one, whether it offers shader-f16). The WebGPU backend module is imported lazily
+ * because it probes navigator.gpu when imported; in Node the caller installs Dawn first
+ * (src/node/webgpu.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendInfo } from './events';
 import type { BackendName } from './config';
 import { errorMessage } from './errorMessage';
+import { activeGpuFeatures } from './gpuFeatures';
 
 const ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
@@ -66,11 +68,9 @@ export async function initBackend(preference: 'auto' | BackendName = 'auto'): Pr
     const problem = await tryBackend(name);
     if (problem === null) {
       await tf.ready();
-      return {
-        name,
-        fallbackReason: reasons.length ? reasons.join('; ') : null,
-        adapter: name === 'webgpu' ? lastAdapter : null,
-      };
+      // Recorded with the adapter (and so in every result): FP16 says the same in its progress.
+      const adapter = name === 'webgpu' && lastAdapter ? { ...lastAdapter, shaderF16: (await activeGpuFeatures()).shaderF16 } : null;
+      return { name, fallbackReason: reasons.length ? reasons.join('; ') : null, adapter };
     }
     reasons.push(`${name}: ${problem}`);
   }

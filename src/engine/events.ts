@@ -11,9 +11,11 @@ export interface BackendInfo {
   /**
    * The WebGPU adapter; `isFallbackAdapter` is the adapter's own word that it is a software
    * implementation (GPUAdapterInfo.isFallbackAdapter, or GPUAdapter.isFallbackAdapter in older
-   * browsers); absent in results written before it was recorded.
+   * browsers); `shaderF16` whether it offers WGSL `f16` (gpuFeatures.ts: what real FP16 storage
+   * would need; the FP16 trick is emulated either way). Both absent in results written before
+   * they were recorded.
    */
-  adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter?: boolean } | null;
+  adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter?: boolean; shaderF16?: boolean } | null;
 }
 
 /** Every `logEvery` steps: the mean loss since the last event (one GPU read-back). */

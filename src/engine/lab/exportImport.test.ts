@@ -54,7 +54,7 @@ const mutated = (edit: (e: Record<string, unknown>) => void): string => {
 };
 
 describe('the adapter record', () => {
-  it('imports with or without isFallbackAdapter, and refuses a non-boolean one', () => {
+  it('imports with or without isFallbackAdapter and shaderF16, and refuses non-boolean ones', () => {
     const withAdapter = (adapter: Record<string, unknown>) =>
       mutated((e) => {
         for (const run of e.runs as { result: { environment: { backend: { name: string; adapter: unknown } } } }[]) {
@@ -62,12 +62,13 @@ describe('the adapter record', () => {
         }
       });
     const base = { vendor: 'google', architecture: 'swiftshader', description: '' };
-    for (const adapter of [base, { ...base, isFallbackAdapter: true }]) {
+    for (const adapter of [base, { ...base, isFallbackAdapter: true }, { ...base, isFallbackAdapter: false, shaderF16: true }, { ...base, shaderF16: false }]) {
       const content = withAdapter(adapter);
       expect(validateExport(JSON.parse(content))).toBe(true);
       expect(parseImport(content, 'a.json').runs[0].result?.environment.backend.adapter).toEqual(adapter);
     }
     expect(refusal(withAdapter({ ...base, isFallbackAdapter: 'yes' }))).toMatch(/isFallbackAdapter: must be true or false/);
+    expect(refusal(withAdapter({ ...base, shaderF16: 1 }))).toMatch(/shaderF16: must be true or false/);
   });
 });
 

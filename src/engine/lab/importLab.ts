@@ -98,7 +98,7 @@ const stepShape = object({ step: int(1, 1e9), epoch: int(1, 1000), loss: nonNega
 const backendShape = object({
   name: oneOf('webgpu', 'webgl', 'cpu'),
   fallbackReason: nullable(str(2000)),
-  adapter: nullable(object({ vendor: str(200), architecture: str(200), description: str(500), isFallbackAdapter: bool }, ['isFallbackAdapter'])),
+  adapter: nullable(object({ vendor: str(200), architecture: str(200), description: str(500), isFallbackAdapter: bool, shaderF16: bool }, ['isFallbackAdapter', 'shaderF16'])),
 });
 const runResultShape = object({
   schemaVersion: oneOf(RESULTS_SCHEMA_VERSION),
