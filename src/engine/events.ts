@@ -34,6 +34,12 @@ export interface StepEvent {
    * command buffer" or "op-by-op: <why>" (train/compiledStep.ts); absent for the other kernel sets.
    */
   stepPath?: string;
+  /**
+   * With the FP16 trick on, the precision the run really trains in, one line: "FP16 emulated:
+   * values rounded to half precision, stored as fp32 (this GPU has no shader-f16)"
+   * (tricks/fp16Precision.ts); absent when FP16 is off.
+   */
+  precision?: string;
 }
 
 /** After every epoch: training means and the held-out evaluation. */

@@ -1,4 +1,7 @@
-/** The run's progress: phase, a progress bar, epoch, step, ETA and throughput. */
+/**
+ * The run's progress: phase, a progress bar, epoch, step, ETA and throughput; how each step runs
+ * on the GPU and, with FP16 on, in what precision it really trains.
+ */
 import type { EpochEvent, StepEvent } from '../engine/events';
 import { formatDuration } from '../data/format';
 import { etaSeconds } from './runPlan';
@@ -61,6 +64,11 @@ export function RunProgress({ phase, lastStep, lastEpoch, totalEpochs, status, c
       {lastStep?.stepPath ? (
         <p className="step-path" data-testid="step-path" title="How each training step runs on the GPU: compiled (captured once, replayed as one command buffer) or op by op, and why">
           {lastStep.stepPath}
+        </p>
+      ) : null}
+      {lastStep?.precision ? (
+        <p className="step-path" data-testid="precision-note" title="What the FP16 trick really does here: tfjs has no half-precision tensors, so values are rounded to half and kept in fp32 (FP16's effect on accuracy, not its speed)">
+          {lastStep.precision}
         </p>
       ) : null}
     </div>

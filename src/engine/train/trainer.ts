@@ -20,6 +20,9 @@ import { APP_NAME, APP_VERSION, RESULTS_SCHEMA_VERSION, MAX_STEP_SAMPLES, toStep
 import { createRng } from '../rng';
 import { createTrickStreams, resolveTricks } from '../tricks/resolve';
 import { TRICKS } from '../tricks/registry';
+import { fp16Info } from '../tricks/catalog';
+import { fp16PrecisionNote } from '../tricks/fp16Precision';
+import { activeGpuFeatures } from '../gpuFeatures';
 import { checkFitsDevice, isOutOfMemory, OutOfMemoryError, outOfMemoryDuringRun } from '../outOfMemory';
 import { checkFitsData } from '../validateConfig';
 import { captureCheckpoint, restoreCheckpoint, type RunProgress, type RunState } from './checkpoint';
@@ -149,6 +152,8 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
     const inputs = { train: trainInput, val: valInput };
     // Compiling ahead is an optimisation: should the trace fail, the steps compile as they go.
     await warmPipelines({ config, numClasses: data.numClasses, tricks, teacher: teacher?.logits, valCount: data.val.count, inputs }, opts.onCompile).catch(() => null);
+    // FP16 says what it really is on this backend and GPU (emulated; whether shader-f16 is there).
+    const precision = tricks.active.some((a) => a.trick.id === fp16Info.id) ? fp16PrecisionNote(tf.getBackend(), await activeGpuFeatures()) : null;
     for (let epoch = firstEpoch; epoch <= config.run.epochs; epoch++) {
       const epochStart = performance.now();
       epochLoss = tf.scalar(0);
@@ -200,6 +205,7 @@ async function train(opts: TrainOptions, waitWhilePaused: (s?: AbortSignal) => P
             imagesPerSecond: (windowSteps * config.optim.batchSize) / Math.max(1e-9, (now - windowStart) / 1000),
             elapsedSeconds: (now - t0) / 1000,
             ...(step.info ? { stepPath: step.info.note } : {}),
+            ...(precision ? { precision } : {}),
           };
           windowLoss.dispose();
           windowLoss = tf.scalar(0);

@@ -75,7 +75,7 @@ export const fp16Info: TrickInfo = {
   id: 'fp16',
   name: 'Low-precision training (FP16)',
   explanation:
-    'Emulated: weights, every layer output (conv, BatchNorm, activation, residual add, pooling, SE gate) and gradients are rounded to IEEE half; master weights, BatchNorm statistics and the loss stay FP32, with dynamic loss scaling. Shows FP16\'s effect on accuracy; it is not faster here.',
+    'Emulated: weights, every layer output (conv, BatchNorm, activation, residual add, pooling, SE gate) and gradients are rounded to IEEE half; master weights, BatchNorm statistics and the loss stay FP32, with dynamic loss scaling. Shows FP16\'s effect on accuracy; values stay in fp32 storage, so it is slower than fp32 here, not faster (the run\'s progress says so).',
   reference: 'He et al. 2019, §3.2; Micikevicius et al. 2018',
   params: [
     { key: 'initialScale', label: 'Initial loss scale', default: 2 ** 16, min: FP16_MIN_SCALE, max: FP16_MAX_SCALE, integer: true, unit: 'multiplier' },

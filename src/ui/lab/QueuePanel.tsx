@@ -95,6 +95,11 @@ function RunRow({ run, index, last, lab, active, lastStep, estimate, unsaved, me
           {lastStep.stepPath}
         </p>
       ) : null}
+      {active && lastStep?.precision ? (
+        <p className="step-path" data-testid="lab-precision-note">
+          {lastStep.precision}
+        </p>
+      ) : null}
       <div className="lab-run-actions">
         {run.status === 'queued' ? (
           <>
