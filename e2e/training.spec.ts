@@ -11,6 +11,7 @@ test('trains, pauses, resumes and stops a tiny run', async ({ app }) => {
   await expect(app.imagesPerSecond).toHaveText(/\d img\/s/);
   await expect(app.eta).toHaveText(/^\d+ (s|min \d\d s|h \d\d min)$/);
   await expect(app.page.getByTestId('step-path')).toHaveText(/^compiled: \d+ dispatches, \d+ pipelines in one command buffer$/);
+  await expect(app.page.getByTestId('precision-note')).toHaveCount(0); // FP16 is off
 
   await app.pauseButton.click();
   await app.expectPhase('paused');

@@ -1,6 +1,6 @@
 // The trick toggles, generated from the registry: a parameter change redraws the LR schedule
 // before training starts, and a tiny run with every trick on at once trains without NaN (the
-// distillation teacher is the run finished just before it).
+// distillation teacher is the run finished just before it), and FP16 says that it is emulated.
 import { TRICKS } from '../src/engine/tricks/registry';
 import { expect, test } from './fixtures';
 
@@ -31,8 +31,11 @@ test('every trick on at once trains a tiny model without NaN', async ({ app }) =
   for (const trick of TRICKS) await app.page.getByRole('checkbox', { name: trick.name, exact: true }).check();
   await app.page.getByTestId('trick-warmup-epochs').fill('1');
   await app.runToCompletion(240_000);
+  // FP16 says what it really is: emulated, and SwiftShader offers no shader-f16.
+  await expect(app.page.getByTestId('precision-note')).toHaveText('FP16 emulated: values rounded to half precision, stored as fp32 (this GPU has no shader-f16)');
   const result = await app.downloadResults();
   expect(result.status).toBe('finished');
+  expect(result.environment.backend.adapter?.shaderF16).toBe(false);
   expect(Object.keys(result.config.tricks).sort()).toEqual(TRICKS.map((t) => t.id).sort());
   expect(Object.values(result.config.tricks).every((t) => t.enabled)).toBe(true);
   expect(result.epochs).toHaveLength(2);
