@@ -3,12 +3,14 @@
  * work split (every filter gradient here has several K slices): the replay gives the filter
  * gradients op by op gives, bit for bit, on new inputs; two layers of one shape (whose partial
  * buffers the capture reuses, the hazard the pass's own partial buffer avoids) are merged; a
- * gradient read before the next one is computed keeps its own reduce.
+ * gradient read before the next one is computed keeps its own reduce. On a made-up command list:
+ * the regions (256-byte aligned), the order of the rewritten commands, and a group cut in two
+ * at the device's buffer limit.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureCommands } from './capture';
-import { MERGED_PROGRAM, REDUCE_PROGRAM } from './mergeReduces';
+import { mergeSplitKReduces, MERGED_PROGRAM, PARTIAL_PROGRAM, REDUCE_PROGRAM, type Command } from './mergeReduces';
 import { setAdapterClass, type WebGPUBackend } from './program';
 import { CONV_FILTER_GRAD_KERNEL } from './registry';
 import { createRng, randomValues, useWebGPU } from '../../../test/support/testEnv';
@@ -89,4 +91,56 @@ describe('merged split-K reduces in a captured graph', () => {
       tf.dispose([...result, ...expected, ...inputs.flat()]);
     });
   }
+
+  // The rewrite itself, on a made-up command list (its pipelines are never bound here).
+  const fakeCommands = (layers: number, count: number, splits: number) => {
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    const buffer = () => device.createBuffer({ size: splits * count * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const pipeline = {} as GPUComputePipeline;
+    const dispatch = (program: string, buffers: GPUBuffer[], defined: number[] = []): Command => ({
+      kind: 'dispatch', pipeline, buffers: buffers.map((b) => ({ buffer: b })), uniform: new ArrayBuffer(16), scalars: [], workgroups: [1, 1, 1], program, defined,
+    });
+    const commands: Command[] = [];
+    const outputs: GPUBuffer[] = [];
+    const partial = buffer(); // one partial buffer for every layer: the reuse the pass must undo
+    for (let i = 0; i < layers; i++) {
+      const out = buffer();
+      outputs.push(out);
+      commands.push(dispatch(PARTIAL_PROGRAM, [partial, buffer(), buffer()]), dispatch(REDUCE_PROGRAM, [out, partial], [splits, count]));
+    }
+    const arena = device.createBuffer({ size: layers * count * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    outputs.forEach((out, i) => commands.push({ kind: 'copy', src: out, srcOffset: 0, dst: arena, dstOffset: i * count * 4, size: count * 4 }));
+    return { device, commands, outputs };
+  };
+
+  it('redirects each GEMM pass to its own aligned region and puts the sums back before the first read', () => {
+    const { device, commands, outputs } = fakeCommands(3, 100, 4);
+    const { commands: out, merged, buffers } = mergeSplitKReduces(device, commands);
+    expect(merged).toBe(2);
+    const programs = out.map((c) => (c.kind === 'copy' ? 'copy' : c.program));
+    expect(programs).toEqual([PARTIAL_PROGRAM, PARTIAL_PROGRAM, PARTIAL_PROGRAM, MERGED_PROGRAM, 'copy', 'copy', 'copy', 'copy', 'copy', 'copy']);
+    const regions = out.slice(0, 3).map((c) => (c.kind === 'dispatch' ? c.buffers[0] : null));
+    // 400 floats each, regions 256-byte aligned (1,600 bytes → 1,792).
+    expect(regions.map((r) => [r?.offset, r?.size])).toEqual([[0, 1600], [1792, 1600], [3584, 1600]]);
+    // The sums go back to each reduce's own output, then the original reads follow.
+    expect(out.slice(4, 7).map((c) => (c.kind === 'copy' ? c.dst : null))).toEqual(outputs);
+    for (const b of buffers) b.destroy();
+  });
+
+  it('cuts a group whose partials would pass the largest buffer the device allows', () => {
+    const { device, commands } = fakeCommands(4, 1000, 8);
+    // Room for two layers' partials (8,000 floats each) per buffer.
+    const limits = { maxComputeWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension, maxStorageBufferBindingSize: 70_000, maxBufferSize: 70_000 };
+    const small = new Proxy(device, {
+      get: (target, prop) => {
+        if (prop === 'limits') return limits;
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const { commands: out, merged, buffers } = mergeSplitKReduces(small as GPUDevice, commands);
+    expect(out.filter((c) => c.kind === 'dispatch' && c.program === MERGED_PROGRAM)).toHaveLength(2);
+    expect(merged).toBe(2);
+    for (const b of buffers) b.destroy();
+  });
 });
