@@ -34,7 +34,8 @@ export async function startBackend(preference: ExperimentConfig['run']['backend'
   }
   const backend = await initBackend(preference);
   if (backend.name !== 'webgpu') console.warn(`warning: training on tfjs ${backend.name}, not WebGPU (${backend.fallbackReason ?? 'as asked'}); this is slow`);
-  const adapter = backend.adapter ? ` (${[backend.adapter.vendor, backend.adapter.architecture, backend.adapter.description].filter(Boolean).join(', ')})` : '';
+  const a = backend.adapter;
+  const adapter = a ? ` (${[a.vendor, a.architecture, a.description].filter(Boolean).join(', ')}; ${a.shaderF16 ? '' : 'no '}shader-f16)` : '';
   console.log(`backend: ${backend.name}${adapter}`);
   return backend;
 }
@@ -63,6 +64,21 @@ export function formatEvent(e: TrainEvent): string {
     return `epoch ${e.epoch} step ${e.step}/${e.totalSteps}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toPrecision(3)}  ${e.imagesPerSecond.toFixed(1)} img/s`;
   }
   return `epoch ${e.epoch}/${e.totalEpochs}  train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAccuracy).toFixed(2)}%  val loss ${e.valLoss.toFixed(4)} top-1 ${(100 * e.valTop1).toFixed(2)}% top-5 ${(100 * e.valTop5).toFixed(2)}%  (${e.seconds.toFixed(1)} s)`;
+}
+
+/**
+ * A progress printer: one line per event, and the precision a run with FP16 on really trains in
+ * (StepEvent.precision) each time it is new, so that it is said once, not on every step.
+ */
+export function createEventPrinter(log: (line: string) => void = console.log): (e: TrainEvent) => void {
+  let precision: string | undefined;
+  return (e) => {
+    if (e.kind === 'step' && e.precision && e.precision !== precision) {
+      precision = e.precision;
+      log(`precision: ${precision}`);
+    }
+    log(formatEvent(e));
+  };
 }
 
 /**

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { makeConfig, type DeepPartial, type ExperimentConfig } from '../engine/config';
 import { startTraining } from '../engine/train/trainer';
 import { validateConfig } from '../engine/validateConfig';
-import { abortOnInterrupt, formatEvent, loadDataset, nodeEnvironment, readJsonFile, runMain, startBackend } from './common';
+import { abortOnInterrupt, createEventPrinter, loadDataset, nodeEnvironment, readJsonFile, runMain, startBackend } from './common';
 
 const USAGE = `usage: npm run train -- [--config run.json] [--data path] [--out results.json] [--backend auto|webgpu|cpu]
   --config  experiment config JSON (partial configs are merged over the defaults)
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
     config,
     dataset,
     environment: nodeEnvironment(backend),
-    onEvent: (e) => console.log(formatEvent(e)),
+    onEvent: createEventPrinter(),
     onCompile: (done, total) => {
       if (done === total && total > 0) console.log(`compiled ${total} GPU kernels before the first step`);
     },
