@@ -1,6 +1,7 @@
 // The ablation lab, as a new user meets it: plan "baseline + each trick alone, 2 seeds" with a
 // tiny model, run it, watch the charts and the table fill, export, reload and find everything
-// still there, then import the export into a fresh browser profile and see the same table.
+// still there, then import the export into a fresh browser profile and see the same table; and
+// a run with FP16 on says in the queue that its half precision is emulated.
 // Each test has its own browser context (a fresh profile: its own IndexedDB). The lab's runs
 // use the tfjs CPU backend (`?backend=cpu`): on this machine's SwiftShader a WebGPU run spends
 // most of a minute compiling shaders, and the WebGPU training path has its own specs.
@@ -106,5 +107,20 @@ test('plan, run, compare, export, reload, and import into a fresh profile', asyn
   await expect(other.lab.resultRows).toHaveCount(3);
   expect(await other.lab.tableText()).toEqual(table);
   await other.context.close();
+  await context.close();
+});
+
+test('a queued run with FP16 on says in the queue what precision it really trains in', async ({ browser, baseURL }) => {
+  const { context, lab } = await freshProfile(browser, baseURL);
+  await lab.open(CPU);
+  await lab.configureTiny({ seeds: 1, epochs: 2, trainLimit: 256 }); // 16 steps: the note has time to show
+  await lab.chooseTricks(['fp16']);
+  await lab.queuePlan();
+  const note = lab.page.getByTestId('lab-precision-note');
+  await expect(note).toHaveText('FP16 emulated: values rounded to half precision, stored as fp32 (the CPU backend has no half-precision storage)', { timeout: 120_000 });
+  // It is the FP16 run's row that says it, not the baseline's.
+  await expect(lab.runs.filter({ has: note })).toContainText('+ Low-precision training (FP16)');
+  await lab.expectAll('finished', 2);
+  await expect(note).toHaveCount(0);
   await context.close();
 });
