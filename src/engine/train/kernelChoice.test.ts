@@ -50,7 +50,7 @@ function build(kernels: KernelSet) {
 
 const ours = (names: Set<string>) => [...names].filter((n) => n.startsWith('TrickLab')).sort();
 const OURS = [
-  'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabConv2D', 'TrickLabConv2DBackpropFilter',
+  'TrickLabBatchNormApply', 'TrickLabBatchNormGrad', 'TrickLabConv2D', 'TrickLabConv2DBackpropFilter', 'TrickLabConv2DBackpropInput',
   'TrickLabCrossEntropyAndCorrect', 'TrickLabCrossEntropyGrad', 'TrickLabPoolDense', 'TrickLabPoolDenseInputGrad',
   'TrickLabPoolDenseParamGrad', 'TrickLabRunningAverageArena', 'TrickLabSgdArena', 'TrickLabZeroPadShortcutGrad', 'TrickLabZeroPadShortcutTee',
 ];
@@ -67,10 +67,12 @@ describe('kernel set per run', () => {
       for (const c of [c1, c2]) {
         expect(ours(c.kernels)).toEqual(OURS);
         expect(c.kernels.has('Conv2DBackpropFilter')).toBe(false);
+        expect(c.kernels.has('Conv2DBackpropInput')).toBe(false);
       }
       for (const s of [s1, s2]) {
         expect(ours(s.kernels)).toEqual([]);
         expect(s.kernels.has('Conv2DBackpropFilter')).toBe(true);
+        expect(s.kernels.has('Conv2DBackpropInput')).toBe(true);
         expect(s.kernels.has('FusedBatchNorm')).toBe(true);
       }
       // Same seeded network and batch: the same losses, step by step (fp32 sums in other orders).
