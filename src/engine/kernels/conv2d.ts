@@ -1,7 +1,7 @@
 /**
  * The model's 2-D convolution (NHWC, filters [kh, kw, in, out]) with the run's kernel set: with
  * 'custom' on WebGPU the forward pass is tfjs's stock Conv2D under our name, whose registered
- * gradient computes the filter gradient with our split-K kernel (registry.ts); anywhere else it
+ * gradient computes the filter and input gradients with our kernels (registry.ts); anywhere else it
  * is tf.conv2d, differentiated by tfjs. Both give the same values.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -1,6 +1,7 @@
 /**
  * Our WebGPU training kernels for tfjs, registered under their own names (registry.ts): a
- * split-K implicit-GEMM filter gradient for the convolution, a fused BatchNorm (+ ReLU) with a
+ * split-K implicit-GEMM filter gradient for the convolution and a phase-split implicit-GEMM input
+ * gradient, a fused BatchNorm (+ ReLU) with a
  * closed-form gradient, and one-pass SGD-momentum and running-average updates (per tensor, or one
  * dispatch for all of a step's tensors over a flat arena). The model and
  * optimiser call `conv2d`, `fusedBatchNorm`, `sgdMomentumUpdate` and `runningAverageUpdate` with

@@ -1,6 +1,7 @@
 /**
  * Our WebGPU kernels, registered once with tfjs's kernel registry under their own names (no fork
- * of tfjs, and no stock kernel replaced): a split-K Conv2DBackpropFilter, the BatchNorm
+ * of tfjs, and no stock kernel replaced): a split-K Conv2DBackpropFilter, a Conv2DBackpropInput
+ * split into the stride's sub-pixel phases, the BatchNorm
  * statistics, apply and gradient, the SGD-momentum and running-average updates (per tensor, and
  * over a flat arena of all of them: those two update their `state` input in place), the loss
  * head (soft-target cross-entropy, its gradient, the correct count, or the loss and the count in
@@ -16,6 +17,7 @@ import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, ty
 import { batchNormApply } from './batchNormApply';
 import { batchNormGrad, batchNormPartials } from './batchNormPrograms';
 import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFilter';
+import { conv2dBackpropInputGemm, supportsInputGrad } from './conv2dBackpropInput';
 import { countCorrectRows, crossEntropyAndCorrect, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
 import { allFinite, runningAverageArenaStep, sgdArenaStep } from './arenaPrograms';
 import { poolDenseForward, poolDenseInputGrad, poolDenseParamGrad } from './poolDensePrograms';
@@ -106,10 +108,20 @@ function kernelConfigs(): KernelConfig[] {
     },
     {
       // inputs {dy, filter}, attrs as tfjs's Conv2DBackpropInput (inputShape, strides, pad, …):
-      // the convolution's input gradient.
+      // the convolution's input gradient; falls back to the stock kernel outside the shapes ours
+      // handles (channels not a multiple of 4, dilation).
       kernelName: CONV_INPUT_GRAD_KERNEL,
       backendName: BACKEND,
-      kernelFunc: asKernel((args) => stock(tf.Conv2DBackpropInput)(args)),
+      kernelFunc: asKernel((args) => {
+        const { dy, filter } = args.inputs;
+        const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+        const convInfo = backend_util.computeConv2DInfo(
+          attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad,
+          attrs.dimRoundingMode, false, backend_util.convertConv2DDataFormat(attrs.dataFormat),
+        );
+        if (!supportsInputGrad(convInfo)) return stock(tf.Conv2DBackpropInput)(args);
+        return conv2dBackpropInputGemm(args.backend, dy, filter, convInfo);
+      }),
     },
     {
       // inputs {x, gamma, beta, shortcut?}; attrs {epsilon, relu, shortcut, tee}; outputs [y
@@ -279,8 +291,8 @@ function stock(kernelName: string): (args: KernelArgs) => TensorInfo | TensorInf
 }
 
 /**
- * The gradient of CONV2D_KERNEL: tfjs's own for the input, ours for the filter. tfjs calls each
- * thunk only for an input on the path to the variables (no input gradient for the first conv).
+ * The gradient of CONV2D_KERNEL: ours for the input and for the filter. tfjs calls each thunk
+ * only for an input on the path to the variables (no input gradient for the first conv).
  */
 const conv2dGradient: tf.GradConfig = {
   kernelName: CONV2D_KERNEL,

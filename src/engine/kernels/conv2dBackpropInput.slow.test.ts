@@ -1,0 +1,111 @@
+/**
+ * Our phase-split implicit-GEMM Conv2DBackpropInput (TrickLabConv2DBackpropInput) on WebGPU
+ * (Dawn + SwiftShader) against tfjs's CPU kernel, on seeded random shapes of every geometry the
+ * models use: 3×3 pad 1 at stride 1 and 2 (even and odd sizes), 'same' padding (asymmetric at
+ * stride 2), 1×1 projection shortcuts at stride 2, ResNet-D's stride-1 1×1 after its pool, the
+ * ImageNet-style 7×7 stride-2 stem, batch 1, and channel counts not a multiple of 4 (the stock
+ * kernel's, through our kernel name), each with a GPU's work layout and with SwiftShader's.
+ * Error bound: |ours − cpu| ≤ 2e-5·√K + 2e-5·|cpu| per input value (K = kh·kw·outC, the most
+ * terms of one dot product; values are N(0, 1), so sums are O(√K)).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { conv2d, type ConvPadding } from './conv2d';
+import { CPU_INPUT_GRAD_WORKGROUPS, planInputGrad } from './conv2dBackpropInput';
+import { setAdapterClass } from './program';
+import { CONV_INPUT_GRAD_KERNEL, usesCustomKernels } from './registry';
+import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
+
+interface Case {
+  name: string;
+  batch: number;
+  size: number;
+  inC: number;
+  outC: number;
+  k: number;
+  stride: 1 | 2;
+  pad: ConvPadding;
+}
+
+const PAD1: ConvPadding = [[0, 0], [1, 1], [1, 1], [0, 0]];
+
+const CASES: Case[] = [
+  { name: '3×3 s1 pad 1, 8×8, 16→16 ch (ResNet stage 1)', batch: 2, size: 8, inC: 16, outC: 16, k: 3, stride: 1, pad: PAD1 },
+  { name: '3×3 s2 pad 1, 8×8, 16→32 ch (downsampling)', batch: 2, size: 8, inC: 16, outC: 32, k: 3, stride: 2, pad: PAD1 },
+  { name: '3×3 s1 pad 1, odd 7×7, 5→6 ch', batch: 2, size: 7, inC: 5, outC: 6, k: 3, stride: 1, pad: 1 },
+  { name: '3×3 s2 pad 1, odd 9×9, batch 1, 4→12 ch', batch: 1, size: 9, inC: 4, outC: 12, k: 3, stride: 2, pad: 1 },
+  { name: "3×3 s2 'same' (pad 0 top, 1 bottom), 8×8, 8→8 ch", batch: 2, size: 8, inC: 8, outC: 8, k: 3, stride: 2, pad: 'same' },
+  { name: "3×3 s1 'same', 70 in ch, 6→70", batch: 1, size: 6, inC: 70, outC: 6, k: 3, stride: 1, pad: 'same' },
+  { name: "1×1 s2 'valid' projection shortcut, 8×8, 16→32 ch", batch: 3, size: 8, inC: 16, outC: 32, k: 1, stride: 2, pad: 'valid' },
+  { name: "1×1 s2 'valid' projection, odd 9×9, 6→10 ch", batch: 2, size: 9, inC: 6, outC: 10, k: 1, stride: 2, pad: 'valid' },
+  { name: "1×1 s1 'valid' (ResNet-D, after the pool), 4×4, 16→32 ch", batch: 2, size: 4, inC: 16, outC: 32, k: 1, stride: 1, pad: 'valid' },
+  { name: '7×7 s2 pad 3 stem, 16×16, 4→8 ch', batch: 2, size: 16, inC: 4, outC: 8, k: 7, stride: 2, pad: 3 },
+  { name: '7×7 s2 pad 3 stem, odd 11×11, 3→8 ch', batch: 1, size: 11, inC: 3, outC: 8, k: 7, stride: 2, pad: 3 },
+  { name: '3×3 s2 pad 1 on 2×2 → 1×1 output', batch: 5, size: 2, inC: 4, outC: 4, k: 3, stride: 2, pad: 1 },
+  { name: '3×3 s1 pad 1, 16×16, 32→32 ch (SwiftShader layout: threads loop over 2 items)', batch: 4, size: 16, inC: 32, outC: 32, k: 3, stride: 1, pad: 1 },
+];
+
+/** Output size of a case's forward conv, as tfjs computes it (explicit pads here are symmetric). */
+function outSize(c: Case): number {
+  if (c.pad === 'same') return Math.ceil(c.size / c.stride);
+  const p = c.pad === 'valid' ? 0 : typeof c.pad === 'number' ? c.pad : c.pad[1][0];
+  return Math.floor((c.size + 2 * p - c.k) / c.stride) + 1;
+}
+
+useWebGPU();
+
+describe('Conv2DBackpropInput (our kernel set)', () => {
+  it('is registered for webgpu under its own name, beside the stock kernel', () => {
+    expect(tf.getKernel(CONV_INPUT_GRAD_KERNEL, 'webgpu')).toBeDefined();
+    expect(tf.getKernel('Conv2DBackpropInput', 'webgpu').kernelFunc).not.toBe(tf.getKernel(CONV_INPUT_GRAD_KERNEL, 'webgpu').kernelFunc);
+  });
+
+  it('lays out one item per thread on a GPU and a few workgroups on SwiftShader', () => {
+    // ResNet-20's stage-1 input gradient at batch 128: 32×32 pixels in groups of 4 along a row, 16 channels in 4s.
+    const info = tf.backend_util.computeConv2DInfo([128, 32, 32, 16], [3, 3, 16, 16], 1, 1, 1);
+    expect(planInputGrad(info, 1 << 20)).toEqual({ items: 128 * 32 * 8 * 4, groups: 8, workgroups: (128 * 32 * 8 * 4) / 64 });
+    expect(planInputGrad(info, CPU_INPUT_GRAD_WORKGROUPS).workgroups).toBe(CPU_INPUT_GRAD_WORKGROUPS);
+    // Stride 2 on 32×32: 2 column phases of 16 pixels each.
+    const down = tf.backend_util.computeConv2DInfo([8, 32, 32, 16], [3, 3, 16, 32], 2, 1, 1);
+    expect(planInputGrad(down, 1 << 20)).toMatchObject({ items: 8 * 32 * 2 * 4 * 4, groups: 4 });
+  });
+
+  const rng = createRng(20261130);
+  for (const [c, adapter] of CASES.flatMap((c) => (['gpu', 'cpu'] as const).map((a) => [c, a] as const))) {
+    it(`${c.name} (${adapter} layout)`, async () => {
+      setAdapterClass(adapter);
+      const o = outSize(c);
+      const dyv = randomValues(rng, c.batch * o * o * c.outC);
+      const wv = randomValues(rng, c.k * c.k * c.inC * c.outC);
+      const run = () => {
+        const dy = tf.tensor4d(dyv, [c.batch, o, o, c.outC]);
+        const filter = tf.tensor4d(wv, [c.k, c.k, c.inC, c.outC]);
+        const attrs = { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: [c.batch, c.size, c.size, c.inC] };
+        // Ours on webgpu, tfjs's own on the CPU reference.
+        const kernel = usesCustomKernels('custom') ? CONV_INPUT_GRAD_KERNEL : 'Conv2DBackpropInput';
+        return tf.engine().runKernel(kernel, { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+      };
+      const [ref] = await runOn('cpu', run);
+      const [ours] = await runOn('webgpu', run);
+      const K = c.k * c.k * c.outC;
+      const { worst, maxAbs } = compare(ours, ref, 2e-5 * Math.sqrt(K), 2e-5);
+      expect(ours.length).toBe(c.batch * c.size * c.size * c.inC);
+      // Not all zeros: every case's input gradient has values of the size of its sums.
+      expect(Math.max(...ref.map(Math.abs))).toBeGreaterThan(0.5);
+      expect(worst, `max abs error ${maxAbs}`).toBeLessThanOrEqual(1);
+    });
+  }
+
+  it("gives tf.grad of the model's 'custom' conv2d the same input gradient as the CPU backend", async () => {
+    const xv = randomValues(rng, 2 * 8 * 8 * 8);
+    const wv = randomValues(rng, 3 * 3 * 8 * 16, 0.3);
+    const grad = () => {
+      const x = tf.tensor4d(xv, [2, 8, 8, 8]);
+      const w = tf.tensor4d(wv, [3, 3, 8, 16]);
+      return tf.grad((v: tf.Tensor) => tf.sum(tf.square(conv2d(v as tf.Tensor4D, w, 2, PAD1, 'custom'))))(x);
+    };
+    const [ref] = await runOn('cpu', grad);
+    const [ours] = await runOn('webgpu', grad);
+    expect(compare(ours, ref, 2e-5 * Math.sqrt(9 * 16) * 10, 2e-5).worst).toBeLessThanOrEqual(1);
+  });
+});
