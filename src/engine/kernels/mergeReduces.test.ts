@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureCommands } from './capture';
-import { mergeSplitKReduces, MERGED_PROGRAM, PARTIAL_PROGRAM, REDUCE_PROGRAM, type Command } from './mergeReduces';
+import { mergeSplitKReduces, prepareMergedReduce, MERGED_PROGRAM, PARTIAL_PROGRAM, REDUCE_PROGRAM, type Command } from './mergeReduces';
 import { setAdapterClass, type WebGPUBackend } from './program';
 import { CONV_FILTER_GRAD_KERNEL } from './registry';
 import { createRng, randomValues, useWebGPU } from '../../../test/support/testEnv';
@@ -142,5 +142,16 @@ describe('merged split-K reduces in a captured graph', () => {
     expect(out.filter((c) => c.kind === 'dispatch' && c.program === MERGED_PROGRAM)).toHaveLength(2);
     expect(merged).toBe(2);
     for (const b of buffers) b.destroy();
+  });
+
+  it('creates its pipeline ahead of time once per device', async () => {
+    const adapter = await navigator.gpu.requestAdapter();
+    const device = await adapter?.requestDevice();
+    if (!device) throw new Error('no second WebGPU device');
+    const pending = prepareMergedReduce(device);
+    expect(pending).toHaveLength(1);
+    await Promise.all(pending);
+    expect(prepareMergedReduce(device)).toHaveLength(0);
+    device.destroy();
   });
 });

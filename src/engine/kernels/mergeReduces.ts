@@ -178,13 +178,32 @@ function mergedReduceShader(): string {
 
 const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
 
+function pipelineDescriptor(device: GPUDevice): GPUComputePipelineDescriptor {
+  return { layout: 'auto', compute: { module: device.createShaderModule({ code: mergedReduceShader() }), entryPoint: 'main' } };
+}
+
+/** The merged reduce's pipeline, made once per device (synchronously, unless prepareMergedReduce made it). */
 function mergedPipeline(device: GPUDevice): GPUComputePipeline {
   let pipeline = pipelines.get(device);
   if (!pipeline) {
-    pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: mergedReduceShader() }), entryPoint: 'main' } });
+    pipeline = device.createComputePipeline(pipelineDescriptor(device));
     pipelines.set(device, pipeline);
   }
   return pipeline;
+}
+
+/**
+ * Starts creating the merged reduce's pipeline asynchronously, ahead of the first capture (with
+ * a run's other pipelines, warmPipelines.ts), so building the graph compiles nothing: the
+ * pending creation, or none when this device has the pipeline already.
+ */
+export function prepareMergedReduce(device: GPUDevice): Promise<void>[] {
+  if (pipelines.has(device)) return [];
+  return [
+    device.createComputePipelineAsync(pipelineDescriptor(device)).then((pipeline) => {
+      if (!pipelines.has(device)) pipelines.set(device, pipeline);
+    }),
+  ];
 }
 
 /** What the pass made: the new command list and the buffers the graph now owns. */

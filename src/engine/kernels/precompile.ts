@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 const COMPILE_ONLY = 'WEBGPU_ENGINE_COMPILE_ONLY';
 
 interface PipelineCacheOwner {
+  device: GPUDevice;
   pipelineCache: Record<string, unknown>;
   checkCompileCompletionAsync(): Promise<void>;
 }
@@ -33,12 +34,13 @@ function webgpuBackend(): PipelineCacheOwner | null {
 }
 
 /**
- * Traces `trace` in compile-only mode and waits for its pipelines; `onProgress(k, n)` reports
- * each pipeline as it becomes ready (n known once the trace has run). Off WebGPU it does nothing
+ * Traces `trace` in compile-only mode and waits for its pipelines, and for those `also` starts
+ * outside tfjs (our own, made on the device directly); `onProgress(k, n)` reports each pipeline
+ * as it becomes ready (n known once the trace has run). Off WebGPU it does nothing
  * and returns zero. `trace` must dispose what it creates; its outputs hold no values. When the
  * trace throws, the pipelines it had started are still awaited, then the error is rethrown.
  */
-export async function precompile(trace: () => void, onProgress?: (done: number, total: number) => void): Promise<PrecompileResult> {
+export async function precompile(trace: () => void, onProgress?: (done: number, total: number) => void, also: (device: GPUDevice) => Promise<void>[] = () => []): Promise<PrecompileResult> {
   const backend = webgpuBackend();
   if (!backend) return { created: 0, ms: 0 };
   const start = performance.now();
@@ -53,7 +55,7 @@ export async function precompile(trace: () => void, onProgress?: (done: number, 
   } finally {
     tf.env().set(COMPILE_ONLY, wasCompileOnly);
   }
-  const pending = Object.entries(backend.pipelineCache).filter(([key]) => !before.has(key)).map(([, p]) => p);
+  const pending = [...Object.entries(backend.pipelineCache).filter(([key]) => !before.has(key)).map(([, p]) => p), ...also(backend.device)];
   let done = 0;
   onProgress?.(0, pending.length);
   await Promise.all(

@@ -3,7 +3,8 @@
  * training step at the run's batch size and the evaluation batches (full and the last, smaller
  * one), traced in tfjs's
  * compile-only mode (kernels/precompile.ts) on a throwaway model and step built from the same
- * config, so the run's own weights, momentum and random streams are untouched. Pipelines are
+ * config, so the run's own weights, momentum and random streams are untouched; with the compiled
+ * step, also the pipeline its graph adds (the merged split-K reduce). Pipelines are
  * created with createComputePipelineAsync, and `onProgress(k, n)` can show "compiling kernels
  * k of n" where the page used to sit silent until the first step. Off WebGPU it does nothing.
  */
@@ -11,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
 import type { BatchPlan } from '../data/batches';
 import type { InputPipeline } from '../data/inputPipeline';
+import { prepareMergedReduce } from '../kernels/mergeReduces';
 import { precompile, type PrecompileResult } from '../kernels/precompile';
 import { createModel, disposeModel } from '../model';
 import { createRng } from '../rng';
@@ -63,5 +65,5 @@ export function warmPipelines(opts: WarmOptions, onProgress?: (done: number, tot
       step.dispose();
       disposeModel(model);
     }
-  }, onProgress);
+  }, onProgress, (device) => (config.run.kernels === 'compiled' ? prepareMergedReduce(device) : []));
 }
