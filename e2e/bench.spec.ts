@@ -1,8 +1,9 @@
 /**
  * bench.html in Chromium (WebGPU on SwiftShader): a tiny ResNet-8 bench runs with our kernels
  * (compiled step and op by op) and the stock ones, their first losses agree, and the page shows
- * the comparison table with host time, pipelines and compile cost; ours dispatches fewer kernels,
- * and the compiled step enqueues a step faster than the same kernels op by op.
+ * the comparison table with host time, pipelines and compile cost; ours dispatches fewer kernels
+ * (compiled no more than op by op), and the compiled step enqueues a step faster than the same
+ * kernels op by op.
  */
 import { expect, test } from '@playwright/test';
 
@@ -37,7 +38,8 @@ test('bench page compares our kernels with the stock ones', async ({ page }) => 
   const [compiled, custom, stock] = rows;
   // Ours runs first, after the micro-benchmarks: it still compiles its own BatchNorm/update pipelines.
   expect(compiled.compile.pipelines).toBeGreaterThan(0);
-  expect(compiled.dispatchesPerStep).toBe(custom.dispatchesPerStep);
+  // The same kernels, but the compiled graph runs the filter gradients' split-K reduces as one.
+  expect(compiled.dispatchesPerStep).toBeLessThanOrEqual(custom.dispatchesPerStep);
   expect(custom.dispatchesPerStep).toBeLessThan(stock.dispatchesPerStep);
   expect(compiled.hostMsPerStep).toBeLessThan(custom.hostMsPerStep);
 });
