@@ -49,6 +49,12 @@ const TILE_FLOATS = BK * Math.max(...[MIN_BN, 32, MAX_BN].map((bn) => bn + (TM *
 const MAX_SPLITS = 256;
 /** Reduce pass: outputs per workgroup × lanes splitting the slices = THREADS. */
 export const REDUCE_OUTPUTS = 16;
+/**
+ * Shader keys of the two passes, which a captured graph's pass recognises (mergeReduces.ts runs
+ * the reduces of a whole step as one dispatch, with this file's arithmetic).
+ */
+export const FILTER_GRAD_PARTIAL_KEY = 'tlConv2DBackpropFilterPartial';
+export const SPLIT_K_REDUCE_KEY = 'tlSplitKReduce';
 const REDUCE_LANES = THREADS / REDUCE_OUTPUTS;
 
 /** How one call is split: tile width and height and the number of K slices. */
@@ -94,7 +100,7 @@ class FilterGradPartialProgram implements WebGPUProgram {
   variableNames = ['x', 'dy'];
   uniforms = intFields('M', 'N', 'K', 'kPerSplit', 'inH', 'inW', 'inC', 'outH', 'outW', 'outHW', 'filterW', 'strideH', 'strideW', 'padTop', 'padLeft', 'bn', 'tilesN', 'tilesM');
   outputShape: number[];
-  shaderKey = 'tlConv2DBackpropFilterPartial';
+  shaderKey = FILTER_GRAD_PARTIAL_KEY;
   dispatchLayout = { x: [0, 1] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [THREADS, 1, 1];
@@ -238,7 +244,7 @@ export class SplitKReduceProgram implements WebGPUProgram {
   variableNames = ['partial'];
   uniforms = intFields('splits', 'count');
   outputShape: number[];
-  shaderKey = 'tlSplitKReduce';
+  shaderKey = SPLIT_K_REDUCE_KEY;
   dispatchLayout = { x: [0, 1] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [THREADS, 1, 1];

@@ -20,7 +20,7 @@
  * are, its buffer then reused), about 100 MiB at ResNet-20, batch 128, with a GPU's split
  * (2,048 workgroups a layer); a group that would pass the largest buffer allowed is cut in two.
  */
-import { REDUCE_OUTPUTS, THREADS } from './conv2dBackpropFilter';
+import { FILTER_GRAD_PARTIAL_KEY, REDUCE_OUTPUTS, SPLIT_K_REDUCE_KEY, THREADS } from './conv2dBackpropFilter';
 
 /** A storage binding: a whole buffer, or a range of one. */
 export interface BufferBinding {
@@ -49,9 +49,9 @@ export type Command =
 
 type Dispatch = Extract<Command, { kind: 'dispatch' }>;
 
-/** The program names this pass looks for (shader keys of conv2dBackpropFilter.ts). */
-export const REDUCE_PROGRAM = 'tlSplitKReduce';
-export const PARTIAL_PROGRAM = 'tlConv2DBackpropFilterPartial';
+/** The program names this pass looks for (conv2dBackpropFilter.ts's shader keys). */
+export const REDUCE_PROGRAM = SPLIT_K_REDUCE_KEY;
+export const PARTIAL_PROGRAM = FILTER_GRAD_PARTIAL_KEY;
 export const MERGED_PROGRAM = 'tlSplitKReduceMerged';
 
 /** One reduce: where it and its GEMM pass are, and what they read and write. */
