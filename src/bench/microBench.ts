@@ -1,11 +1,12 @@
 /**
- * Kernel micro-benchmarks of the bench (runBench.ts): the convolution's filter gradient and input
- * gradient (stride 1, and the stride-2 downsampling conv that doubles the channels), and
+ * Kernel micro-benchmarks of the bench (runBench.ts): the convolution's forward pass, filter
+ * gradient and input gradient (stride 1, and the stride-2 downsampling conv that doubles the
+ * channels), and
  * BatchNorm(+ReLU) forward+backward, at ResNet-20's first-stage shape, with our kernels and the
  * stock ones alternating round by round, and how far ours land from stock's values.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CONV_FILTER_GRAD_KERNEL, CONV_INPUT_GRAD_KERNEL, fusedBatchNorm, usesCustomKernels } from '../engine/kernels';
+import { CONV2D_KERNEL, CONV_FILTER_GRAD_KERNEL, CONV_INPUT_GRAD_KERNEL, fusedBatchNorm, usesCustomKernels } from '../engine/kernels';
 import { BN_EPSILON } from '../engine/model/layers';
 import { createRng } from '../engine/rng';
 import { countDispatches } from './dispatchCounter';
@@ -53,8 +54,9 @@ async function maxAbsDiff(a: tf.Tensor[], b: tf.Tensor[]): Promise<number> {
 
 /**
  * Kernel micro-benchmarks at ResNet-20's first-stage shape (32×32×16 → 16, 3×3, pad 1, scaled
- * by resolution and width): Conv2DBackpropFilter alone; Conv2DBackpropInput alone at stride 1
- * and at stride 2 (→ 16×16×32, the first conv of the next stage); BatchNorm(+ReLU)
+ * by resolution and width): Conv2D (the forward pass) and Conv2DBackpropInput alone, each at
+ * stride 1 and at stride 2 (→ 16×16×32, the first conv of the next stage);
+ * Conv2DBackpropFilter alone; BatchNorm(+ReLU)
  * forward+backward. Our kernels and the stock ones alternate, round by round, so drifting
  * machine load (a shared CPU running SwiftShader) affects both alike.
  */
@@ -78,6 +80,9 @@ export async function benchMicro(opts: BenchOptions, reps: number): Promise<Micr
     const filterGrad = (mode: KernelMode) => [
       tf.engine().runKernel(usesCustomKernels(mode) ? CONV_FILTER_GRAD_KERNEL : tf.Conv2DBackpropFilter, { x, dy }, { strides: [1, 1], pad: 1, dataFormat: 'NHWC', filterShape: [3, 3, c, c] } as unknown as tf.NamedAttrMap) as tf.Tensor,
     ];
+    const forward = (stride: number, w: tf.Tensor4D) => (mode: KernelMode) => [
+      tf.engine().runKernel(usesCustomKernels(mode) ? CONV2D_KERNEL : tf.Conv2D, { x, filter: w }, { strides: [stride, stride], pad: 1, dataFormat: 'NHWC', dilations: [1, 1] } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    ];
     const inputGrad = (stride: number, g: tf.Tensor4D, w: tf.Tensor4D) => (mode: KernelMode) => [
       tf.engine().runKernel(usesCustomKernels(mode) ? CONV_INPUT_GRAD_KERNEL : tf.Conv2DBackpropInput, { dy: g, filter: w }, { strides: [stride, stride], pad: 1, dataFormat: 'NHWC', inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
     ];
@@ -91,6 +96,8 @@ export async function benchMicro(opts: BenchOptions, reps: number): Promise<Micr
     };
     const shape = `${b}×${s}×${s}×${c}`;
     const cases = [
+      [`Conv2D 3×3 s1 ${shape}→${c}`, forward(1, filter)],
+      [`Conv2D 3×3 s2 ${shape}→${2 * c}`, forward(2, filterDown)],
       [`Conv2DBackpropFilter 3×3 ${shape}→${c}`, filterGrad],
       [`Conv2DBackpropInput 3×3 s1 ${shape}→${c}`, inputGrad(1, dy, filter)],
       [`Conv2DBackpropInput 3×3 s2 ${shape}→${2 * c}`, inputGrad(2, dyDown, filterDown)],
