@@ -1,7 +1,7 @@
 /**
  * Our WebGPU kernels, registered once with tfjs's kernel registry under their own names (no fork
- * of tfjs, and no stock kernel replaced): a split-K Conv2DBackpropFilter, a Conv2DBackpropInput
- * split into the stride's sub-pixel phases, the BatchNorm
+ * of tfjs, and no stock kernel replaced): an implicit-GEMM Conv2D, a split-K
+ * Conv2DBackpropFilter, a Conv2DBackpropInput split into the stride's sub-pixel phases, the BatchNorm
  * statistics, apply and gradient, the SGD-momentum and running-average updates (per tensor, and
  * over a flat arena of all of them: those two update their `state` input in place), the loss
  * head (soft-target cross-entropy, its gradient, the correct count, or the loss and the count in
@@ -17,6 +17,7 @@ import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, ty
 import { batchNormApply } from './batchNormApply';
 import { batchNormGrad, batchNormPartials } from './batchNormPrograms';
 import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFilter';
+import { conv2dGemm, supportsConv2D } from './conv2dForward';
 import { conv2dBackpropInputGemm, supportsInputGrad } from './conv2dBackpropInput';
 import { countCorrectRows, crossEntropyAndCorrect, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
 import { allFinite, runningAverageArenaStep, sgdArenaStep } from './arenaPrograms';
@@ -85,10 +86,21 @@ function kernelConfigs(): KernelConfig[] {
   const bnAttrs = (attrs: NamedAttrMap) => ({ epsilon: attrs.epsilon as number, relu: attrs.relu as boolean });
   return [
     {
-      // tfjs's stock Conv2D under our name, so that its gradient (below) can be ours.
+      // inputs {x, filter}, attrs as tfjs's Conv2D (strides, pad, dataFormat, dilations, …): the
+      // forward convolution, whose gradient (below) is ours too; falls back to the stock kernel
+      // outside the shapes ours handles (the RGB stem's 3 input channels).
       kernelName: CONV2D_KERNEL,
       backendName: BACKEND,
-      kernelFunc: asKernel((args) => stock(tf.Conv2D)(args)),
+      kernelFunc: asKernel((args) => {
+        const { x, filter } = args.inputs;
+        const attrs = args.attrs as unknown as tf.Conv2DAttrs;
+        const convInfo = backend_util.computeConv2DInfo(
+          x.shape as [number, number, number, number], filter.shape as [number, number, number, number], attrs.strides,
+          attrs.dilations, attrs.pad, attrs.dimRoundingMode, false, backend_util.convertConv2DDataFormat(attrs.dataFormat),
+        );
+        if (!supportsConv2D(convInfo)) return stock(tf.Conv2D)(args);
+        return conv2dGemm(args.backend, x, filter, convInfo);
+      }),
     },
     {
       // inputs {x, dy}, attrs as tfjs's Conv2DBackpropFilter; falls back to the stock kernel
