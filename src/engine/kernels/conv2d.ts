@@ -1,7 +1,7 @@
 /**
  * The model's 2-D convolution (NHWC, filters [kh, kw, in, out]) with the run's kernel set: with
  * 'custom' on WebGPU the forward pass is our kernel (conv2dForward.ts; tfjs's stock Conv2D for
- * channel counts it does not take, as the RGB stem's 3), whose registered gradient computes the
+ * geometries it does not take), whose registered gradient computes the
  * filter and input gradients with our kernels (registry.ts); anywhere else it is tf.conv2d,
  * differentiated by tfjs. Both give the same values.
  */

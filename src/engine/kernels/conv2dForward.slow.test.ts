@@ -3,9 +3,9 @@
  * against tfjs's CPU kernel, on seeded random shapes of every geometry the models use: 3×3 pad 1
  * at stride 1 and 2 (even and odd sizes), 'same' padding (asymmetric at stride 2), 1×1
  * projection shortcuts at stride 2, ResNet-D's stride-1 1×1 after its pool, the ImageNet-style
- * 7×7 stride-2 stem, batch 1, rows wider than a thread's pixels, and channel counts not a
- * multiple of 4 (the stock kernel's, through our kernel name), each with a GPU's work layout and
- * with SwiftShader's. Error bound: |ours − cpu| ≤ 2e-5·√K + 2e-5·|cpu| per output value
+ * 7×7 stride-2 stem, batch 1, rows wider than a thread's pixels, input channels not a multiple of
+ * 4 (the RGB stems: our second pipeline) and output channels not a multiple of 4 (the stock
+ * kernel's, through our kernel name), each with a GPU's work layout and with SwiftShader's. Error bound: |ours − cpu| ≤ 2e-5·√K + 2e-5·|cpu| per output value
  * (K = kh·kw·inC, the terms of one dot product; values are N(0, 1), so sums are O(√K)).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -33,7 +33,8 @@ const CASES: Case[] = [
   { name: '3×3 s1 pad 1, 8×8, 16→16 ch (ResNet stage 1)', batch: 2, size: 8, inC: 16, outC: 16, k: 3, stride: 1, pad: PAD1 },
   { name: '3×3 s2 pad 1, 8×8, 16→32 ch (downsampling)', batch: 2, size: 8, inC: 16, outC: 32, k: 3, stride: 2, pad: PAD1 },
   { name: '3×3 s1 pad 1, odd 19×19 (3 pixel groups per row, the last short), 8→4 ch', batch: 2, size: 19, inC: 8, outC: 4, k: 3, stride: 1, pad: 1 },
-  { name: '3×3 s1 pad 1, odd 7×7, 5→6 ch', batch: 2, size: 7, inC: 5, outC: 6, k: 3, stride: 1, pad: 1 },
+  { name: '3×3 s1 pad 1, odd 7×7, 5→6 ch (6 out: the stock kernel)', batch: 2, size: 7, inC: 5, outC: 6, k: 3, stride: 1, pad: 1 },
+  { name: '3×3 s2 pad 1, odd 13×13, 5→8 ch (channels one at a time)', batch: 2, size: 13, inC: 5, outC: 8, k: 3, stride: 2, pad: 1 },
   { name: '3×3 s2 pad 1, odd 9×9, batch 1, 4→12 ch', batch: 1, size: 9, inC: 4, outC: 12, k: 3, stride: 2, pad: 1 },
   { name: "3×3 s2 'same' (pad 0 top, 1 bottom), 8×8, 8→8 ch", batch: 2, size: 8, inC: 8, outC: 8, k: 3, stride: 2, pad: 'same' },
   { name: "3×3 s1 'same', 8→68 ch", batch: 1, size: 6, inC: 8, outC: 68, k: 3, stride: 1, pad: 'same' },
@@ -41,8 +42,8 @@ const CASES: Case[] = [
   { name: "1×1 s2 'valid' projection, odd 9×9, 12→8 ch", batch: 2, size: 9, inC: 12, outC: 8, k: 1, stride: 2, pad: 'valid' },
   { name: "1×1 s1 'valid' (ResNet-D after the pool; bottleneck), 4×4, 16→32 ch", batch: 2, size: 4, inC: 16, outC: 32, k: 1, stride: 1, pad: 'valid' },
   { name: '7×7 s2 pad 3 stem, 16×16, 4→8 ch', batch: 2, size: 16, inC: 4, outC: 8, k: 7, stride: 2, pad: 3 },
-  { name: '7×7 s2 pad 3 stem, odd 11×11, 3→8 ch (RGB: stock)', batch: 1, size: 11, inC: 3, outC: 8, k: 7, stride: 2, pad: 3 },
-  { name: '3×3 s1 pad 1 CIFAR stem, 3→16 ch (RGB: stock)', batch: 2, size: 8, inC: 3, outC: 16, k: 3, stride: 1, pad: 1 },
+  { name: '7×7 s2 pad 3 stem, odd 11×11, 3→8 ch (RGB: channels one at a time)', batch: 1, size: 11, inC: 3, outC: 8, k: 7, stride: 2, pad: 3 },
+  { name: '3×3 s1 pad 1 CIFAR stem, 3→16 ch (RGB: channels one at a time)', batch: 2, size: 8, inC: 3, outC: 16, k: 3, stride: 1, pad: 1 },
   { name: '3×3 s2 pad 1 on 2×2 → 1×1 output', batch: 5, size: 2, inC: 4, outC: 4, k: 3, stride: 2, pad: 1 },
   { name: '3×3 s1 pad 1, 16×16, 32→32 ch (SwiftShader layout: threads loop over 2 items)', batch: 8, size: 16, inC: 32, outC: 32, k: 3, stride: 1, pad: 1 },
 ];

@@ -15,7 +15,9 @@
  * through the cache. One pipeline for every layer: shapes, stride and padding are uniforms,
  * tensors are bound as flat vec4 views, and the grid is 1-D (a grid-stride loop, so SwiftShader
  * gets a few large workgroups and a GPU one item per thread). The input gradient's kernel
- * (conv2dBackpropInput.ts) is built the same way.
+ * (conv2dBackpropInput.ts) is built the same way. Inputs whose channels are not a multiple of 4
+ * (the RGB stem's 3) get a second pipeline that reads x one channel at a time (4·TP FMAs per
+ * step); tfjs's program took 8× its time for CIFAR's stem on SwiftShader (batch 8: 82 vs 10 ms).
  *
  * tfjs's stock program (conv2DMM: a 32×32-tiled GEMM through workgroup memory) is compiled
  * once per tile shape and vector width, 5 pipelines in a ResNet-20 step, and at 16 channels
@@ -52,26 +54,47 @@ export function planConv2D(convInfo: backend_util.Conv2DInfo, maxWorkgroups: num
 
 class Conv2DProgram implements WebGPUProgram {
   variableNames = ['x', 'w'];
-  uniforms = intFields('items', 'groups', 'inH', 'inW', 'C4', 'outH', 'outW', 'K4', 'filterH', 'filterW', 'strideH', 'strideW', 'padTop', 'padLeft');
+  uniforms = intFields('items', 'groups', 'inH', 'inW', 'C', 'C4', 'outH', 'outW', 'K4', 'filterH', 'filterW', 'strideH', 'strideW', 'padTop', 'padLeft');
   outputShape: number[];
-  shaderKey = 'tlConv2D';
+  shaderKey: string;
   dispatchLayout = { x: [0, 1] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [THREADS, 1, 1];
   outputComponent = 4;
-  variableComponents = [4, 4];
+  variableComponents: number[];
 
-  constructor(size: number, workgroups: number) {
+  /** `vec4X`: x read as vec4s (inC a multiple of 4), else one channel at a time (the RGB stem). */
+  constructor(size: number, workgroups: number, private readonly vec4X: boolean) {
     this.outputShape = [1, size];
     this.dispatch = [workgroups, 1, 1];
+    this.variableComponents = [vec4X ? 4 : 1, 4];
+    this.shaderKey = vec4X ? 'tlConv2D' : 'tlConv2DScalarX';
   }
 
   getUserCode(): string {
     const js = Array.from({ length: TP }, (_, j) => j);
+    // x's index of pixel j's first channel, in the units x is read in (vec4s or floats).
+    const xUnits = this.vec4X ? 'C4' : 'C';
+    // One step over the input channels: 4 at a time (TP vec4 loads of x, 4 of w, 16·TP FMAs),
+    // or 1 (TP floats of x, 1 vec4 of w, 4·TP FMAs).
+    const channelLoop = this.vec4X
+      ? `for (var c4 = 0; c4 < C4; c4 = c4 + 1) {
+                let wi = w0 + c4 * 4 * K4;
+                let wa = w[wi];
+                let wb = w[wi + K4];
+                let wc = w[wi + 2 * K4];
+                let wd = w[wi + 3 * K4];
+                ${js.map((j) => `{ let v = select(vec4<f32>(0.0), x[x${j} + c4], ok${j}); acc${j} = acc${j} + v.x * wa + v.y * wb + v.z * wc + v.w * wd; }`).join('\n                ')}
+              }`
+      : `for (var ci = 0; ci < C; ci = ci + 1) {
+                let wv = w[w0 + ci * K4];
+                ${js.map((j) => `acc${j} = acc${j} + select(0.0, x[x${j} + ci], ok${j}) * wv;`).join('\n                ')}
+              }`;
     return `
       fn main(index : i32) {
         let stride = ${THREADS} * i32(numWorkgroups.x * numWorkgroups.y * numWorkgroups.z);
         let sw = uniforms.strideW;
+        let C = uniforms.C;
         let C4 = uniforms.C4;
         let K4 = uniforms.K4;
         for (var item = ${LINEAR_WORKGROUP_ID} * ${THREADS} + i32(localIndex); item < uniforms.items; item = item + stride) {
@@ -94,16 +117,10 @@ class Conv2DProgram implements WebGPUProgram {
               // Pixel j reads input column iw0 + sw·j; outside the input it reads column 0 and keeps 0.
               let iw0 = ow0 * sw - uniforms.padLeft + kw;
               ${js.map((j) => `let ok${j} = iw0 + sw * ${j} >= 0 && iw0 + sw * ${j} < uniforms.inW;
-              let x${j} = (xRow + select(0, iw0 + sw * ${j}, ok${j})) * C4;`).join('\n              ')}
-              let w0 = (kh * uniforms.filterW + kw) * C4 * 4 * K4 + k4;
-              for (var c4 = 0; c4 < C4; c4 = c4 + 1) {
-                let wi = w0 + c4 * 4 * K4;
-                let wa = w[wi];
-                let wb = w[wi + K4];
-                let wc = w[wi + 2 * K4];
-                let wd = w[wi + 3 * K4];
-                ${js.map((j) => `{ let v = select(vec4<f32>(0.0), x[x${j} + c4], ok${j}); acc${j} = acc${j} + v.x * wa + v.y * wb + v.z * wc + v.w * wd; }`).join('\n                ')}
-              }
+              let x${j} = (xRow + select(0, iw0 + sw * ${j}, ok${j})) * ${xUnits};`).join('\n              ')}
+              // w[kh, kw, ci, 4·k4 … 4·k4 + 3] as a vec4, for ci = 0.
+              let w0 = (kh * uniforms.filterW + kw) * C * K4 + k4;
+              ${channelLoop}
             }
           }
           let rowBase = (n * uniforms.outH + oh) * uniforms.outW;
@@ -114,22 +131,28 @@ class Conv2DProgram implements WebGPUProgram {
   }
 }
 
-/** Conv geometry this kernel handles (channels a multiple of 4, no dilation); anything else goes to the stock kernel. */
+/**
+ * Conv geometry this kernel handles (NHWC, output channels a multiple of 4, no dilation); anything
+ * else goes to the stock kernel. Input channels not a multiple of 4 (the RGB stem's 3) are read
+ * one at a time, by a second pipeline.
+ */
 export function supportsConv2D(convInfo: backend_util.Conv2DInfo): boolean {
   return convInfo.dataFormat === 'channelsLast' && convInfo.dilationHeight === 1 && convInfo.dilationWidth === 1
-    && convInfo.inChannels % 4 === 0 && convInfo.outChannels % 4 === 0;
+    && convInfo.outChannels % 4 === 0;
 }
 
 /** y for an NHWC x and a [kh, kw, inC, outC] filter; returns a tensor of convInfo.outShape owned by the caller. */
 export function conv2dGemm(backend: WebGPUBackend, x: TensorInfo, filter: TensorInfo, convInfo: backend_util.Conv2DInfo): TensorInfo {
   const plan = planConv2D(convInfo, isCpuAdapter(backend) ? CPU_CONV2D_WORKGROUPS : GPU_CONV2D_WORKGROUPS);
   const size = convInfo.batchSize * convInfo.outHeight * convInfo.outWidth * convInfo.outChannels;
+  // inC and inC/4 both: a C4 computed in the shader (C / 4) made the vec4 program's stride-1
+  // case about 20% slower on SwiftShader (batch 8: 28 against 23 ms).
   const uniforms = ints(
-    plan.items, plan.groups, convInfo.inHeight, convInfo.inWidth, convInfo.inChannels / 4, convInfo.outHeight, convInfo.outWidth,
+    plan.items, plan.groups, convInfo.inHeight, convInfo.inWidth, convInfo.inChannels, Math.floor(convInfo.inChannels / 4), convInfo.outHeight, convInfo.outWidth,
     convInfo.outChannels / 4, convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight, convInfo.strideWidth,
     convInfo.padInfo.top, convInfo.padInfo.left,
   );
-  const out = runProgram(backend, new Conv2DProgram(size, plan.workgroups), [flat(x), flat(filter)], uniforms);
+  const out = runProgram(backend, new Conv2DProgram(size, plan.workgroups, convInfo.inChannels % 4 === 0), [flat(x), flat(filter)], uniforms);
   return { dataId: out.dataId, shape: convInfo.outShape, dtype: out.dtype };
 }
 

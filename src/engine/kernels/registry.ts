@@ -88,7 +88,7 @@ function kernelConfigs(): KernelConfig[] {
     {
       // inputs {x, filter}, attrs as tfjs's Conv2D (strides, pad, dataFormat, dilations, …): the
       // forward convolution, whose gradient (below) is ours too; falls back to the stock kernel
-      // outside the shapes ours handles (the RGB stem's 3 input channels).
+      // outside the shapes ours handles (output channels not a multiple of 4, dilation).
       kernelName: CONV2D_KERNEL,
       backendName: BACKEND,
       kernelFunc: asKernel((args) => {

@@ -1,8 +1,7 @@
 /**
  * What tfjs's own programs are left in a CIFAR ResNet training step with our kernels (ResNet-8 on
- * WebGPU: a stem, one identity block, two option-A downsampling blocks): the stem's forward
- * convolution (its 3 RGB input channels are not a multiple of 4), nothing else (the other
- * convolutions, forward, input and filter gradients, are ours). Everything else is ours: the classifier head
+ * WebGPU: a stem, one identity block, two option-A downsampling blocks): none. The convolutions
+ * are ours (forward, input and filter gradients), and so is everything else: the classifier head
  * (no transpose, mean, matMul or bias add, forward or backward), the option-A shortcut (no
  * pool, pad, slice or pool gradient, and no tape add: the tee sums its two gradients itself),
  * BatchNorm (no tape add for the identity block's input either: the stem's BN hands it out
@@ -25,7 +24,7 @@ const BATCH = 4;
 const SIZE = 8;
 
 describe('a ResNet-8 step with our kernels', () => {
-  it("leaves tfjs only the stem's forward convolution", async () => {
+  it('leaves tfjs no program', async () => {
     const config = makeConfig({ model: { depth: 8, widthMultiplier: 0.25 }, data: { resolution: SIZE }, optim: { batchSize: BATCH }, run: { kernels: 'custom' } });
     const model = createModel(config.model, 10, createRng(3));
     const step = createTrainStep({ model, config, runtime: { config, numClasses: 10, streams: createTrickStreams(createRng(4)) } });
@@ -39,11 +38,10 @@ describe('a ResNet-8 step with our kernels', () => {
       run();
       const { byProgram } = countDispatches(run);
       const stock = Object.fromEntries([...byProgram].filter(([name]) => !name.startsWith('tl')));
-      // The stem's convolution (3 → 4 channels), an im2col and a matMul at this small size
-      // (tfjs's choice): a matMul more would be the head's.
-      expect(stock).toEqual({ im2col: 1, matMulSmallOutputSize: 1 });
-      // The other 6 (2 per block), ours.
+      expect(stock).toEqual({});
+      // The 7 convolutions: 2 per block, and the stem's (3 RGB channels in) read one channel at a time.
       expect(byProgram.get('tlConv2D')).toBe(6);
+      expect(byProgram.get('tlConv2DScalarX')).toBe(1);
       // Their input gradients, ours: the stem's input needs none.
       expect(byProgram.get('tlConv2DBackpropInput')).toBe(6);
       // The stem's BN gradient takes the identity block's two input gradients in one pass.
