@@ -26,20 +26,28 @@ test('a lost GPU device: the run is interrupted, WebGPU restarts on a new device
   await page.goto('/?faults=1');
   await expect(app.backendName).toHaveText('webgpu', { timeout: 60_000 });
   await expect(app.datasetName).toBeVisible({ timeout: 60_000 });
-  await app.configure({ epochs: 2 }); // 4 steps an epoch
+  // 4 steps an epoch; enough epochs that the run is still going when the fault lands, however
+  // fast a step is (a tiny step takes tens of milliseconds on SwiftShader since our conv kernels).
+  const epochs = 20;
+  await app.configure({ epochs });
   await app.start();
-  // In epoch 2, after epoch 1's checkpoint, the device goes.
+  // After epoch 1's checkpoint, the device goes.
   await expect.poll(() => app.currentStep(), { timeout: 150_000 }).toBeGreaterThanOrEqual(5);
   await fault(page, 'lose-device');
   const notice = page.getByTestId('run-notice');
-  await expect(notice).toContainText(/The GPU was lost \(the device was destroyed.*\) at step \d+\. The run resumes from its checkpoint after epoch 1\./, { timeout: 30_000 });
-  await expect(notice).toContainText('The backend was restarted on a new GPU device. Resumed after epoch 1.', { timeout: 60_000 });
+  await expect(notice).toContainText(/The GPU was lost \(the device was destroyed.*\) at step \d+\. The run resumes from its checkpoint after epoch \d+\./, { timeout: 30_000 });
+  const [, lostAt, checkpoint] = /at step (\d+)\. The run resumes from its checkpoint after epoch (\d+)\./.exec((await notice.textContent()) ?? '') ?? [];
+  // A checkpoint after epoch k needs its 4k steps done.
+  expect(Number(checkpoint)).toBeGreaterThanOrEqual(1);
+  expect(4 * Number(checkpoint)).toBeLessThanOrEqual(Number(lostAt));
+  expect(Number(checkpoint)).toBeLessThan(epochs);
+  await expect(notice).toContainText(`The backend was restarted on a new GPU device. Resumed after epoch ${checkpoint}.`, { timeout: 60_000 });
   await app.expectPhase('done', 200_000);
   await expect(app.phase).toContainText('finished');
   await expect(app.backendName).toHaveText('webgpu');
   const result = await app.downloadResults();
   expect(result.status).toBe('finished');
-  expect(result.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+  expect(result.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: epochs }, (_, i) => i + 1));
   expect(errors).toEqual([]);
   await close();
 });

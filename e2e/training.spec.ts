@@ -4,7 +4,8 @@
 import { expect, test } from './fixtures';
 
 test('trains, pauses, resumes and stops a tiny run', async ({ app }) => {
-  await app.configure({ epochs: 2, trainLimit: 512 }); // 32 steps: room to pause mid-run
+  // 128 steps: room to pause mid-run however fast a step is (the run is stopped, not finished).
+  await app.configure({ epochs: 8, trainLimit: 512 });
   await app.start();
 
   await app.expectChartFilled('loss-chart', 2, 150_000);
