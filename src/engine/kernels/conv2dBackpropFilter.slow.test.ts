@@ -11,20 +11,10 @@ import { CPU_WORKGROUPS, planSplitK } from './conv2dBackpropFilter';
 import { setAdapterClass } from './program';
 import { conv2d } from './conv2d';
 import { CONV_FILTER_GRAD_KERNEL, usesCustomKernels } from './registry';
+import { convOutSize, withBothLayouts, type ConvCase } from '../../../test/support/convCases';
 import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
 
-interface Case {
-  name: string;
-  batch: number;
-  size: number;
-  inC: number;
-  outC: number;
-  k: 1 | 3;
-  stride: 1 | 2;
-  pad: 'same' | 'valid' | number;
-}
-
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { name: '3×3 s1 pad 1, odd 7×7, 5→6 ch', batch: 2, size: 7, inC: 5, outC: 6, k: 3, stride: 1, pad: 1 },
   { name: '3×3 s2 pad 1, odd 9×9, batch 1, 3→17 ch', batch: 1, size: 9, inC: 3, outC: 17, k: 3, stride: 2, pad: 1 },
   { name: "3×3 s1 'same', 70 out ch (two column tiles)", batch: 2, size: 6, inC: 8, outC: 70, k: 3, stride: 1, pad: 'same' },
@@ -34,11 +24,6 @@ const CASES: Case[] = [
   { name: '3×3 s1 pad 1, K = 5,760 in 45 slices (several per reduce lane)', batch: 10, size: 24, inC: 2, outC: 3, k: 3, stride: 1, pad: 1 },
   { name: '3×3 s1 pad 1, long K (split into slices)', batch: 8, size: 16, inC: 4, outC: 8, k: 3, stride: 1, pad: 1 },
 ];
-
-function outSize(c: Case): number {
-  const p = c.pad === 'same' ? null : c.pad === 'valid' ? 0 : c.pad;
-  return p === null ? Math.ceil(c.size / c.stride) : Math.floor((c.size + 2 * p - c.k) / c.stride) + 1;
-}
 
 useWebGPU();
 
@@ -60,10 +45,10 @@ describe('Conv2DBackpropFilter (split-K implicit GEMM)', () => {
 
   const rng = createRng(20260401);
   // Every shape with a GPU's work split (many K slices) and with SwiftShader's (a few).
-  for (const [c, adapter] of CASES.flatMap((c) => (['gpu', 'cpu'] as const).map((a) => [c, a] as const))) {
+  for (const [c, adapter] of withBothLayouts(CASES)) {
     it(`${c.name} (${adapter} split)`, async () => {
       setAdapterClass(adapter);
-      const o = outSize(c);
+      const o = convOutSize(c);
       const xv = randomValues(rng, c.batch * c.size * c.size * c.inC);
       const dyv = randomValues(rng, c.batch * o * o * c.outC);
       const K = c.batch * o * o;

@@ -10,26 +10,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { conv2d, type ConvPadding } from './conv2d';
+import { conv2d } from './conv2d';
 import { CPU_INPUT_GRAD_WORKGROUPS, planInputGrad } from './conv2dBackpropInput';
 import { setAdapterClass } from './program';
 import { CONV_INPUT_GRAD_KERNEL, usesCustomKernels } from './registry';
+import { convOutSize, PAD1, withBothLayouts, type ConvCase } from '../../../test/support/convCases';
 import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
 
-interface Case {
-  name: string;
-  batch: number;
-  size: number;
-  inC: number;
-  outC: number;
-  k: number;
-  stride: 1 | 2;
-  pad: ConvPadding;
-}
-
-const PAD1: ConvPadding = [[0, 0], [1, 1], [1, 1], [0, 0]];
-
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { name: '3×3 s1 pad 1, 8×8, 16→16 ch (ResNet stage 1)', batch: 2, size: 8, inC: 16, outC: 16, k: 3, stride: 1, pad: PAD1 },
   { name: '3×3 s2 pad 1, 8×8, 16→32 ch (downsampling)', batch: 2, size: 8, inC: 16, outC: 32, k: 3, stride: 2, pad: PAD1 },
   { name: '3×3 s1 pad 1, odd 7×7, 5→6 ch', batch: 2, size: 7, inC: 5, outC: 6, k: 3, stride: 1, pad: 1 },
@@ -44,13 +32,6 @@ const CASES: Case[] = [
   { name: '3×3 s2 pad 1 on 2×2 → 1×1 output', batch: 5, size: 2, inC: 4, outC: 4, k: 3, stride: 2, pad: 1 },
   { name: '3×3 s1 pad 1, 16×16, 32→32 ch (SwiftShader layout: threads loop over 2 items)', batch: 8, size: 16, inC: 32, outC: 32, k: 3, stride: 1, pad: 1 },
 ];
-
-/** Output size of a case's forward conv, as tfjs computes it (explicit pads here are symmetric). */
-function outSize(c: Case): number {
-  if (c.pad === 'same') return Math.ceil(c.size / c.stride);
-  const p = c.pad === 'valid' ? 0 : typeof c.pad === 'number' ? c.pad : c.pad[1][0];
-  return Math.floor((c.size + 2 * p - c.k) / c.stride) + 1;
-}
 
 useWebGPU();
 
@@ -71,10 +52,10 @@ describe('Conv2DBackpropInput (our kernel set)', () => {
   });
 
   const rng = createRng(20261130);
-  for (const [c, adapter] of CASES.flatMap((c) => (['gpu', 'cpu'] as const).map((a) => [c, a] as const))) {
+  for (const [c, adapter] of withBothLayouts(CASES)) {
     it(`${c.name} (${adapter} layout)`, async () => {
       setAdapterClass(adapter);
-      const o = outSize(c);
+      const o = convOutSize(c);
       const dyv = randomValues(rng, c.batch * o * o * c.outC);
       const wv = randomValues(rng, c.k * c.k * c.inC * c.outC);
       const run = () => {

@@ -10,26 +10,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { conv2d, type ConvPadding } from './conv2d';
+import { conv2d } from './conv2d';
 import { CPU_CONV2D_WORKGROUPS, planConv2D } from './conv2dForward';
 import { setAdapterClass } from './program';
 import { CONV2D_KERNEL, usesCustomKernels } from './registry';
+import { PAD1, withBothLayouts, type ConvCase } from '../../../test/support/convCases';
 import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
 
-interface Case {
-  name: string;
-  batch: number;
-  size: number;
-  inC: number;
-  outC: number;
-  k: number;
-  stride: 1 | 2;
-  pad: ConvPadding;
-}
-
-const PAD1: ConvPadding = [[0, 0], [1, 1], [1, 1], [0, 0]];
-
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { name: '3×3 s1 pad 1, 8×8, 16→16 ch (ResNet stage 1)', batch: 2, size: 8, inC: 16, outC: 16, k: 3, stride: 1, pad: PAD1 },
   { name: '3×3 s2 pad 1, 8×8, 16→32 ch (downsampling)', batch: 2, size: 8, inC: 16, outC: 32, k: 3, stride: 2, pad: PAD1 },
   { name: '3×3 s1 pad 1, odd 19×19 (3 pixel groups per row, the last short), 8→4 ch', batch: 2, size: 19, inC: 8, outC: 4, k: 3, stride: 1, pad: 1 },
@@ -67,7 +55,7 @@ describe('Conv2D (our kernel set)', () => {
   });
 
   const rng = createRng(20261130);
-  for (const [c, adapter] of CASES.flatMap((c) => (['gpu', 'cpu'] as const).map((a) => [c, a] as const))) {
+  for (const [c, adapter] of withBothLayouts(CASES)) {
     it(`${c.name} (${adapter} layout)`, async () => {
       setAdapterClass(adapter);
       const xv = randomValues(rng, c.batch * c.size * c.size * c.inC);
