@@ -9,28 +9,22 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendInfo } from './events';
 import type { BackendName } from './config';
 import { errorMessage } from './errorMessage';
-import { activeGpuFeatures } from './gpuFeatures';
+import { activeGpuFeatures, requestTfjsAdapter } from './gpuFeatures';
 
 const ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
-interface GpuLike {
-  requestAdapter(): Promise<{
-    info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
-    /** Where browsers before GPUAdapterInfo.isFallbackAdapter (Chrome 136) put it. */
-    isFallbackAdapter?: boolean;
-  } | null>;
-}
-
-function navigatorGpu(): GpuLike | undefined {
-  return (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
+function navigatorGpu(): object | undefined {
+  return (globalThis as { navigator?: { gpu?: object } }).navigator?.gpu;
 }
 
 let lastAdapter: BackendInfo['adapter'] = null;
 
 async function tryWebGPU(): Promise<string | null> {
-  const gpu = navigatorGpu();
-  if (!gpu) return 'WebGPU is not available (navigator.gpu is missing)';
-  const adapter = await gpu.requestAdapter();
+  if (!navigatorGpu()) return 'WebGPU is not available (navigator.gpu is missing)';
+  // Imported before the adapter is asked for: its flags (the power preference) say which adapter
+  // tfjs's own factory will take, and the adapter recorded with the results must be that one.
+  await import('@tensorflow/tfjs-backend-webgpu');
+  const adapter = await requestTfjsAdapter();
   if (!adapter) return 'WebGPU is present but no GPU adapter was found';
   const info = adapter.info ?? {};
   lastAdapter = {
@@ -39,7 +33,6 @@ async function tryWebGPU(): Promise<string | null> {
     description: info.description ?? '',
     isFallbackAdapter: info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false,
   };
-  await import('@tensorflow/tfjs-backend-webgpu');
   const ok = await tf.setBackend('webgpu');
   return ok ? null : 'the tfjs WebGPU backend failed to initialise';
 }

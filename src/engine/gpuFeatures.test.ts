@@ -2,7 +2,7 @@
  * gpuFeatures on Dawn in Node: the active backend's shader-f16 is the adapter's own word (asked
  * here directly of navigator.gpu, as tfjs asks for its adapter), false off WebGPU and on
  * SwiftShader, the same each call, asked again on a new device (then of an adapter that offers
- * it), and recorded by initBackend in the adapter it reports.
+ * it), and recorded by initBackend in the adapter it reports, itself asked for as tfjs asks.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,25 @@ describe('activeGpuFeatures', () => {
     expect(webgpu.adapter?.shaderF16).toBe(expected.shaderF16);
     const cpu = await initBackend('cpu');
     expect(cpu).toEqual({ name: 'cpu', fallbackReason: null, adapter: null });
+  });
+
+  it("has initBackend record the adapter tfjs takes (asked with tfjs's power preference)", async () => {
+    const gpu = navigator.gpu;
+    const asked: unknown[] = [];
+    const recording = {
+      requestAdapter: (options?: GPURequestAdapterOptions) => {
+        asked.push(options);
+        return gpu.requestAdapter(options);
+      },
+    };
+    Object.defineProperty(navigator, 'gpu', { value: recording, configurable: true });
+    try {
+      const info = await initBackend('webgpu');
+      expect(info.name).toBe('webgpu');
+      expect(asked[0]).toEqual({ powerPreference: 'high-performance' });
+    } finally {
+      Object.defineProperty(navigator, 'gpu', { value: gpu, configurable: true });
+    }
   });
 
   // Last: the new device keeps the faked answer.

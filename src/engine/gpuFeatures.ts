@@ -20,15 +20,25 @@ interface FeatureHolder {
   features?: { has(name: string): boolean };
 }
 
+/** What the project reads of a GPU adapter (its features, and its info for the results). */
+export interface AdapterLike extends FeatureHolder {
+  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  /** Where browsers before GPUAdapterInfo.isFallbackAdapter (Chrome 136) put it. */
+  isFallbackAdapter?: boolean;
+}
+
 interface GpuLike {
-  requestAdapter(options?: { powerPreference?: 'low-power' | 'high-performance' }): Promise<FeatureHolder | null>;
+  requestAdapter(options?: { powerPreference?: 'low-power' | 'high-performance' }): Promise<AdapterLike | null>;
 }
 
 /** Read once per device: a restarted backend (gpuDevice.ts) has a new device and is asked again. */
 const byDevice = new WeakMap<object, GpuFeatures>();
 
-/** The adapter tfjs's WebGPU factory would choose (tfjs-backend-webgpu base.ts), or null. */
-async function tfjsAdapter(): Promise<FeatureHolder | null> {
+/**
+ * The adapter tfjs's WebGPU factory would choose (tfjs-backend-webgpu base.ts: its power
+ * preference flag), or null. Needs '@tensorflow/tfjs-backend-webgpu' imported (its flags).
+ */
+export async function requestTfjsAdapter(): Promise<AdapterLike | null> {
   const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
   if (!gpu) return null;
   const powerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
@@ -48,7 +58,7 @@ export async function activeGpuFeatures(): Promise<GpuFeatures> {
   if (known) return known;
   let shaderF16 = device.features?.has('shader-f16') ?? false;
   if (!shaderF16) {
-    const adapter = await tfjsAdapter().catch(() => null);
+    const adapter = await requestTfjsAdapter().catch(() => null);
     shaderF16 = adapter?.features?.has('shader-f16') ?? false;
   }
   const features = { shaderF16 };
