@@ -11,7 +11,7 @@ import { CPU_WORKGROUPS, planSplitK } from './conv2dBackpropFilter';
 import { setAdapterClass } from './program';
 import { conv2d } from './conv2d';
 import { CONV_FILTER_GRAD_KERNEL, usesCustomKernels } from './registry';
-import { convOutSize, withBothLayouts, type ConvCase } from '../../../test/support/convCases';
+import { convOutSize, PAD1, withBothLayouts, type ConvCase } from '../../../test/support/convCases';
 import { compare, createRng, randomValues, runOn, useWebGPU } from '../../../test/support/testEnv';
 
 const CASES: ConvCase[] = [
@@ -23,6 +23,13 @@ const CASES: ConvCase[] = [
   { name: '3×3 s2 pad 1 on 2×2 → 1×1 output (k steps carry across images)', batch: 5, size: 2, inC: 3, outC: 4, k: 3, stride: 2, pad: 1 },
   { name: '3×3 s1 pad 1, K = 5,760 in 45 slices (several per reduce lane)', batch: 10, size: 24, inC: 2, outC: 3, k: 3, stride: 1, pad: 1 },
   { name: '3×3 s1 pad 1, long K (split into slices)', batch: 8, size: 16, inC: 4, outC: 8, k: 3, stride: 1, pad: 1 },
+  // Channels multiples of 4: on SwiftShader ('cpu') these take the register kernel (conv2dBackpropFilterVec4.ts).
+  { name: 'ResNet 3×3 s1 explicit pads, 16→16 ch', batch: 3, size: 8, inC: 16, outC: 16, k: 3, stride: 1, pad: PAD1 },
+  { name: "ResNet 3×3 s2 'same' (uneven pads), odd 9×9, 8→12 ch", batch: 2, size: 9, inC: 8, outC: 12, k: 3, stride: 2, pad: 'same' },
+  { name: "option B 1×1 s2 'valid' projection, 12→20 ch", batch: 2, size: 6, inC: 12, outC: 20, k: 1, stride: 2, pad: 'valid' },
+  { name: 'RGB stem 3×3 s1 pad 1, 3→16 ch (x one channel at a time)', batch: 4, size: 10, inC: 3, outC: 16, k: 3, stride: 1, pad: 1 },
+  { name: '7×7 s2 pad 3 stem on 5×5 (taps with no valid column), 4→8 ch', batch: 2, size: 5, inC: 4, outC: 8, k: 7, stride: 2, pad: 3 },
+  { name: '3×3 s1 pad 1 on 1×1, batch 3, 8→4 ch (one row per image)', batch: 3, size: 1, inC: 8, outC: 4, k: 3, stride: 1, pad: 1 },
 ];
 
 useWebGPU();

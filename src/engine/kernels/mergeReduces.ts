@@ -21,6 +21,7 @@
  * (2,048 workgroups a layer); a group that would pass the largest buffer allowed is cut in two.
  */
 import { FILTER_GRAD_PARTIAL_KEY, REDUCE_OUTPUTS, SPLIT_K_REDUCE_KEY, THREADS } from './conv2dBackpropFilter';
+import { FILTER_GRAD_SCALAR_X_KEY, FILTER_GRAD_VEC4_KEY } from './conv2dBackpropFilterVec4';
 
 /** A storage binding: a whole buffer, or a range of one. */
 export interface BufferBinding {
@@ -49,9 +50,11 @@ export type Command =
 
 type Dispatch = Extract<Command, { kind: 'dispatch' }>;
 
-/** The program names this pass looks for (conv2dBackpropFilter.ts's shader keys). */
+/** The program names this pass looks for (the filter-gradient kernels' shader keys). */
 export const REDUCE_PROGRAM = SPLIT_K_REDUCE_KEY;
 export const PARTIAL_PROGRAM = FILTER_GRAD_PARTIAL_KEY;
+/** Every pass that writes split-K partials for a reduce: the tiled GEMM's and the register kernel's two (conv2dBackpropFilterVec4.ts). */
+export const PARTIAL_PROGRAMS: readonly string[] = [FILTER_GRAD_PARTIAL_KEY, FILTER_GRAD_VEC4_KEY, FILTER_GRAD_SCALAR_X_KEY];
 export const MERGED_PROGRAM = 'tlSplitKReduceMerged';
 
 /** One reduce: where it and its GEMM pass are, and what they read and write. */
@@ -96,7 +99,7 @@ function findReduces(commands: readonly Command[]): Reduce[] {
     }
     const p = commands[producer];
     // The partials must come from a GEMM pass's output binding and nothing else may read them.
-    if (!p || p.kind !== 'dispatch' || p.program !== PARTIAL_PROGRAM || p.buffers[0].buffer !== input.buffer) return;
+    if (!p || p.kind !== 'dispatch' || !PARTIAL_PROGRAMS.includes(p.program) || p.buffers[0].buffer !== input.buffer) return;
     for (let i = producer + 1; i < at; i++) if (touches(commands[i], input.buffer)) return;
     let firstUse = commands.length;
     for (let i = at + 1; i < commands.length; i++) {

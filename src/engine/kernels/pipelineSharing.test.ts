@@ -17,6 +17,9 @@ useWebGPU();
 /** Shader-key prefixes of the programs this test is about (BN, the filter and input gradients). */
 const OURS = /^tl(BatchNorm|Conv2DBackpropFilter|Conv2DBackpropInput|SplitKReduce)/;
 
+/** A pipeline key's program (the shader key's first word). */
+const programOf = (key: string): string => key.split('_')[0];
+
 interface Net {
   batch: number;
   size: number;
@@ -78,20 +81,23 @@ describe('pipeline sharing', () => {
       setAdapterClass(adapter);
       const first = ourPipelineKeys(NETS[0]);
       // Partial sums (statistics, gradient, the tail's gradient), apply and dx with and without
-      // a shortcut; filter gradient and its reduce; the stride-2 conv's input gradient (channels
-      // 4 → 8: ours; the widths below that are not multiples of 4 get the stock one).
-      expect([...first].map((k) => k.split('_')[0]).sort()).toEqual([
+      // a shortcut; filter gradient (SwiftShader: the register kernel, from 3 RGB channels and
+      // from 4) and its reduce; the stride-2 conv's input gradient (channels 4 → 8: ours; the
+      // widths below that are not multiples of 4 get the stock one).
+      const filterGrad = adapter === 'gpu' ? ['tlConv2DBackpropFilterPartial'] : ['tlConv2DBackpropFilterScalarX', 'tlConv2DBackpropFilterVec4'];
+      expect([...first].map(programOf).sort()).toEqual([
         'tlBatchNormApply', 'tlBatchNormApplyAdd', 'tlBatchNormGradInput', 'tlBatchNormGradInputGiven',
         'tlBatchNormPartial', 'tlBatchNormPartial', 'tlBatchNormPartial',
-        'tlConv2DBackpropFilterPartial', 'tlConv2DBackpropInput', 'tlSplitKReduce',
+        ...filterGrad, 'tlConv2DBackpropInput', 'tlSplitKReduce',
       ]);
       const all = new Set(first);
-      for (const net of NETS.slice(1)) {
-        const keys = ourPipelineKeys(net);
-        keys.forEach((k) => all.add(k));
-        // No new key for ours: the cache holds one pipeline per program, whatever the widths.
-        expect([...all], `widths ${net.widths.join(', ')}`).toHaveLength(first.size);
-      }
+      for (const net of NETS.slice(1)) ourPipelineKeys(net).forEach((k) => all.add(k));
+      // No new key for a program of ours: the cache holds one pipeline per program, whatever the
+      // widths. On SwiftShader, output widths not a multiple of 4 (6, 70, 2, 33) take the tiled
+      // filter gradient instead of the register kernel: one program more, once.
+      const programs = [...all].map(programOf);
+      const added = adapter === 'gpu' ? [] : ['tlConv2DBackpropFilterPartial'];
+      expect(programs.sort()).toEqual([...[...first].map(programOf), ...added].sort());
     });
   }
 });

@@ -17,6 +17,7 @@ import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, ty
 import { batchNormApply } from './batchNormApply';
 import { batchNormGrad, batchNormPartials } from './batchNormPrograms';
 import { conv2dBackpropFilterGemm, supportsFilterGrad } from './conv2dBackpropFilter';
+import { conv2dBackpropFilterVec4, supportsFilterGradVec4 } from './conv2dBackpropFilterVec4';
 import { conv2dGemm, supportsConv2D } from './conv2dForward';
 import { conv2dBackpropInputGemm, supportsInputGrad } from './conv2dBackpropInput';
 import { countCorrectRows, crossEntropyAndCorrect, crossEntropyGrad, crossEntropyLoss } from './crossEntropyPrograms';
@@ -25,7 +26,7 @@ import { poolDenseForward, poolDenseInputGrad, poolDenseParamGrad } from './pool
 import { zeroPadShortcutBackward, zeroPadShortcutForward } from './shortcutPrograms';
 import { runningAverageStep, sgdMomentumStep } from './updatePrograms';
 import { lossScaleStep } from './lossScalePrograms';
-import type { WebGPUBackend } from './program';
+import { isCpuAdapter, type WebGPUBackend } from './program';
 
 const BACKEND = 'webgpu';
 
@@ -115,6 +116,8 @@ function kernelConfigs(): KernelConfig[] {
           attrs.dimRoundingMode, false, backend_util.convertConv2DDataFormat(attrs.dataFormat),
         );
         if (!supportsFilterGrad(convInfo)) return stock(tf.Conv2DBackpropFilter)(args);
+        // CPU adapters: the register kernel (no workgroup memory or barriers); GPUs: the tiled GEMM.
+        if (isCpuAdapter(args.backend) && supportsFilterGradVec4(convInfo)) return conv2dBackpropFilterVec4(args.backend, x, dy, convInfo);
         return conv2dBackpropFilterGemm(args.backend, x, dy, convInfo);
       }),
     },
