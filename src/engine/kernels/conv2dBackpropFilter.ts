@@ -15,6 +15,8 @@
  * of K, staging A and B through workgroup memory in BK-deep panels (the classic shared-memory
  * GEMM, e.g. Volkov & Demmel 2008; the im2col-free "implicit GEMM" of cuDNN, Chetlur et al.
  * 2014), and the S slices' partial tiles are summed by a second, small pass (split-K).
+ * CPU adapters (SwiftShader) get conv2dBackpropFilterVec4.ts instead, which needs no workgroup
+ * memory or barrier, and share this file's reduce.
  */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, nextPow2, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
