@@ -164,6 +164,23 @@ describe('compiled training step', () => {
     }
   });
 
+  it("matches with SwiftShader's register filter gradient, whose split-K reduces are merged too", async () => {
+    setAdapterClass('cpu');
+    try {
+      const compiled = await matchOpByOp(configFor({}), 4, 4);
+      const byProgram = new Map(compiled.info.stats?.byProgram);
+      // conv2dBackpropFilterVec4.ts: the stem's pass reads x a channel at a time, the rest as vec4s.
+      expect(byProgram.get('tlConv2DBackpropFilterScalarX')).toBe(1);
+      expect(byProgram.get('tlConv2DBackpropFilterVec4')).toBeGreaterThan(1);
+      expect(byProgram.has('tlConv2DBackpropFilterPartial')).toBe(false);
+      expect(compiled.info.stats?.mergedReduces).toBeGreaterThan(1);
+      expect(byProgram.get('tlSplitKReduceMerged')).toBe(1);
+      expect(byProgram.has('tlSplitKReduce')).toBe(false);
+    } finally {
+      setAdapterClass('auto');
+    }
+  });
+
   const splitLevers: [string, DeepPartial<ExperimentConfig>][] = [
     ['option B shortcuts with ResNet-D', { model: { shortcut: 'projection', resnetD: true } }],
     ['FP16 and every other trick', { tricks: { ...ALL_TRICKS, fp16: on } }],
