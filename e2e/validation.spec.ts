@@ -26,3 +26,18 @@ test('a run too big for the device is refused beside the batch size, with a size
   await app.configure({ trainLimit: 64 });
   await app.runToCompletion();
 });
+
+test('a billion epochs typed in does not freeze the page, and Start names the field', async ({ app }) => {
+  const epochs = app.page.getByLabel('Epochs');
+  // The LR chart used to read every step of the schedule (39 billion here): the page stopped answering.
+  await epochs.fill('1000000000', { timeout: 5_000 });
+  const answered = await Promise.race([
+    app.page.evaluate(() => 'answered'),
+    new Promise<string>((resolve) => setTimeout(() => resolve('frozen for 5 s'), 5_000)),
+  ]);
+  expect(answered).toBe('answered');
+  await app.start();
+  await expect(epochs).toHaveAttribute('aria-invalid', 'true');
+  await expect(app.runError).toContainText('run.epochs');
+  await app.expectPhase('idle');
+});

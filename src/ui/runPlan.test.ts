@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../engine/config';
 import type { StepEvent } from '../engine/events';
-import { etaSeconds, plannedStepsPerEpoch, sampleSchedule, trainImages } from './runPlan';
+import { etaSeconds, EXACT_SCHEDULE_STEPS, plannedStepsPerEpoch, sampleSchedule, trainImages } from './runPlan';
 
 const cifar = { name: 'CIFAR-10', id: 'cifar10' as const, trainCount: 10_000, testCount: 0, classNames: [] };
 const synthetic = { name: 'synthetic', id: 'synthetic' as const, trainCount: 5000, testCount: 1000, classNames: [] };
@@ -31,6 +31,27 @@ describe('sampleSchedule', () => {
     expect(points).toContainEqual({ step: 501, lr: 0.01 });
     expect(points[0]).toEqual({ step: 1, lr: 0.1 });
     expect(points.at(-1)).toEqual({ step: 1000, lr: 0.01 });
+  });
+
+  it('reads only its samples of a run too long to scan (a billion epochs typed in does not freeze the page)', () => {
+    let calls = 0;
+    const lr = (s: number) => {
+      calls++;
+      return s < 2e10 ? 0.1 : 0.01;
+    };
+    const total = 39e9; // 1e9 epochs of 39 steps
+    const points = sampleSchedule(lr, total, 240);
+    expect(calls).toBeLessThanOrEqual(241);
+    expect(points.length).toBeLessThanOrEqual(241);
+    expect(points[0]).toEqual({ step: 1, lr: 0.1 });
+    expect(points.at(-1)).toEqual({ step: total, lr: 0.01 });
+    // Just past the exact limit it samples too; at it, every step is read.
+    calls = 0;
+    sampleSchedule(lr, EXACT_SCHEDULE_STEPS + 1, 240);
+    expect(calls).toBeLessThanOrEqual(241);
+    calls = 0;
+    sampleSchedule(lr, EXACT_SCHEDULE_STEPS, 240);
+    expect(calls).toBe(EXACT_SCHEDULE_STEPS);
   });
 });
 

@@ -29,12 +29,26 @@ export function etaSeconds(e: StepEvent): number {
 }
 
 /**
+ * Steps up to which sampleSchedule reads every step (to find the jumps of a step decay): about
+ * 20 ms of schedule calls. Past it (a typed-in run of a billion epochs, or a valid but long one
+ * at batch 1) it reads only the evenly spaced samples, so typing a large number cannot freeze
+ * the page; a jump then spans one sample, 1/maxPoints of the chart's width.
+ */
+export const EXACT_SCHEDULE_STEPS = 1_000_000;
+
+/**
  * Samples a schedule for a chart: about `maxPoints` evenly spaced steps, plus both sides of
- * every jump so step decays stay vertical. Steps are 1-based like StepEvent.step.
+ * every jump so step decays stay vertical (up to EXACT_SCHEDULE_STEPS steps). Steps are 1-based
+ * like StepEvent.step.
  */
 export function sampleSchedule(lr: (step: number) => number, totalSteps: number, maxPoints = 240): { step: number; lr: number }[] {
   const every = Math.max(1, Math.ceil(totalSteps / maxPoints));
   const points: { step: number; lr: number }[] = [];
+  if (totalSteps > EXACT_SCHEDULE_STEPS) {
+    for (let s = 0; s < totalSteps; s += every) points.push({ step: s + 1, lr: lr(s) });
+    if ((totalSteps - 1) % every !== 0) points.push({ step: totalSteps, lr: lr(totalSteps - 1) });
+    return points;
+  }
   let previous = Number.NaN;
   for (let s = 0; s < totalSteps; s++) {
     const value = lr(s);
