@@ -1,6 +1,7 @@
 // A config the worker rejects comes back naming its field: the message shows beside that
 // input and in the run panel, and nothing starts; so does a run too big for the device.
 import { expect, test } from './fixtures';
+import { LabPage } from './pages/LabPage';
 
 test('a rejected setting is named beside its field and nothing starts', async ({ app }) => {
   await app.configure({ batchSize: 1000, trainLimit: 128 });
@@ -40,4 +41,17 @@ test('a billion epochs typed in does not freeze the page, and Start names the fi
   await expect(epochs).toHaveAttribute('aria-invalid', 'true');
   await expect(app.runError).toContainText('run.epochs');
   await app.expectPhase('idle');
+});
+
+test("the lab's seeds per config out of range is said beside the box while the plan keeps its seeds", async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const seeds = page.getByTestId('lab-seeds');
+  await seeds.fill('-2');
+  await expect(seeds).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('must be between 1 and 20 (got -2)')).toBeVisible();
+  await expect(page.getByTestId('lab-queue-plan')).toHaveText(/Queue 2 runs/);
+  await seeds.fill('3');
+  await expect(seeds).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText(/must be between 1 and 20/)).toHaveCount(0);
 });
