@@ -43,7 +43,7 @@ export function PastRunsPanel({ runs, onChange, onSendToLab }: PastRunsPanelProp
         </button>
         {onSendToLab ? (
           <button type="button" onClick={() => onSendToLab(plan)} data-testid="past-runs-to-lab">
-            Compare in the lab ({plan.variants.length} configs)
+            Compare in the lab ({plan.variants.length} {plan.variants.length === 1 ? 'config' : 'configs'})
           </button>
         ) : null}
       </div>
