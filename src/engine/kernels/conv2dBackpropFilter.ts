@@ -19,7 +19,7 @@
  * memory or barrier, and share this file's reduce.
  */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
-import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, nextPow2, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
+import { ceilDiv, flat, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, nextPow2, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
 
 /** Threads per workgroup (16 × 16), the WebGPU default limit. */
 export const THREADS = 256;
@@ -313,9 +313,4 @@ export function conv2dBackpropFilterGemm(backend: WebGPUBackend, x: TensorInfo, 
   const out = runProgram(backend, new SplitKReduceProgram(M * N), [flat(partial)], ints(plan.splits, M * N));
   backend.disposeData(partial.dataId);
   return { dataId: out.dataId, shape: filterShape, dtype: out.dtype };
-}
-
-/** `t` as a 1-D view of its buffer (no copy). */
-function flat(t: TensorInfo): TensorInfo {
-  return { dataId: t.dataId, shape: [t.shape.reduce((a, b) => a * b, 1)], dtype: t.dtype };
 }

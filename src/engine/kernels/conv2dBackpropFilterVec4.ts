@@ -24,10 +24,10 @@
  */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import { SplitKReduceProgram } from './conv2dBackpropFilter';
-import { ceilDiv, intFields, ints, LINEAR_WORKGROUP_ID, reshaped, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
+import { ceilDiv, flat, GRID_THREADS, GridStrideProgram, intFields, ints, LINEAR_WORKGROUP_ID, reshaped, runProgram, type WebGPUBackend } from './program';
 
-/** Threads per workgroup. */
-const THREADS = 64;
+/** Threads per workgroup (the grid-stride frame's). */
+const THREADS = GRID_THREADS;
 /** Workgroups to aim for: SwiftShader starts each as coroutines over its cores, so a few large ones. */
 export const CPU_FILTER_GRAD_WORKGROUPS = 16;
 /** Shader keys of the partial pass (mergeReduces.ts recognises them as split-K producers). */
@@ -61,22 +61,14 @@ export function planFilterGradVec4(convInfo: backend_util.Conv2DInfo, maxWorkgro
   return { itemsPerSplit, splits, rowsPerSplit, workgroups };
 }
 
-class FilterGradVec4Program implements WebGPUProgram {
+class FilterGradVec4Program extends GridStrideProgram {
   variableNames = ['x', 'dy'];
   uniforms = intFields('items', 'N4', 'units', 'taps', 'rows', 'rowsPerSplit', 'inH', 'inW', 'outH', 'outW', 'filterW', 'strideH', 'strideW', 'padTop', 'padLeft');
-  outputShape: number[];
   shaderKey: string;
-  dispatchLayout = { x: [0, 1] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [THREADS, 1, 1];
-  outputComponent = 4;
-  variableComponents: number[];
 
   /** `vec4X`: x read as vec4s (inC a multiple of 4), else one channel at a time. */
   constructor(size: number, workgroups: number, private readonly vec4X: boolean) {
-    this.outputShape = [1, size];
-    this.dispatch = [workgroups, 1, 1];
-    this.variableComponents = [vec4X ? 4 : 1, 4];
+    super(size, workgroups, [vec4X ? 4 : 1, 4]);
     this.shaderKey = vec4X ? FILTER_GRAD_VEC4_KEY : FILTER_GRAD_SCALAR_X_KEY;
   }
 
@@ -159,9 +151,4 @@ export function conv2dBackpropFilterVec4(backend: WebGPUBackend, x: TensorInfo, 
   const out = runProgram(backend, new SplitKReduceProgram(count), [flat(partial)], ints(plan.splits, count));
   backend.disposeData(partial.dataId);
   return reshaped(out, filterShape);
-}
-
-/** `t` as a 1-D view of its buffer (no copy). */
-function flat(t: TensorInfo): TensorInfo {
-  return reshaped(t, [t.shape.reduce((a, b) => a * b, 1)]);
 }

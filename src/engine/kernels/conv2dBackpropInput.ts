@@ -27,10 +27,10 @@
  * naive program that tfjs runs by default, so it is not used.
  */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
-import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
+import { ceilDiv, flat, GRID_THREADS, GridStrideProgram, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, runProgram, type WebGPUBackend } from './program';
 
-/** Threads per workgroup. */
-const THREADS = 64;
+/** Threads per workgroup (the grid-stride frame's). */
+const THREADS = GRID_THREADS;
 /**
  * Pixels per thread (of one phase, along a row): the register tile's height. 8 covers a CIFAR
  * ResNet's rows without waste (32, 16 and 8 pixels, halved per phase at stride 2) and beat 4 on
@@ -60,20 +60,13 @@ export function planInputGrad(convInfo: backend_util.Conv2DInfo, maxWorkgroups: 
   return { items, groups, workgroups: Math.max(1, Math.min(ceilDiv(items, THREADS), maxWorkgroups)) };
 }
 
-class InputGradProgram implements WebGPUProgram {
+class InputGradProgram extends GridStrideProgram {
   variableNames = ['dy', 'w'];
   uniforms = intFields('items', 'groups', 'inH', 'inW', 'C4', 'outH', 'outW', 'K4', 'filterH', 'filterW', 'strideH', 'strideW', 'padTop', 'padLeft');
-  outputShape: number[];
   shaderKey = 'tlConv2DBackpropInput';
-  dispatchLayout = { x: [0, 1] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [THREADS, 1, 1];
-  outputComponent = 4;
-  variableComponents = [4, 4];
 
   constructor(size: number, workgroups: number) {
-    this.outputShape = [1, size];
-    this.dispatch = [workgroups, 1, 1];
+    super(size, workgroups, [4, 4]);
   }
 
   getUserCode(): string {
@@ -145,9 +138,4 @@ export function conv2dBackpropInputGemm(backend: WebGPUBackend, dy: TensorInfo, 
   );
   const out = runProgram(backend, new InputGradProgram(size, plan.workgroups), [flat(dy), flat(filter)], uniforms);
   return { dataId: out.dataId, shape: convInfo.inShape, dtype: out.dtype };
-}
-
-/** `t` as a 1-D view of its buffer (no copy). */
-function flat(t: TensorInfo): TensorInfo {
-  return { dataId: t.dataId, shape: [t.shape.reduce((a, b) => a * b, 1)], dtype: t.dtype };
 }

@@ -24,10 +24,10 @@
  * half of each tile is idle.
  */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
-import { ceilDiv, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, reshaped, runProgram, type WebGPUBackend, type WebGPUProgram } from './program';
+import { ceilDiv, flat, GRID_THREADS, GridStrideProgram, intFields, ints, isCpuAdapter, LINEAR_WORKGROUP_ID, runProgram, type WebGPUBackend } from './program';
 
-/** Threads per workgroup. */
-const THREADS = 64;
+/** Threads per workgroup (the grid-stride frame's). */
+const THREADS = GRID_THREADS;
 /** Output pixels per thread (consecutive along a row): the register tile's height. */
 const TP = 8;
 /** Most workgroups on a CPU adapter, whose workgroups each cost a coroutine start. */
@@ -52,22 +52,14 @@ export function planConv2D(convInfo: backend_util.Conv2DInfo, maxWorkgroups: num
   return { items, groups, workgroups: Math.max(1, Math.min(ceilDiv(items, THREADS), maxWorkgroups)) };
 }
 
-class Conv2DProgram implements WebGPUProgram {
+class Conv2DProgram extends GridStrideProgram {
   variableNames = ['x', 'w'];
   uniforms = intFields('items', 'groups', 'inH', 'inW', 'C', 'C4', 'outH', 'outW', 'K4', 'filterH', 'filterW', 'strideH', 'strideW', 'padTop', 'padLeft');
-  outputShape: number[];
   shaderKey: string;
-  dispatchLayout = { x: [0, 1] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [THREADS, 1, 1];
-  outputComponent = 4;
-  variableComponents: number[];
 
   /** `vec4X`: x read as vec4s (inC a multiple of 4), else one channel at a time (the RGB stem). */
   constructor(size: number, workgroups: number, private readonly vec4X: boolean) {
-    this.outputShape = [1, size];
-    this.dispatch = [workgroups, 1, 1];
-    this.variableComponents = [vec4X ? 4 : 1, 4];
+    super(size, workgroups, [vec4X ? 4 : 1, 4]);
     this.shaderKey = vec4X ? 'tlConv2D' : 'tlConv2DScalarX';
   }
 
@@ -154,9 +146,4 @@ export function conv2dGemm(backend: WebGPUBackend, x: TensorInfo, filter: Tensor
   );
   const out = runProgram(backend, new Conv2DProgram(size, plan.workgroups, convInfo.inChannels % 4 === 0), [flat(x), flat(filter)], uniforms);
   return { dataId: out.dataId, shape: convInfo.outShape, dtype: out.dtype };
-}
-
-/** `t` as a 1-D view of its buffer (no copy). */
-function flat(t: TensorInfo): TensorInfo {
-  return reshaped(t, [t.shape.reduce((a, b) => a * b, 1)]);
 }

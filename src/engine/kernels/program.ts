@@ -53,6 +53,39 @@ export function flatRows(x: TensorInfo): { view: TensorInfo; R: number; C: numbe
   return { view: { dataId: x.dataId, shape: [size], dtype: x.dtype }, R: size / C, C };
 }
 
+/** `t` as a 1-D view of its buffer (no copy): how our kernels bind tensors, so one pipeline serves every shape. */
+export function flat(t: TensorInfo): TensorInfo {
+  return reshaped(t, [t.shape.reduce((a, b) => a * b, 1)]);
+}
+
+/** Threads per workgroup of the grid-stride register-tile kernels below. */
+export const GRID_THREADS = 64;
+
+/**
+ * The frame of our register-tile kernels (forward conv, input gradient, the CPU adapters' filter
+ * gradient): a flat vec4 output of `size` floats, a 1-D grid of `workgroups` × GRID_THREADS
+ * threads that stride over the work items (so SwiftShader gets a few large workgroups and a GPU
+ * one item per thread), and inputs read in `variableComponents` units (4: vec4s). Subclasses
+ * give the inputs, uniforms, shader key and WGSL.
+ */
+export abstract class GridStrideProgram implements WebGPUProgram {
+  abstract variableNames: string[];
+  abstract uniforms: string;
+  abstract shaderKey: string;
+  outputShape: number[];
+  dispatchLayout = { x: [0, 1] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [GRID_THREADS, 1, 1];
+  outputComponent = 4;
+
+  constructor(size: number, workgroups: number, readonly variableComponents: number[]) {
+    this.outputShape = [1, size];
+    this.dispatch = [workgroups, 1, 1];
+  }
+
+  abstract getUserCode(): string;
+}
+
 /** `t` with another shape of the same size (the buffer is shared). */
 export function reshaped(t: TensorInfo, shape: number[]): TensorInfo {
   return { dataId: t.dataId, shape, dtype: t.dtype };
